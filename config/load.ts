@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { DaemonSchema, type DaemonSettings } from './daemon-schema';
+import { EnvSchema, oktaAuthProblems, type Env } from './env-schema';
+import { RulesSchema, type Rules } from './rules-schema';
+
+/** The YAML file: `rules:` (what is enforced) and `daemon:` (how it runs). */
+export const FileSchema = z
+  .object({ rules: RulesSchema.prefault({}), daemon: DaemonSchema.prefault({}) })
+  .strict();
+
+/** Everything the daemon is configured with, parsed once at start. */
+export interface Config {
+  env: Env;
+  rules: Rules;
+  daemon: DaemonSettings;
+  /** The YAML file the rules came from. */
+  configPath: string;
+  /** Secret values (tokens, keys) that must never appear in output; fed to the log redactor. */
+  secrets: string[];
+}
+
+/** Bad configuration: `problems` lists every one found, one line each. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The default rules file shipped in `config/` (works from `src/` under ts and from `dist/`). */
+export function defaultConfigPath(): string {
+  const candidates = [path.resolve(__dirname, 'default.yaml'), path.resolve(__dirname, '..', '..', 'config', 'default.yaml')];
+  return candidates.find((p) => { try { readFileSync(p); return true; } catch { return false; } }) ?? candidates[0]!;
+}
+
+function formatIssues(prefix: string, error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const where = issue.path.length > 0 ? issue.path.join('.') : '(root)';
+    return `${prefix}${where}: ${issue.message}`;
+  });
+}
+
+/** Reads and validates a rules/daemon YAML file. */
+export function loadRulesFile(filePath: string): { rules: Rules; daemon: DaemonSettings } {
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(filePath, 'utf8')) ?? {};
+  } catch (err) {
+    throw new ConfigError([`${filePath}: cannot read or parse: ${(err as Error).message}`]);
+  }
+  const parsed = FileSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(formatIssues(`${filePath}: `, parsed.error));
+  }
+  return parsed.data;
+}
+
+/** Parses the environment and the rules file together and reports every problem at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const parsedEnv = EnvSchema.safeParse(env);
+  if (!parsedEnv.success) {
+    problems.push(...formatIssues('environment ', parsedEnv.error));
+  }
+  problems.push(...oktaAuthProblems(env));
+  const configPath = env.SYNC_CONFIG && env.SYNC_CONFIG.trim() !== '' ? path.resolve(env.SYNC_CONFIG) : defaultConfigPath();
+  let file: { rules: Rules; daemon: DaemonSettings } | undefined;
+  try {
+    file = loadRulesFile(configPath);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      problems.push(...err.problems);
+    } else {
+      throw err;
+    }
+  }
+  if (problems.length > 0 || !parsedEnv.success || file === undefined) {
+    throw new ConfigError(problems);
+  }
+  const e = parsedEnv.data;
+  const secrets = [e.OKTA_API_TOKEN, e.OKTA_PRIVATE_KEY, e.HUBSPOT_ACCESS_TOKEN, e.SYNC_ADMIN_TOKEN, redisPassword(e.REDIS_URL)].filter(
+    (s): s is string => typeof s === 'string' && s.length >= 4,
+  );
+  return { env: e, rules: file.rules, daemon: file.daemon, configPath, secrets };
+}
+
+function redisPassword(redisUrl: string): string | undefined {
+  try {
+    const u = new URL(redisUrl);
+    return u.password ? decodeURIComponent(u.password) : undefined;
+  } catch {
+    return undefined;
+  }
+}

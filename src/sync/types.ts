@@ -1,0 +1,213 @@
+/**
+ * The data the pure core works on. Adapters (`src/okta/`, `src/hubspot/`, `src/state/`) produce
+ * these shapes; the planner (`src/sync/`) turns them into a {@link Plan}; workers carry it out.
+ * Nothing here does I/O.
+ */
+
+/** How an Okta user is assigned to the HubSpot app (Okta's AppUser `scope`). */
+export type AssignmentScope = 'USER' | 'GROUP';
+
+/**
+ * One Okta user as the planner sees it. Values are raw from Okta (untrimmed, possibly invalid):
+ * validating them is the planner's job, so bad data becomes a `skip` with a reason.
+ */
+export interface OktaCandidate {
+  /** Okta user id (00u…). */
+  oktaUserId: string;
+  login: string;
+  /** `profile.email`; may be missing or invalid in real data. */
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  title: string | null;
+  /** Okta user status: ACTIVE, SUSPENDED, DEPROVISIONED, STAGED, … */
+  status: string;
+  /** Assigned to the HubSpot app (directly or through a group). */
+  assigned: boolean;
+  /** How it is assigned, when assigned. */
+  assignedVia: AssignmentScope | null;
+  /** When the assignment was created (ISO 8601), used to order seat waiting lists. */
+  assignedAt: string | null;
+  /** Okta group ids the user is in (only needed when teams are mapped from groups). */
+  groupIds?: string[];
+}
+
+/** A HubSpot user as returned by the users API (ids are strings). */
+export interface HubSpotUser {
+  id: string;
+  email: string;
+  firstName?: string | undefined;
+  lastName?: string | undefined;
+  roleId?: string | undefined;
+  roleIds: string[];
+  primaryTeamId?: string | undefined;
+  secondaryTeamIds: string[];
+  superAdmin: boolean;
+  /** Seats-based pricing only. */
+  seatNames?: string[] | undefined;
+}
+
+/** A HubSpot role (permission set). */
+export interface HubSpotRole {
+  id: string;
+  name: string;
+  /** This role carries a paid seat (and needs `settings.billing.write` to assign). */
+  requiresBillingWrite: boolean;
+}
+
+export interface HubSpotTeam {
+  id: string;
+  name: string;
+  userIds: string[];
+  secondaryUserIds: string[];
+}
+
+/** A named seat (seats-based pricing); `remainingSeats` is unknown when HubSpot does not say. */
+export interface HubSpotSeat {
+  name: string;
+  description?: string | undefined;
+  remainingSeats?: number | undefined;
+}
+
+/** The values the daemon last wrote to a managed user. */
+export interface AppliedValues {
+  email: string;
+  roleId: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  seatNames: string[];
+  primaryTeamId: string | null;
+}
+
+/** One managed user: the link between an Okta user and the HubSpot user the daemon owns. */
+export interface LedgerEntry {
+  hubspotUserId: string;
+  oktaUserId: string;
+  email: string;
+  /** created: the daemon created it; adopted: it existed and matched by email; rebuilt: recovered after Redis lost the ledger. */
+  how: 'created' | 'adopted' | 'rebuilt';
+  managedSince: string;
+  lastApplied: AppliedValues | null;
+  /** Set while a `downgrade` leave-scope policy waits to delete (ISO time the user was downgraded). */
+  downgradedAt?: string | null;
+}
+
+/** What the HubSpot user should look like for one in-scope Okta user. */
+export interface DesiredUser {
+  oktaUserId: string;
+  email: string;
+  firstName: string | null;
+  lastName: string | null;
+  roleId: string | null;
+  roleName: string | null;
+  seatNames: string[];
+  /** null: leave teams alone. */
+  primaryTeamId: string | null;
+  /** Why this role (for operators): "exact title match", "alias …", "unmapped title", … */
+  roleReason: string;
+}
+
+export type ActionKind = 'create' | 'update' | 'delete' | 'adopt' | 'skip';
+
+export type ChangedField = 'roleId' | 'firstName' | 'lastName' | 'seatNames' | 'primaryTeamId';
+
+export interface FieldChange {
+  field: ChangedField;
+  before: string | string[] | null;
+  after: string | string[] | null;
+}
+
+/**
+ * Machine-readable reason codes. `reason` is the human sentence; `code` is what the status page
+ * and metrics group by.
+ */
+export type ReasonCode =
+  | 'new-assignment'
+  | 'drift'
+  | 'okta-change'
+  | 'adopt-email-match'
+  | 'left-scope'
+  | 'left-scope-downgrade'
+  | 'grace-expired'
+  | 'report-only'
+  | 'email-changed'
+  | 'email-change-replace'
+  | 'deleted-in-hubspot'
+  | 'recreate'
+  | 'unmanaged'
+  | 'super-admin'
+  | 'protected'
+  | 'domain-not-allowed'
+  | 'bad-data'
+  | 'duplicate-email'
+  | 'ambiguous-role'
+  | 'not-yet-active'
+  | 'in-sync'
+  | 'held-by-guard'
+  | 'seat-waiting';
+
+export interface PlanAction {
+  kind: ActionKind;
+  code: ReasonCode;
+  /** A sentence a person can read, naming the user and, for bad data, the field. */
+  reason: string;
+  email: string | null;
+  oktaUserId: string | null;
+  hubspotUserId: string | null;
+  /** update: what changes. create/adopt: the values that will be written. */
+  changes?: FieldChange[];
+  /** create/adopt/update: the full desired state (what the worker writes). */
+  desired?: DesiredUser;
+  /** update: the difference came from an edit made in HubSpot (Okta wins). */
+  drift?: boolean;
+  /** email-change-replace: the create and the delete share this id so they run as one pair. */
+  pairId?: string;
+}
+
+export interface PlanSummary {
+  create: number;
+  update: number;
+  delete: number;
+  adopt: number;
+  skip: number;
+  /** Deletions held by the guard (not in `delete`). */
+  held: number;
+  /** Updates that repair drift. */
+  drift: number;
+  /** In-scope users whose title matched no role. */
+  unmapped: number;
+  /** Users provisioned without the seat they should have, waiting for one. */
+  waitingForSeat: number;
+  /** In-scope users already right. */
+  inSync: number;
+}
+
+/** Users on minimal permissions because their title matched no role, grouped by title. */
+export interface UnmappedTitle {
+  title: string;
+  users: Array<{ oktaUserId: string; email: string | null }>;
+}
+
+export interface SeatUsage {
+  seat: string;
+  used: number;
+  /** null when unbounded/unknown. */
+  budget: number | null;
+  waiting: Array<{ oktaUserId: string; email: string; since: string | null }>;
+}
+
+/** Deletions the guard holds until an operator approves. */
+export interface HeldDeletions {
+  reason: string;
+  actions: PlanAction[];
+}
+
+export interface Plan {
+  summary: PlanSummary;
+  /** Actions to carry out now (create/update/delete/adopt) and skips (reported only). */
+  actions: PlanAction[];
+  /** Deletions held by the guard; absent when none. */
+  held?: HeldDeletions;
+  unmappedTitles: UnmappedTitle[];
+  seats: SeatUsage[];
+}
