@@ -1,0 +1,53 @@
+import type { HubSpotRole, HubSpotSeat, HubSpotTeam, HubSpotUser } from '../sync/types';
+
+/**
+ * The HubSpot operations the daemon uses, implemented by `createHubSpotClient` over
+ * `@hubspot/api-client`. Every method throws `SyncError` subclasses (see `src/lib/errors.ts`).
+ */
+
+export interface CreateUserInput {
+  email: string;
+  firstName?: string | null;
+  lastName?: string | null;
+  roleId?: string | null;
+  seatNames?: string[];
+  primaryTeamId?: string | null;
+  sendWelcomeEmail: boolean;
+}
+
+/** Fields to change; a key that is absent is left alone, `roleId: null` removes the role. */
+export interface UpdateUserInput {
+  firstName?: string | null;
+  lastName?: string | null;
+  roleId?: string | null;
+  seatNames?: string[];
+  primaryTeamId?: string | null;
+}
+
+/** What the last answer said about the rate budget. */
+export interface HubSpotRateState {
+  max: number | null;
+  remaining: number | null;
+  intervalMs: number | null;
+  dailyRemaining: number | null;
+  at: number;
+}
+
+export interface HubSpotClientApi {
+  /** Pages through every user (100 per page). */
+  listUsers(): AsyncIterable<HubSpotUser[]>;
+  getUser(id: string): Promise<HubSpotUser | null>;
+  getUserByEmail(email: string): Promise<HubSpotUser | null>;
+  /** Refused in dry-run mode. A 409 (email exists) is a PermanentError with code HUBSPOT_CONFLICT. */
+  createUser(input: CreateUserInput): Promise<HubSpotUser>;
+  /** Refused in dry-run mode. */
+  updateUser(id: string, input: UpdateUserInput): Promise<HubSpotUser>;
+  /** Refused in dry-run mode. Returns false when the user was already gone (404). */
+  deleteUser(id: string): Promise<boolean>;
+  listRoles(): Promise<HubSpotRole[]>;
+  listTeams(): Promise<HubSpotTeam[]>;
+  /** Named seats with remaining counts; null when the account or token has no seats API. */
+  listSeats(): Promise<HubSpotSeat[] | null>;
+  /** Scopes the token has, when the API can tell (used by doctor); null when unknown. */
+  rateState(): HubSpotRateState | null;
+}

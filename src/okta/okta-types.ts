@@ -1,0 +1,50 @@
+import type { OktaCandidate } from '../sync/types';
+
+/**
+ * The Okta operations the daemon uses, implemented by `createOktaClient` over
+ * `@okta/okta-sdk-nodejs`. Every method throws `SyncError` subclasses (see `src/lib/errors.ts`).
+ */
+
+/** A System Log event, reduced to what the poller needs (the raw event is kept for the audit). */
+export interface OktaLogEvent {
+  uuid: string;
+  published: string;
+  eventType: string;
+  /** Okta user ids the event is about (targets of type User). */
+  userIds: string[];
+  /** App instance ids in the targets (AppInstance). */
+  appIds: string[];
+  /** Group ids in the targets (UserGroup). */
+  groupIds: string[];
+  outcome: string | null;
+}
+
+/** One page of System Log polling: the events and the cursor (`next` link) to resume from. */
+export interface LogPollResult {
+  events: OktaLogEvent[];
+  /** The opaque `next` URL to store; always present in polling mode. */
+  nextCursor: string;
+}
+
+/** Okta app instance facts needed by `doctor`. */
+export interface OktaAppInfo {
+  id: string;
+  label: string;
+  status: string;
+}
+
+export interface OktaClientApi {
+  /** Pages through the app's assignments with users embedded (one request per page, none per user). */
+  listAssignedUsers(): AsyncIterable<OktaCandidate[]>;
+  /** The current state of one user (id or login) and their assignment to the app; null when the user does not exist. */
+  getCandidate(idOrLogin: string): Promise<OktaCandidate | null>;
+  /**
+   * Reads the System Log from `cursor` (a stored next link) or, without one, from `since` (ISO).
+   * Stops at the first empty page; never loops on empty pages.
+   */
+  pollLog(cursor: string | null, since: string, filter?: string): Promise<LogPollResult>;
+  /** Reads a bounded window of the System Log (for ledger rebuilds), oldest first. */
+  readLogHistory(since: string, until: string, filter?: string): AsyncIterable<OktaLogEvent[]>;
+  /** The HubSpot app instance; throws NotFound-style PermanentError when the id is wrong. */
+  getApp(): Promise<OktaAppInfo>;
+}
