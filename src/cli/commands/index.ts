@@ -1,0 +1,7 @@
+import type { Command } from 'commander';
+
+/** Registers one CLI command on the program. */
+export type RegisterCommand = (program: Command) => void;
+
+/** Every command, in the order `--help` lists them. Add a command here only once it works. */
+export const commands: RegisterCommand[] = [];
