@@ -211,3 +211,32 @@ export interface Plan {
   unmappedTitles: UnmappedTitle[];
   seats: SeatUsage[];
 }
+
+/**
+ * Everything the planner needs; it reads no clock, environment or network. The same planner
+ * serves a full reconciliation (`mode: 'full'`) and one user (`mode: 'users'`).
+ */
+export interface PlanInput {
+  /**
+   * full: `candidates` is the complete, successfully read list of the app's assignments, so a
+   * managed user missing from it has left scope. users: only the Okta users named in
+   * `oktaUserIds` are decided (an id with no candidate means the Okta user no longer exists or is
+   * no longer assigned); nothing else is touched.
+   */
+  mode: 'full' | 'users';
+  oktaUserIds?: string[];
+  candidates: OktaCandidate[];
+  /** full: every HubSpot user. users: at least the ones whose email or ledger link matches. */
+  hubspotUsers: HubSpotUser[];
+  roles: HubSpotRole[];
+  /** null when the account has no seats API (classic pricing) or it could not be read. */
+  seats: HubSpotSeat[] | null;
+  ledger: LedgerEntry[];
+  rules: import('../../config/rules-schema').Rules;
+  /** The current time (ISO 8601), passed in so the planner stays pure. */
+  now: string;
+  /** Event-driven deletions already made in the rolling hour (counted by the caller) for the guard. */
+  recentDeletions?: number;
+  /** Deletions an operator approved: HubSpot user ids that the guard lets through. */
+  approvedDeletions?: readonly string[];
+}
