@@ -1,0 +1,56 @@
+/**
+ * Names of every Redis key the daemon's own state uses (BullMQ's keys live beside them under the
+ * same prefix). One place, so a reader can see the whole layout and tests can remove it.
+ */
+
+/** Throws unless `prefix` carries a `{hash-tag}`: every key must land in one Redis Cluster slot. */
+export function assertHashTagged(prefix: string): void {
+  if (!/\{[^}]+\}/.test(prefix)) {
+    throw new Error(`Redis key prefix "${prefix}" must contain a {hash-tag} so every key lands in one Redis Cluster slot`);
+  }
+}
+
+/** The state keys under `prefix` (e.g. `{okta-hubspot-sync}:ledger`). */
+export function stateKeys(prefix: string) {
+  assertHashTagged(prefix);
+  const k = (name: string) => `${prefix}:${name}`;
+  return {
+    /** String: the System Log `next` link to resume polling from. */
+    cursor: k('okta-log-cursor'),
+    /** Hash: Okta user id → LedgerEntry JSON. */
+    ledger: k('ledger'),
+    /** Hash: HubSpot user id → Okta user id. */
+    ledgerByHubSpot: k('ledger-by-hubspot'),
+    /** Hash: lower-case email → Okta user id. */
+    ledgerByEmail: k('ledger-by-email'),
+    /** String: written once the ledger is known to be complete; missing means Redis came back empty. */
+    epoch: k('ledger-epoch'),
+    /** Sorted set: plan ids by creation time. */
+    plans: k('plans'),
+    /** String: one plan record (JSON). */
+    plan: (planId: string) => k(`plan-${planId}`),
+    /** Sorted set: approval ids by creation time. */
+    approvals: k('approvals'),
+    /** Hash: an approval's metadata. */
+    approval: (approvalId: string) => k(`approval-${approvalId}`),
+    /** Hash: an approval's held deletions, HubSpot user id → PlanAction JSON. */
+    approvalHeld: (approvalId: string) => k(`approval-${approvalId}-held`),
+    /** Hash: approved HubSpot user id → approval id; the guard lets these deletions through. */
+    approvedDeletions: k('approved-deletions'),
+    /** Stream: the audit trail. */
+    audit: k('audit'),
+    /** Sorted set: event-driven deletions by time (the rolling-hour guard). */
+    deletions: k('event-deletions'),
+    /** Sorted set: the shared HubSpot request budget (sliding window). */
+    hubspotBudget: k('hubspot-budget'),
+    /** String: HubSpot said the budget is spent; no request before this key expires. */
+    hubspotPause: k('hubspot-pause'),
+    /** String: a named lock (reconciliation, ledger rebuild, one user). */
+    lock: (name: string) => k(`lock-${name}`),
+    /** Hash: daemon facts for the status page (last poll, last reconciliation, …). */
+    status: k('status'),
+  };
+}
+
+/** The key layout type. */
+export type StateKeys = ReturnType<typeof stateKeys>;

@@ -1,0 +1,53 @@
+import { stateKeys } from './keys';
+import type { RedisClient } from './redis-client';
+
+/** Facts about the running pipeline that the status page and metrics show. */
+export interface PipelineStatus {
+  lastPollAt: string | null;
+  lastPollEvents: number | null;
+  lastPollUsers: number | null;
+  lastReconcileStartedAt: string | null;
+  lastReconcileFinishedAt: string | null;
+  lastReconcilePlanId: string | null;
+  ledgerRebuiltAt: string | null;
+  ledgerRebuiltUsers: number | null;
+}
+
+const FIELDS: ReadonlyArray<keyof PipelineStatus> = [
+  'lastPollAt',
+  'lastPollEvents',
+  'lastPollUsers',
+  'lastReconcileStartedAt',
+  'lastReconcileFinishedAt',
+  'lastReconcilePlanId',
+  'ledgerRebuiltAt',
+  'ledgerRebuiltUsers',
+];
+const NUMERIC = new Set<keyof PipelineStatus>(['lastPollEvents', 'lastPollUsers', 'ledgerRebuiltUsers']);
+
+/** Shared pipeline facts (one Redis hash), written by workers on any replica. */
+export function createStatusStore(redis: RedisClient, prefix: string) {
+  const key = stateKeys(prefix).status;
+
+  async function get(): Promise<PipelineStatus> {
+    const values = await redis.hmget(key, ...FIELDS);
+    const out: Record<string, string | number | null> = {};
+    FIELDS.forEach((field, i) => {
+      const v = values[i] ?? null;
+      out[field] = v === null ? null : NUMERIC.has(field) ? Number(v) : v;
+    });
+    return out as unknown as PipelineStatus;
+  }
+
+  async function set(change: Partial<PipelineStatus>): Promise<void> {
+    const flat = Object.entries(change).flatMap(([k, v]) => (v === null || v === undefined ? [] : [k, String(v)]));
+    if (flat.length > 0) {
+      await redis.hset(key, ...flat);
+    }
+  }
+
+  return { get, set };
+}
+
+/** The status store's API. */
+export type StatusStore = ReturnType<typeof createStatusStore>;
