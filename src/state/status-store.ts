@@ -1,11 +1,16 @@
 import { stateKeys } from './keys';
 import type { RedisClient } from './redis-client';
 
-/** Facts about the running pipeline that the status page and metrics show. */
+/**
+ * Facts about the running pipeline that the status page and metrics show (ISO times; null when
+ * unknown). `lastReconcileFinishedAt` is written only by reconciliations that did not fail.
+ */
 export interface PipelineStatus {
   lastPollAt: string | null;
   lastPollEvents: number | null;
   lastPollUsers: number | null;
+  /** `published` of the newest System Log event read. */
+  newestEventAt: string | null;
   lastReconcileStartedAt: string | null;
   lastReconcileFinishedAt: string | null;
   lastReconcilePlanId: string | null;
@@ -17,6 +22,7 @@ const FIELDS: ReadonlyArray<keyof PipelineStatus> = [
   'lastPollAt',
   'lastPollEvents',
   'lastPollUsers',
+  'newestEventAt',
   'lastReconcileStartedAt',
   'lastReconcileFinishedAt',
   'lastReconcilePlanId',

@@ -1,0 +1,75 @@
+import { FlowProducer, Queue, type ConnectionOptions, type DefaultJobOptions, type Job, type JobsOptions } from 'bullmq';
+import type { DaemonSettings } from '../../config/daemon-schema';
+import { assertHashTagged } from '../state/keys';
+import { QUEUE_NAMES, type JobData, type JobName, type QueueData, type QueueName } from './queue-map';
+
+/** A BullMQ queue typed by the queue map. */
+export type TypedQueue<Q extends QueueName> = Queue<QueueData<Q>, unknown, JobName<Q>>;
+
+/** One typed queue per name. */
+export type QueueSet = { [Q in QueueName]: TypedQueue<Q> };
+
+const DAY_S = 24 * 3600;
+
+/** Retries, backoff and retention of each queue, from the daemon settings. */
+export function defaultJobOptions(jobs: DaemonSettings['jobs']): Record<QueueName, DefaultJobOptions> {
+  const backoff = { type: 'exponential', delay: jobs.backoffMs, jitter: 0.5 } as const;
+  const removeOnFail = { age: Math.max(1, jobs.keepFailedDays) * DAY_S };
+  return {
+    'sync-user': { attempts: jobs.attempts, backoff, removeOnComplete: { count: jobs.keepCompleted }, removeOnFail },
+    // Slot ids must outlive clock skew between replicas, so completed reconcile jobs stay a week.
+    reconcile: { attempts: 3, backoff, removeOnComplete: { age: 7 * DAY_S }, removeOnFail },
+    'reconcile-summary': { attempts: 5, backoff, removeOnComplete: { age: 7 * DAY_S }, removeOnFail },
+    // A failed poll is simply redone by the next slot.
+    'okta-poll': { attempts: 1, removeOnComplete: { age: 3600, count: 1000 }, removeOnFail: { age: DAY_S } },
+  };
+}
+
+/**
+ * The daemon's queues and flow producer under one hash-tagged prefix. `enqueue` is the only way
+ * jobs are added: it checks the job name and payload against the queue map at compile time.
+ */
+export function createQueues(opts: { connection: ConnectionOptions; prefix: string; jobs: DaemonSettings['jobs'] }) {
+  assertHashTagged(opts.prefix);
+  const defaults = defaultJobOptions(opts.jobs);
+  const make = <Q extends QueueName>(name: Q): TypedQueue<Q> =>
+    new Queue<QueueData<Q>, unknown, JobName<Q>>(name, { connection: opts.connection, prefix: opts.prefix, defaultJobOptions: defaults[name] });
+  const queues: QueueSet = {
+    'sync-user': make('sync-user'),
+    reconcile: make('reconcile'),
+    'reconcile-summary': make('reconcile-summary'),
+    'okta-poll': make('okta-poll'),
+  };
+  const flow = new FlowProducer({ connection: opts.connection, prefix: opts.prefix });
+
+  function queue<Q extends QueueName>(name: Q): TypedQueue<Q> {
+    return queues[name];
+  }
+
+  /** Adds a job; the payload must be the one the queue map gives for this queue and job name. */
+  async function enqueue<Q extends QueueName, N extends JobName<Q>>(name: Q, jobName: N, data: JobData<Q, N>, jobOpts?: JobsOptions): Promise<Job> {
+    // The map guarantees name and payload match; BullMQ's own generics cannot express the pairing.
+    const q = queues[name] as unknown as Queue<unknown, unknown, string>;
+    return q.add(jobName, data, jobOpts);
+  }
+
+  /** One poll and one reconciliation at a time across every replica. */
+  async function applyGlobalLimits(): Promise<void> {
+    await queues['okta-poll'].setGlobalConcurrency(1);
+    await queues.reconcile.setGlobalConcurrency(1);
+  }
+
+  /** The queue key prefix BullMQ uses for `name` (flow parents are named by it). */
+  function qualifiedName(name: QueueName): string {
+    return `${opts.prefix}:${name}`;
+  }
+
+  async function close(): Promise<void> {
+    await Promise.all([...QUEUE_NAMES.map((n) => queues[n].close()), flow.close()]);
+  }
+
+  return { queues, queue, flow, enqueue, applyGlobalLimits, qualifiedName, defaults, prefix: opts.prefix, close };
+}
+
+/** The daemon's queues. */
+export type Queues = ReturnType<typeof createQueues>;
