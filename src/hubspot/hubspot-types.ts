@@ -48,6 +48,30 @@ export interface HubSpotClientApi {
   listTeams(): Promise<HubSpotTeam[]>;
   /** Named seats with remaining counts; null when the account or token has no seats API. */
   listSeats(): Promise<HubSpotSeat[] | null>;
-  /** Scopes the token has, when the API can tell (used by doctor); null when unknown. */
+  /** The rate budget as the last answer's `X-HubSpot-RateLimit-*` headers told it; null before any. */
   rateState(): HubSpotRateState | null;
+}
+
+/** Told before each HTTP request (after dry-run refusal), so a caller can wait for a shared rate budget. */
+export interface HubSpotRequestInfo {
+  method: string;
+  /** Route template, e.g. `/settings/v3/users/{userId}`. */
+  route: string;
+}
+
+/** Told after each HTTP request, answered or not (status 0: no answer, e.g. network error or timeout). */
+export interface HubSpotResponseInfo {
+  api: 'hubspot';
+  route: string;
+  method: string;
+  status: number;
+  durationMs: number;
+  /** What this answer's rate headers said; null when it carried none. */
+  rate: HubSpotRateState | null;
+}
+
+/** Hooks the pipeline gives the client: a shared rate budget before, metrics and budget feedback after. */
+export interface HubSpotClientHooks {
+  beforeRequest?(info: HubSpotRequestInfo): Promise<void>;
+  afterResponse?(info: HubSpotResponseInfo): void;
 }
