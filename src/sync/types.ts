@@ -90,6 +90,12 @@ export interface LedgerEntry {
   lastApplied: AppliedValues | null;
   /** Set while a `downgrade` leave-scope policy waits to delete (ISO time the user was downgraded). */
   downgradedAt?: string | null;
+  /**
+   * Set (ISO time) when the HubSpot user was deleted by hand and `policies.deletedInHubSpot` is
+   * `forget`: the daemon stops managing this Okta user and does not create them again while they
+   * stay in scope. The entry is removed once the Okta user leaves scope.
+   */
+  forgottenAt?: string | null;
 }
 
 /** What the HubSpot user should look like for one in-scope Okta user. */
@@ -115,6 +121,22 @@ export interface FieldChange {
   field: ChangedField;
   before: string | string[] | null;
   after: string | string[] | null;
+  /** roleId only: the role names, for people reading the plan (ids are what the worker writes). */
+  beforeLabel?: string | null;
+  afterLabel?: string | null;
+}
+
+/**
+ * What a worker changes in the ledger besides what the action kind implies (create and adopt add
+ * an entry, update refreshes `lastApplied`, delete removes the entry). Skips may carry one too.
+ */
+export interface LedgerChange {
+  /** Remove the entry: the HubSpot user is already gone and the Okta user is out of scope. */
+  remove?: true;
+  /** Set (ISO time, the user was just downgraded) or clear (null, back in scope) `downgradedAt`. */
+  downgradedAt?: string | null;
+  /** Set (ISO time) `forgottenAt`: a managed user deleted by hand in HubSpot, not to be recreated. */
+  forgottenAt?: string | null;
 }
 
 /**
@@ -160,8 +182,10 @@ export interface PlanAction {
   desired?: DesiredUser;
   /** update: the difference came from an edit made in HubSpot (Okta wins). */
   drift?: boolean;
-  /** email-change-replace: the create and the delete share this id so they run as one pair. */
+  /** email-change-replace: the create (or adopt) and the delete share this id so they run as one pair. */
   pairId?: string;
+  /** Ledger bookkeeping the worker must do with this action (see {@link LedgerChange}). */
+  ledger?: LedgerChange;
 }
 
 export interface PlanSummary {
@@ -191,8 +215,11 @@ export interface UnmappedTitle {
 export interface SeatUsage {
   seat: string;
   used: number;
-  /** null when unbounded/unknown. */
+  /** The rules file's budget for this seat (role name in role mode); null when it sets none. */
   budget: number | null;
+  /** HubSpot's free seats of this kind once the plan is applied; null when HubSpot does not say. */
+  remaining?: number | null;
+  /** In-scope users who should have this seat but wait for one, first in line first. */
   waiting: Array<{ oktaUserId: string; email: string; since: string | null }>;
 }
 
@@ -210,6 +237,11 @@ export interface Plan {
   held?: HeldDeletions;
   unmappedTitles: UnmappedTitle[];
   seats: SeatUsage[];
+  /**
+   * Problems with the rules file against this HubSpot account (an alias naming a role that does
+   * not exist, a pattern that is not a valid regular expression, …). The planner always sets it.
+   */
+  warnings?: string[];
 }
 
 /**
@@ -235,8 +267,16 @@ export interface PlanInput {
   rules: import('../../config/rules-schema').Rules;
   /** The current time (ISO 8601), passed in so the planner stays pure. */
   now: string;
-  /** Event-driven deletions already made in the rolling hour (counted by the caller) for the guard. */
+  /**
+   * Deletions already made in the rolling hour (counted by the caller, approved ones included) for
+   * the guard: they add to this plan's deletions.
+   */
   recentDeletions?: number;
+  /**
+   * How many users the daemon manages, when `ledger` holds only part of the ledger (users mode);
+   * the guard's percentage is taken of it. Defaults to `ledger.length`.
+   */
+  managedCount?: number;
   /** Deletions an operator approved: HubSpot user ids that the guard lets through. */
   approvedDeletions?: readonly string[];
 }

@@ -1,0 +1,68 @@
+import type { DesiredDraft } from './desired-user';
+import type { HubSpotUser, LedgerChange, LedgerEntry, PlanAction, ReasonCode } from './types';
+
+/**
+ * The planner's intermediate form: one decision per user, before the deletion guard and the seat
+ * budget have spoken. Provision decisions become create/update/adopt actions (or nothing, when
+ * the user is already right); the others carry their final action.
+ */
+export interface ProvisionDecision {
+  type: 'provision';
+  kind: 'create' | 'update' | 'adopt';
+  /** The action's code; null on updates: 'drift' or 'okta-change', decided by the diff. */
+  code: ReasonCode | null;
+  /** The sentence the action's reason starts with (it names the user). */
+  headline: string;
+  /** The user as reasons name them. */
+  who: string;
+  oktaUserId: string;
+  /** assignedAt, for the seat waiting line. */
+  since: string | null;
+  entry: LedgerEntry | null;
+  /** The HubSpot user to update or adopt; null for a create. */
+  actual: HubSpotUser | null;
+  draft: DesiredDraft;
+  /** Seat kinds held by the HubSpot user this one replaces (email change): they move over. */
+  inherits: string[];
+  pairId?: string;
+  ledger?: LedgerChange;
+  /** Counts as a deletion for the guard (a leave-scope downgrade). */
+  guarded: boolean;
+  /** What to report when there is nothing to write: count the user as in sync, or a skip. */
+  whenNothingToDo: { kind: 'in-sync' } | { kind: 'skip'; code: ReasonCode; reason: string };
+  /** Report the Title as unmapped when the user ends up with no role for want of a match. */
+  reportsTitle: string | null;
+  held: boolean;
+}
+
+export interface DeleteDecision {
+  type: 'delete';
+  action: PlanAction;
+  actual: HubSpotUser;
+  held: boolean;
+}
+
+export interface ReportDecision {
+  type: 'report';
+  action: PlanAction;
+}
+
+export type Decision = ProvisionDecision | DeleteDecision | ReportDecision;
+
+/** A skip action (reported, never carried out). */
+export function skip(code: ReasonCode, reason: string, who: { email: string | null; oktaUserId: string | null; hubspotUserId: string | null }, ledger?: LedgerChange): ReportDecision {
+  const action: PlanAction = { kind: 'skip', code, reason, email: who.email, oktaUserId: who.oktaUserId, hubspotUserId: who.hubspotUserId };
+  if (ledger) {
+    action.ledger = ledger;
+  }
+  return { type: 'report', action };
+}
+
+/** A delete action for a managed HubSpot user. */
+export function remove(code: ReasonCode, reason: string, actual: HubSpotUser, oktaUserId: string | null, pairId?: string): DeleteDecision {
+  const action: PlanAction = { kind: 'delete', code, reason, email: actual.email, oktaUserId, hubspotUserId: actual.id };
+  if (pairId !== undefined) {
+    action.pairId = pairId;
+  }
+  return { type: 'delete', action, actual, held: false };
+}

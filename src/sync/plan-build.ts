@@ -1,0 +1,135 @@
+import type { PlanContext } from './plan-context';
+import type { Decision, ProvisionDecision } from './decisions';
+import type { GuardVerdict } from './deletion-guard';
+import type { SeatAllocation } from './seats';
+import type { DesiredUser, FieldChange, Plan, PlanAction, PlanSummary, UnmappedTitle } from './types';
+import { applySeatShare } from './desired-user';
+import { looseKey } from './text';
+import { diffUser, isDrift } from './user-diff';
+
+/** What the final step needs from the earlier ones. */
+export interface BuildInput {
+  decisions: Decision[];
+  verdict: GuardVerdict;
+  allocation: SeatAllocation;
+  requestOf: ReadonlyMap<ProvisionDecision, number>;
+  ctx: PlanContext;
+}
+
+function roleText(desired: DesiredUser): string {
+  return desired.roleName !== null ? `role "${desired.roleName}" (${desired.roleReason})` : `no role (${desired.roleReason})`;
+}
+
+function fieldsText(changes: readonly FieldChange[]): string {
+  return changes.map((c) => c.field).join(', ');
+}
+
+function provisionAction(d: ProvisionDecision, desired: DesiredUser, ctx: PlanContext): { action: PlanAction | null; inSync: boolean } {
+  const roleName = (id: string | null) => (id === null ? null : (ctx.roleById.get(id)?.name ?? null));
+  const changes = diffUser(d.kind === 'create' ? null : d.actual, desired, { manageSeats: ctx.desired.seats.mode === 'named', roleName });
+  const base = { email: desired.email, oktaUserId: d.oktaUserId, hubspotUserId: d.actual?.id ?? null };
+  const extras: Partial<PlanAction> = {};
+  if (d.pairId !== undefined) {
+    extras.pairId = d.pairId;
+  }
+  if (d.ledger !== undefined) {
+    extras.ledger = d.ledger;
+  }
+  if (d.kind === 'create') {
+    return { action: { kind: 'create', code: d.code ?? 'new-assignment', reason: `${d.headline}; ${roleText(desired)}`, ...base, changes, desired, ...extras }, inSync: false };
+  }
+  if (d.kind === 'adopt') {
+    const what = changes.length > 0 ? `; changes ${fieldsText(changes)}` : '; nothing to change';
+    return { action: { kind: 'adopt', code: d.code ?? 'adopt-email-match', reason: `${d.headline}${what}; ${roleText(desired)}`, ...base, changes, desired, ...extras }, inSync: false };
+  }
+  if (changes.length === 0 && d.ledger === undefined) {
+    if (d.whenNothingToDo.kind === 'skip') {
+      return { action: { kind: 'skip', code: d.whenNothingToDo.code, reason: d.whenNothingToDo.reason, ...base }, inSync: false };
+    }
+    return { action: null, inSync: true };
+  }
+  const drift = d.actual !== null && isDrift(changes, d.actual, d.entry?.lastApplied ?? null);
+  let reason: string;
+  if (d.code !== null) {
+    reason = d.headline;
+  } else if (changes.length === 0) {
+    reason = `${d.headline}; back in scope, so the pending deletion is cancelled`;
+  } else {
+    reason = `${d.headline}: ${drift ? 'put back edits made in HubSpot to' : 'Okta changed'} ${fieldsText(changes)}; ${roleText(desired)}`;
+    if (d.ledger?.downgradedAt === null) {
+      reason += '; back in scope, so the pending deletion is cancelled';
+    }
+  }
+  return { action: { kind: 'update', code: d.code ?? (drift ? 'drift' : 'okta-change'), reason, ...base, changes, desired, drift, ...extras }, inSync: false };
+}
+
+function emptySummary(): PlanSummary {
+  return { create: 0, update: 0, delete: 0, adopt: 0, skip: 0, held: 0, drift: 0, unmapped: 0, waitingForSeat: 0, inSync: 0 };
+}
+
+/** Turns decisions into the plan: applies the seat shares, diffs, splits off held actions, counts. */
+export function buildPlan({ decisions, verdict, allocation, requestOf, ctx }: BuildInput): Plan {
+  const actions: PlanAction[] = [];
+  const held: PlanAction[] = [];
+  const summary = emptySummary();
+  const unmapped = new Map<string, UnmappedTitle>();
+  for (const d of decisions) {
+    if (d.type === 'report') {
+      actions.push(d.action);
+      continue;
+    }
+    if (d.type === 'delete') {
+      (d.held ? held : actions).push(d.action);
+      continue;
+    }
+    const index = requestOf.get(d);
+    const granted = index === undefined ? null : (allocation.granted[index] ?? []);
+    const desired = granted === null ? d.draft.desired : applySeatShare(d.draft.desired, d.draft.wants, granted, ctx.desired.seats);
+    const { action, inSync } = provisionAction(d, desired, ctx);
+    if (inSync) {
+      summary.inSync++;
+    }
+    if (action) {
+      (d.held ? held : actions).push(action);
+    }
+    if (d.held) {
+      continue;
+    }
+    if (index !== undefined && (allocation.waiting[index]?.length ?? 0) > 0) {
+      summary.waitingForSeat++;
+    }
+    if (d.reportsTitle !== null && desired.roleId === null) {
+      const key = looseKey(d.reportsTitle);
+      const group = unmapped.get(key) ?? { title: d.reportsTitle, users: [] };
+      group.users.push({ oktaUserId: d.oktaUserId, email: desired.email });
+      unmapped.set(key, group);
+    }
+    if (d.draft.match?.kind === 'ambiguous') {
+      actions.push({
+        kind: 'skip',
+        code: 'ambiguous-role',
+        reason: `${d.who}: ${d.draft.match.reason}; provisioned without a role until the Title or the HubSpot roles are fixed`,
+        email: desired.email,
+        oktaUserId: d.oktaUserId,
+        hubspotUserId: d.actual?.id ?? null,
+      });
+    }
+  }
+  for (const a of actions) {
+    summary[a.kind]++;
+    if (a.kind === 'update' && a.drift) {
+      summary.drift++;
+    }
+  }
+  summary.held = held.filter((a) => a.kind === 'delete' || a.code === 'left-scope-downgrade').length;
+  const unmappedTitles = [...unmapped.values()].sort((a, b) => b.users.length - a.users.length || a.title.localeCompare(b.title));
+  summary.unmapped = unmappedTitles.reduce((n, t) => n + t.users.length, 0);
+  return {
+    summary,
+    actions,
+    ...(held.length > 0 ? { held: { reason: verdict.reason ?? 'held by the deletion guard', actions: held } } : {}),
+    unmappedTitles,
+    seats: allocation.usage,
+    warnings: ctx.warnings,
+  };
+}

@@ -1,0 +1,75 @@
+import type { Rules } from '../../config/rules-schema';
+import type { DesiredContext } from './desired-user';
+import type { HubSpotRole, HubSpotUser, LedgerEntry, PlanInput } from './types';
+import { createRoleMapper } from './role-mapping';
+import { createSeatCatalog } from './seat-catalog';
+import { emailKey } from './text';
+
+/**
+ * Everything one plan looks things up in, indexed once. `touched` collects the HubSpot users a
+ * decision has spoken about, so the hands-off sweep reports each HubSpot user at most once.
+ */
+export interface PlanContext {
+  input: PlanInput;
+  rules: Rules;
+  now: string;
+  nowMs: number;
+  desired: DesiredContext;
+  roleById: ReadonlyMap<string, HubSpotRole>;
+  hubspotById: ReadonlyMap<string, HubSpotUser>;
+  hubspotByEmail: ReadonlyMap<string, HubSpotUser>;
+  ledgerByOkta: ReadonlyMap<string, LedgerEntry>;
+  ledgerByHubspot: ReadonlyMap<string, LedgerEntry>;
+  touched: Set<string>;
+  warnings: string[];
+  isProtected(email: string | null | undefined): boolean;
+  domainAllowed(email: string): boolean;
+}
+
+function firstBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T> {
+  const map = new Map<string, T>();
+  for (const item of items) {
+    const k = key(item);
+    if (!map.has(k)) {
+      map.set(k, item);
+    }
+  }
+  return map;
+}
+
+/** Indexes the input. Duplicates (which HubSpot and a sound ledger never hold) resolve to the first. */
+export function createPlanContext(input: PlanInput): PlanContext {
+  const { rules } = input;
+  const roles = createRoleMapper(input.roles, rules.roles);
+  const seats = createSeatCatalog(input.roles, input.seats, rules.seats, roles);
+  const protectedEmails = new Set(rules.protected.map(emailKey));
+  const domains = rules.emailDomains.map((d) => d.trim().toLowerCase().replace(/^@/, '')).filter((d) => d !== '');
+  const allowed = domains.length === 0 ? null : new Set(domains);
+  const nowMs = Date.parse(input.now);
+  const warnings = [...roles.problems, ...seats.problems];
+  if (Number.isNaN(nowMs)) {
+    warnings.push(`now "${input.now}" is not an ISO time: downgrade grace periods cannot expire in this plan`);
+  }
+  return {
+    input,
+    rules,
+    now: input.now,
+    nowMs,
+    desired: { roles, seats, teams: rules.teams },
+    roleById: new Map(input.roles.map((r) => [r.id, r])),
+    hubspotById: firstBy(input.hubspotUsers, (u) => u.id),
+    hubspotByEmail: firstBy(input.hubspotUsers, (u) => emailKey(u.email)),
+    ledgerByOkta: firstBy(input.ledger, (e) => e.oktaUserId),
+    ledgerByHubspot: firstBy(input.ledger, (e) => e.hubspotUserId),
+    touched: new Set(),
+    warnings,
+    isProtected: (email) => email !== null && email !== undefined && protectedEmails.has(emailKey(email)),
+    domainAllowed: (email) => {
+      if (allowed === null) {
+        return true;
+      }
+      const at = email.lastIndexOf('@');
+      return allowed.has(email.slice(at + 1).toLowerCase());
+    },
+  };
+}
