@@ -1,0 +1,48 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import type { Queue } from 'bullmq';
+import type { Router } from 'express';
+import type { Redactor } from '../lib/redact';
+import { createJobDataFormatter } from './job-data-formatter';
+
+/** Where the dashboard is mounted. bull-board needs the same path as its base path. */
+export const DASHBOARD_PATH = '/admin/queues';
+
+export interface DashboardOptions {
+  queues: Readonly<Record<string, Queue>>;
+  /** false: bull-board hides its buttons and answers 405 to every write. */
+  allowWrites: boolean;
+  redactor: Redactor;
+}
+
+/**
+ * The bull-board queue dashboard for every queue. It has no authentication of its own: mount it
+ * behind the admin check. Job data passes through a formatter that hides personal fields beyond
+ * the email and secrets; Redis details are hidden.
+ */
+export function createDashboardRouter(opts: DashboardOptions): Router {
+  const formatData = createJobDataFormatter(opts.redactor);
+  const serverAdapter = new ExpressAdapter();
+  serverAdapter.setBasePath(DASHBOARD_PATH);
+  const adapters = Object.values(opts.queues).map((queue) => {
+    const adapter = new BullMQAdapter(queue, { readOnlyMode: !opts.allowWrites, allowRetries: opts.allowWrites });
+    adapter.setFormatter('data', formatData);
+    adapter.setFormatter('returnValue', formatData);
+    return adapter;
+  });
+  createBullBoard({
+    queues: adapters,
+    serverAdapter,
+    options: {
+      uiConfig: {
+        boardTitle: opts.allowWrites ? 'okta-hubspot-sync' : 'okta-hubspot-sync (read-only)',
+        hideDocsLink: true,
+        hideRedisDetails: true,
+        miscLinks: [{ text: 'Status page', url: '/' }],
+      },
+    },
+  });
+  const router: unknown = serverAdapter.getRouter();
+  return router as Router;
+}

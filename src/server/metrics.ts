@@ -1,0 +1,339 @@
+import type { Queue } from 'bullmq';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Plan } from '../sync/types';
+import type { ReconciliationOutcome } from './ops-types';
+
+/** Prefix of every metric the daemon defines (process and Node.js metrics keep their standard names). */
+export const METRIC_PREFIX = 'okta_hubspot_sync_';
+
+/** The queue operations metrics need; a BullMQ `Queue` has them. */
+export type CountableQueue = Pick<Queue, 'name' | 'getJobCounts'>;
+
+/**
+ * One HTTP call to Okta or HubSpot, as the clients' afterResponse hooks report it. `route` must be
+ * a template without ids (e.g. `oktaRouteTemplate()`): labels carry no user ids or emails.
+ */
+export interface ApiCallInfo {
+  api: 'okta' | 'hubspot';
+  method: string;
+  route: string;
+  /** HTTP status; null when no answer came (network error, timeout). */
+  status: number | null;
+  durationMs?: number;
+  /** Requests left in the current rate window, from the answer's headers, when it said. */
+  rateLimitRemaining?: number | null;
+}
+
+/** One System Log poll. */
+export interface PollInfo {
+  /** `published` of the newest event read so far (ISO or Date); null when none was ever read. */
+  newestEventAt: string | Date | null;
+  /** Events this poll returned. */
+  events?: number;
+  /** When the poll finished (default: now). */
+  at?: Date;
+}
+
+/** One finished BullMQ job. */
+export interface JobInfo {
+  queue: string;
+  state: 'completed' | 'failed';
+  /** `finishedOn - processedOn`. */
+  durationMs?: number;
+}
+
+export interface MetricsOptions {
+  /** Queues whose job counts are exported (more can be added with `trackQueues`). */
+  queues?: Readonly<Record<string, CountableQueue>>;
+  /** Also export Node.js process metrics (default true). */
+  defaultMetrics?: boolean;
+  /** Clock for ages (tests pass a fixed one). */
+  now?: () => number;
+  /** How long a scrape waits for queue counts before leaving them out (default 2 s). */
+  queueCountTimeoutMs?: number;
+}
+
+const LABEL_SAFE = /^[A-Za-z0-9/{}_.:-]{1,120}$/;
+
+/**
+ * A label value that can carry no personal data: characters of a route template only, never an
+ * `@`, and no long digit or id-like runs (a raw path that slipped through becomes `other`).
+ */
+export function safeRouteLabel(route: string): string {
+  if (!LABEL_SAFE.test(route) || /\d{6,}|(^|\/)0[0-9a-z]{2}[A-Za-z0-9]{14,}/.test(route)) {
+    return 'other';
+  }
+  return route;
+}
+
+function seconds(ms: number): number {
+  return ms / 1000;
+}
+
+function toMillis(value: string | Date | null | undefined): number | null {
+  if (value === null || value === undefined) {
+    return null;
+  }
+  const ms = value instanceof Date ? value.getTime() : Date.parse(value);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
+}
+
+/**
+ * The daemon's Prometheus registry and the functions that feed it. Labels hold queue names, API
+ * route templates, status codes, plan action kinds and seat names only: never emails or ids.
+ * Ages (System Log lag, time since the last reconciliation) are computed at scrape time.
+ */
+export function createMetrics(opts: MetricsOptions = {}) {
+  const now = opts.now ?? Date.now;
+  const registry = new Registry();
+  if (opts.defaultMetrics !== false) {
+    collectDefaultMetrics({ register: registry });
+  }
+  const queues = new Map<string, CountableQueue>(Object.entries(opts.queues ?? {}));
+  const queueTimeout = opts.queueCountTimeoutMs ?? 2_000;
+  const startedAt = now();
+  let newestEventMs: number | null = null;
+  let lastReconcileMs: number | null = null;
+  const name = (n: string) => `${METRIC_PREFIX}${n}`;
+  const registers = [registry];
+
+  new Gauge({
+    name: name('queue_jobs'),
+    help: 'Jobs in each BullMQ queue by state (read from Redis at scrape time).',
+    labelNames: ['queue', 'state'] as const,
+    registers,
+    async collect() {
+      this.reset();
+      await Promise.all(
+        [...queues.entries()].map(async ([queueName, queue]) => {
+          try {
+            const counts = await withTimeout(queue.getJobCounts(), queueTimeout);
+            for (const [state, count] of Object.entries(counts)) {
+              this.set({ queue: queueName, state }, count);
+            }
+          } catch {
+            // Left out of this scrape: an absent series is visible, a stale count is not.
+          }
+        }),
+      );
+    },
+  });
+
+  const jobsTotal = new Counter({
+    name: name('jobs_total'),
+    help: 'Jobs finished by this process, by queue and final state.',
+    labelNames: ['queue', 'state'] as const,
+    registers,
+  });
+  const jobDuration = new Histogram({
+    name: name('job_duration_seconds'),
+    help: 'Processing time of finished jobs (finishedOn - processedOn).',
+    labelNames: ['queue', 'state'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900],
+    registers,
+  });
+
+  const apiRequests = new Counter({
+    name: name('api_requests_total'),
+    help: 'HTTP requests to Okta and HubSpot by route template and status ("error" when no answer came).',
+    labelNames: ['api', 'method', 'route', 'status'] as const,
+    registers,
+  });
+  const apiDuration = new Histogram({
+    name: name('api_request_duration_seconds'),
+    help: 'Duration of HTTP requests to Okta and HubSpot.',
+    labelNames: ['api', 'route'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+    registers,
+  });
+  const rateLimited = new Counter({
+    name: name('api_rate_limited_total'),
+    help: 'Answers with status 429 (rate limited) from Okta and HubSpot.',
+    labelNames: ['api', 'route'] as const,
+    registers,
+  });
+  const rateRemaining = new Gauge({
+    name: name('rate_limit_remaining'),
+    help: 'Requests left in the current rate window, as the last answer from each API said.',
+    labelNames: ['api'] as const,
+    registers,
+  });
+
+  const lastPoll = new Gauge({
+    name: name('system_log_last_poll_timestamp_seconds'),
+    help: 'Unix time of the last successful Okta System Log poll.',
+    registers,
+  });
+  const logEvents = new Counter({
+    name: name('system_log_events_total'),
+    help: 'Okta System Log events read.',
+    registers,
+  });
+  new Gauge({
+    name: name('system_log_lag_seconds'),
+    help: 'Now minus the publication time of the newest System Log event read (absent until one is read).',
+    registers,
+    collect() {
+      this.reset();
+      if (newestEventMs !== null) {
+        this.set(Math.max(0, seconds(now() - newestEventMs)));
+      }
+    },
+  });
+
+  const lastReconcile = new Gauge({
+    name: name('last_reconcile_success_timestamp_seconds'),
+    help: 'Unix time the last reconciliation finished without failing.',
+    registers,
+  });
+  new Gauge({
+    name: name('seconds_since_last_reconcile'),
+    help: 'Seconds since the last reconciliation finished without failing (since process start when none has).',
+    registers,
+    collect() {
+      this.set(Math.max(0, seconds(now() - (lastReconcileMs ?? startedAt))));
+    },
+  });
+  const reconciliations = new Counter({
+    name: name('reconciliations_total'),
+    help: 'Reconciliations finished, by outcome.',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+
+  const planActions = new Gauge({
+    name: name('last_plan_actions'),
+    help: 'What the latest plan decided, by kind (create, update, delete, adopt, skip, held, drift, unmapped, waitingForSeat, inSync).',
+    labelNames: ['kind'] as const,
+    registers,
+  });
+  const deletionsHeld = new Gauge({
+    name: name('deletions_held'),
+    help: 'Deletions the guard holds in the latest plan until an operator approves.',
+    registers,
+  });
+  const unmappedUsers = new Gauge({
+    name: name('unmapped_users'),
+    help: 'In-scope users on minimal permissions because their Okta Title matched no HubSpot role.',
+    registers,
+  });
+  const unmappedTitles = new Gauge({
+    name: name('unmapped_titles'),
+    help: 'Distinct Okta Titles that matched no HubSpot role.',
+    registers,
+  });
+  const seatsUsed = new Gauge({
+    name: name('seats_used'),
+    help: 'Paid seats in use, by seat.',
+    labelNames: ['seat'] as const,
+    registers,
+  });
+  const seatsBudget = new Gauge({
+    name: name('seats_budget'),
+    help: 'Seat budget from the rules file, by seat (absent when unbounded).',
+    labelNames: ['seat'] as const,
+    registers,
+  });
+  const seatsWaiting = new Gauge({
+    name: name('seats_waiting'),
+    help: 'Users waiting for a seat because the budget is spent, by seat.',
+    labelNames: ['seat'] as const,
+    registers,
+  });
+
+  /** Called from the Okta and HubSpot clients' afterResponse hooks, once per HTTP answer or failure. */
+  function recordApiCall(info: ApiCallInfo): void {
+    const route = safeRouteLabel(info.route);
+    const method = /^[A-Za-z]{1,10}$/.test(info.method) ? info.method.toUpperCase() : 'OTHER';
+    const status = info.status === null ? 'error' : String(info.status);
+    apiRequests.inc({ api: info.api, method, route, status });
+    if (info.durationMs !== undefined && info.durationMs >= 0) {
+      apiDuration.observe({ api: info.api, route }, seconds(info.durationMs));
+    }
+    if (info.status === 429) {
+      rateLimited.inc({ api: info.api, route });
+    }
+    if (typeof info.rateLimitRemaining === 'number' && Number.isFinite(info.rateLimitRemaining)) {
+      rateRemaining.set({ api: info.api }, info.rateLimitRemaining);
+    }
+  }
+
+  /** Called after each successful System Log poll. */
+  function recordPoll(info: PollInfo): void {
+    lastPoll.set(seconds(info.at?.getTime() ?? now()));
+    const newest = toMillis(info.newestEventAt);
+    if (newest !== null && (newestEventMs === null || newest > newestEventMs)) {
+      newestEventMs = newest;
+    }
+    if (info.events !== undefined && info.events > 0) {
+      logEvents.inc(info.events);
+    }
+  }
+
+  /** Called with every full plan (dry runs included): last plan counts, held deletions, unmapped titles, seats. */
+  function recordPlan(plan: Plan): void {
+    planActions.reset();
+    for (const [kind, count] of Object.entries(plan.summary)) {
+      planActions.set({ kind }, count);
+    }
+    deletionsHeld.set(plan.held?.actions.length ?? plan.summary.held);
+    unmappedTitles.set(plan.unmappedTitles.length);
+    unmappedUsers.set(plan.unmappedTitles.reduce((n, t) => n + t.users.length, 0));
+    seatsUsed.reset();
+    seatsBudget.reset();
+    seatsWaiting.reset();
+    for (const seat of plan.seats) {
+      seatsUsed.set({ seat: seat.seat }, seat.used);
+      seatsWaiting.set({ seat: seat.seat }, seat.waiting.length);
+      if (seat.budget !== null) {
+        seatsBudget.set({ seat: seat.seat }, seat.budget);
+      }
+    }
+  }
+
+  /** Called when a reconciliation finishes; any outcome but `failed` counts as a success for freshness. */
+  function recordReconcileDone(at: Date | string, outcome: Exclude<ReconciliationOutcome, 'running'> = 'succeeded'): void {
+    reconciliations.inc({ outcome });
+    const ms = toMillis(at);
+    if (outcome !== 'failed' && ms !== null) {
+      lastReconcileMs = Math.max(ms, lastReconcileMs ?? 0);
+      lastReconcile.set(seconds(lastReconcileMs));
+    }
+  }
+
+  /** Called from the workers' completed/failed events. */
+  function recordJob(info: JobInfo): void {
+    jobsTotal.inc({ queue: info.queue, state: info.state });
+    if (info.durationMs !== undefined && info.durationMs >= 0) {
+      jobDuration.observe({ queue: info.queue, state: info.state }, seconds(info.durationMs));
+    }
+  }
+
+  /** Adds queues whose job counts are exported (e.g. when they are built after the metrics). */
+  function trackQueues(more: Readonly<Record<string, CountableQueue>>): void {
+    for (const [queueName, queue] of Object.entries(more)) {
+      queues.set(queueName, queue);
+    }
+  }
+
+  return { registry, recordApiCall, recordPoll, recordPlan, recordReconcileDone, recordJob, trackQueues };
+}
+
+/** The metrics registry with its recorders. */
+export type Metrics = ReturnType<typeof createMetrics>;

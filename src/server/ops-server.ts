@@ -1,0 +1,203 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Queue } from 'bullmq';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import { ConfigError, type Config } from '../../config/load';
+import type { Logger } from '../lib/logger';
+import { createRedactor } from '../lib/redact';
+import { createAdminAuth } from './admin-auth';
+import { createCsrfGuard } from './csrf-guard';
+import { createDashboardRouter, DASHBOARD_PATH } from './dashboard';
+import { isLoopbackHost } from './loopback';
+import type { OpsActions, StatusSource } from './ops-types';
+import { createOpsRoutes } from './ops-routes';
+import { createQueueJobs } from './queue-jobs';
+import { securityHeaders } from './security-headers';
+
+/** What the ops server needs; the daemon's composition root builds these. */
+export interface OpsServerDeps {
+  config: Config;
+  logger: Logger;
+  /** Pinged by `/readyz`. */
+  redis: Pick<Redis, 'ping'>;
+  /** BullMQ queues by name, for the dashboard and the queue counts. */
+  queues: Readonly<Record<string, Queue>>;
+  status: StatusSource;
+  actions: OpsActions;
+  /** The registry `/metrics` serves (`createMetrics().registry`, or the whole `createMetrics()` result). */
+  metrics: { registry: Registry };
+  /** False while the daemon is starting or stopping; `/readyz` answers 503 then. */
+  isReady: () => boolean;
+}
+
+/** Where the server listens once started. */
+export interface ListeningAddress {
+  host: string;
+  port: number;
+  url: string;
+}
+
+const READY_PING_TIMEOUT_MS = 1_000;
+
+/**
+ * Refuses a configuration that would expose the ops server without authentication: a HOST other
+ * than a loopback address needs SYNC_ADMIN_TOKEN.
+ */
+export function assertSafeBinding(config: Pick<Config, 'env'>): void {
+  if (!isLoopbackHost(config.env.HOST) && !config.env.SYNC_ADMIN_TOKEN) {
+    throw new ConfigError([
+      `environment HOST: the ops server would listen on ${config.env.HOST} without authentication; set SYNC_ADMIN_TOKEN or use HOST=127.0.0.1`,
+    ]);
+  }
+}
+
+function pingWithin(redis: Pick<Redis, 'ping'>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    redis.ping().then(
+      (answer) => {
+        clearTimeout(timer);
+        resolve(answer === 'PONG');
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(false);
+      },
+    );
+  });
+}
+
+/**
+ * The operator's HTTP surface: `/healthz`, `/readyz` and `/metrics` (open, for probes and
+ * Prometheus), and behind the admin token the status page `/`, its JSON API under `/api/`, and
+ * the bull-board dashboard under `/admin/queues`. Writes (approve, reject, retry, dashboard
+ * actions) need `daemon.allowWrites` and pass a cross-site check. Throws ConfigError for a
+ * non-loopback HOST without SYNC_ADMIN_TOKEN.
+ */
+export function createOpsServer(deps: OpsServerDeps) {
+  assertSafeBinding(deps.config);
+  const log = deps.logger.child({ component: 'ops-server' });
+  const redactor = createRedactor(deps.config.secrets);
+  const writesEnabled = deps.config.daemon.allowWrites;
+  const adminAuth = createAdminAuth({ token: deps.config.env.SYNC_ADMIN_TOKEN, logger: log });
+  const csrf = createCsrfGuard({ key: deps.config.env.SYNC_ADMIN_TOKEN, logger: log });
+  const queueJobs = createQueueJobs(deps.queues, redactor);
+  let shuttingDown = false;
+  let server: Server | null = null;
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(securityHeaders({ dashboardPath: DASHBOARD_PATH }));
+
+  app.get('/healthz', (_req: Request, res: Response) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/readyz', async (_req: Request, res: Response) => {
+    const daemonReady = !shuttingDown && deps.isReady();
+    const redisOk = daemonReady ? await pingWithin(deps.redis, READY_PING_TIMEOUT_MS) : false;
+    const ready = daemonReady && redisOk && !shuttingDown;
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'not ready',
+      shuttingDown,
+      redis: daemonReady ? (redisOk ? 'ok' : 'unreachable') : 'not checked',
+    });
+  });
+
+  app.get('/metrics', async (_req: Request, res: Response) => {
+    const body = await deps.metrics.registry.metrics();
+    res.type(deps.metrics.registry.contentType).send(body);
+  });
+
+  app.use(adminAuth);
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (writesEnabled || req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') {
+      next();
+      return;
+    }
+    res.status(403).json({ error: 'read-only: writes from the ops server are off (set daemon.allowWrites: true to allow them)' });
+  });
+  app.use(express.urlencoded({ extended: false, limit: '16kb' }), express.json({ limit: '16kb' }));
+  app.use(csrf.middleware);
+
+  app.use(DASHBOARD_PATH, createDashboardRouter({ queues: deps.queues, allowWrites: writesEnabled, redactor }));
+  app.use(
+    createOpsRoutes({
+      status: deps.status,
+      actions: deps.actions,
+      queueCounts: queueJobs.counts,
+      writesEnabled,
+      redactor,
+      formToken: csrf.formToken,
+      dashboardPath: DASHBOARD_PATH,
+    }),
+  );
+
+  app.use((_req: Request, res: Response) => {
+    res.status(404).json({ error: 'not found' });
+  });
+
+  // Express recognises an error handler by its four parameters.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = typeof err === 'object' && err !== null && 'status' in err && typeof err.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+    const message = redactor.redactString(err instanceof Error ? err.message : String(err));
+    if (status >= 500) {
+      log.error('ops request failed', { method: req.method, path: req.path, err });
+    }
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    res.status(status).json({ error: status >= 500 ? `internal error: ${message}` : message });
+  });
+
+  /** Starts listening on config HOST:PORT (PORT 0 picks a free port). */
+  function listen(): Promise<ListeningAddress> {
+    const { HOST, PORT } = deps.config.env;
+    return new Promise((resolve, reject) => {
+      const s = app.listen(PORT, HOST, (err?: Error) => {
+        if (err) {
+          reject(err);
+          return;
+        }
+        const address = s.address() as AddressInfo;
+        const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+        const bound = { host: address.address, port: address.port, url: `http://${hostForUrl}:${address.port}` };
+        log.info('ops server listening', { host: bound.host, port: bound.port, writesEnabled, auth: deps.config.env.SYNC_ADMIN_TOKEN ? 'token' : 'loopback only' });
+        resolve(bound);
+      });
+      server = s;
+    });
+  }
+
+  /** From now on `/readyz` answers 503, so load balancers stop sending work; requests are still served. */
+  function beginShutdown(): void {
+    shuttingDown = true;
+  }
+
+  /** Stops accepting connections and closes idle ones; open requests get `graceMs` to finish. */
+  async function close(graceMs = 5_000): Promise<void> {
+    shuttingDown = true;
+    const s = server;
+    server = null;
+    if (!s || !s.listening) {
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => s.closeAllConnections(), graceMs);
+      s.close(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      s.closeIdleConnections();
+    });
+  }
+
+  return { app, listen, beginShutdown, close, isShuttingDown: () => shuttingDown };
+}
+
+/** The ops server's API. */
+export type OpsServer = ReturnType<typeof createOpsServer>;

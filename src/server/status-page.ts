@@ -1,0 +1,214 @@
+import type { PlanAction } from '../sync/types';
+import { html, type SafeHtml } from './html';
+import type { FailedJobView, PendingApprovalView, ReconciliationView } from './ops-types';
+import type { StatusSnapshot } from './status-snapshot';
+
+/** Messages shown after a form action; the redirect carries only one of these codes. */
+export const NOTICES = {
+  approved: 'Approved: the held deletions will be carried out.',
+  rejected: 'Rejected: the held deletions were dropped.',
+  retried: 'The job will run again.',
+  'not-found': 'Nothing to do: it no longer exists (already decided or removed).',
+  conflict: 'Nothing to do: its state changed meanwhile.',
+  invalid: 'The request was not valid.',
+} as const;
+
+/** A notice code the status page understands. */
+export type NoticeCode = keyof typeof NOTICES;
+
+/** Whether a query value names a notice. */
+export function isNoticeCode(value: unknown): value is NoticeCode {
+  return typeof value === 'string' && Object.hasOwn(NOTICES, value);
+}
+
+export interface StatusPageOptions {
+  /** Nonce that lets the inline `<style>` through the Content-Security-Policy. */
+  styleNonce: string;
+  /** Form token for approve, reject and retry forms. */
+  formToken: string;
+  dashboardPath: string;
+  notice?: NoticeCode | undefined;
+  /** Most plan actions listed (the JSON API has all of them). */
+  maxPlanRows?: number;
+}
+
+const STYLE = `
+body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:1rem 1.5rem;color:#1b1f24;background:#fafbfc}
+h1{font-size:1.4rem;margin:.2rem 0}h2{font-size:1.1rem;margin:1.8rem 0 .5rem;border-bottom:1px solid #d0d7de;padding-bottom:.2rem}
+table{border-collapse:collapse;width:100%;margin:.3rem 0;background:#fff}th,td{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top}
+th{background:#f0f3f6;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.muted{color:#57606a}.badge{display:inline-block;padding:0 .4rem;border-radius:.6rem;font-size:.8rem;background:#eaeef2}
+.ok{background:#dafbe1}.warn{background:#fff8c5}.bad{background:#ffebe9}
+.notice{padding:.5rem .8rem;background:#ddf4ff;border:1px solid #54aeff;margin:.5rem 0}
+form.inline{display:inline}button{font:inherit;padding:.1rem .6rem;cursor:pointer}
+nav a{margin-right:1rem}.cards{display:flex;flex-wrap:wrap;gap:.8rem}.card{background:#fff;border:1px solid #d0d7de;padding:.5rem .8rem;min-width:9rem}
+.card b{display:block;font-size:1.3rem}code{font-size:.9em}
+`;
+
+function time(iso: string | null | undefined): SafeHtml {
+  return iso ? html`<time datetime="${iso}">${iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}</time>` : html`<span class="muted">never</span>`;
+}
+
+function outcomeBadge(outcome: string): SafeHtml {
+  const cls = outcome === 'succeeded' ? 'ok' : outcome === 'failed' ? 'bad' : outcome === 'running' || outcome === 'dry-run' ? '' : 'warn';
+  return html`<span class="badge ${cls}">${outcome}</span>`;
+}
+
+function postForm(action: string, label: string, formToken: string): SafeHtml {
+  return html`<form class="inline" method="post" action="${action}"><input type="hidden" name="_csrf" value="${formToken}"><button type="submit">${label}</button></form>`;
+}
+
+function card(label: string, value: number | string | null): SafeHtml {
+  return html`<div class="card"><span class="muted">${label}</span><b>${value === null ? '–' : value}</b></div>`;
+}
+
+function queuesSection(s: StatusSnapshot): SafeHtml {
+  if (s.queues === null) {
+    return html`<p class="muted">Queue counts are unavailable (Redis did not answer).</p>`;
+  }
+  const states = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'paused', 'failed', 'completed'];
+  const rows = Object.entries(s.queues).map(
+    ([name, counts]) => html`<tr><td>${name}</td>${states.map((st) => html`<td class="n">${counts[st] ?? 0}</td>`)}</tr>`,
+  );
+  return html`<table><thead><tr><th>Queue</th>${states.map((st) => html`<th>${st}</th>`)}</tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+function reconciliationRows(list: readonly ReconciliationView[]): SafeHtml {
+  if (list.length === 0) {
+    return html`<p class="muted">No reconciliation yet.</p>`;
+  }
+  const rows = list.map((r) => {
+    const a = r.applied;
+    const appliedText = a ? `${a.create} created, ${a.update} updated, ${a.delete} deleted, ${a.adopt} adopted` : '';
+    return html`<tr><td>${time(r.createdAt)}</td><td>${r.trigger}${r.dryRun ? ' (dry run)' : ''}</td><td>${outcomeBadge(r.outcome)}</td>
+<td class="n">${r.summary.create}</td><td class="n">${r.summary.update}</td><td class="n">${r.summary.delete}</td><td class="n">${r.summary.adopt}</td>
+<td class="n">${r.summary.held}</td><td class="n">${r.summary.drift}</td><td>${appliedText}${r.failures > 0 ? html`, <b>${r.failures} failed</b>` : ''}${r.error ? html`<br><span class="muted">${r.error}</span>` : ''}</td></tr>`;
+  });
+  return html`<table><thead><tr><th>Started</th><th>Trigger</th><th>Outcome</th><th>Create</th><th>Update</th><th>Delete</th><th>Adopt</th><th>Held</th><th>Drift</th><th>Result</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+function changesText(action: PlanAction): string {
+  return (action.changes ?? [])
+    .map((c) => `${c.field}: ${Array.isArray(c.before) ? c.before.join(', ') : (c.before ?? '∅')} → ${Array.isArray(c.after) ? c.after.join(', ') : (c.after ?? '∅')}`)
+    .join('; ');
+}
+
+function planSection(s: StatusSnapshot, maxRows: number): SafeHtml {
+  const latest = s.latestPlan;
+  if (!latest) {
+    return html`<p class="muted">No plan yet.</p>`;
+  }
+  const shown = latest.plan.actions.filter((a) => a.code !== 'in-sync');
+  const rows = shown.slice(0, maxRows).map(
+    (a) =>
+      html`<tr><td>${a.kind}</td><td>${a.email ?? a.oktaUserId ?? a.hubspotUserId ?? ''}</td><td>${a.desired?.roleName ?? ''}</td><td>${changesText(a)}${a.drift ? html` <span class="badge warn">drift</span>` : ''}</td><td>${a.reason}</td></tr>`,
+  );
+  const more = shown.length > maxRows ? html`<p class="muted">${shown.length - maxRows} more actions: see <a href="/api/plans/${encodeURIComponent(latest.planId)}">the full plan</a>.</p>` : '';
+  const held = latest.plan.held;
+  const heldPart = held
+    ? html`<p><span class="badge bad">held</span> ${held.actions.length} deletions held: ${held.reason}</p>`
+    : '';
+  return html`<p>Plan <code>${latest.planId}</code> made ${time(latest.createdAt)} (${latest.trigger}${latest.dryRun ? ', dry run' : ''}), ${outcomeBadge(latest.outcome)}; ${latest.summary.inSync} users already in sync.</p>
+${heldPart}
+<table><thead><tr><th>Action</th><th>User</th><th>Role</th><th>Changes</th><th>Reason</th></tr></thead><tbody>${rows.length > 0 ? rows : html`<tr><td colspan="5" class="muted">Nothing to do.</td></tr>`}</tbody></table>${more}`;
+}
+
+function approvalsSection(list: readonly PendingApprovalView[], s: StatusSnapshot, formToken: string): SafeHtml {
+  if (list.length === 0) {
+    return html`<p class="muted">No deletions wait for approval.</p>`;
+  }
+  return html`${list.map((a) => {
+    const id = encodeURIComponent(a.id);
+    const buttons = s.writesEnabled
+      ? html`${postForm(`/api/approvals/${id}/approve`, `Approve ${a.deletions.length} deletions`, formToken)} ${postForm(`/api/approvals/${id}/reject`, 'Reject', formToken)}`
+      : html`<span class="muted">Read-only: approve with the CLI, or enable daemon.allowWrites.</span>`;
+    const rows = a.deletions.map((d) => html`<tr><td>${d.email ?? ''}</td><td>${d.hubspotUserId ?? ''}</td><td>${d.reason}</td></tr>`);
+    return html`<div><p><b>${a.reason}</b> <span class="muted">(approval <code>${a.id}</code>, ${time(a.createdAt)}${a.planId ? html`, plan <code>${a.planId}</code>` : ''})</span></p>
+<p>${buttons}</p><table><thead><tr><th>Email</th><th>HubSpot user</th><th>Reason</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+  })}`;
+}
+
+function unmappedSection(s: StatusSnapshot): SafeHtml {
+  if (s.unmappedTitles.length === 0) {
+    return html`<p class="muted">Every in-scope user's Title matched a role.</p>`;
+  }
+  const rows = s.unmappedTitles.map(
+    (t) => html`<tr><td>${t.title}</td><td class="n">${t.users.length}</td><td>${t.users.map((u) => u.email ?? u.oktaUserId).join(', ')}</td></tr>`,
+  );
+  return html`<table><thead><tr><th>Title</th><th>Users</th><th>Who</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+function seatsSection(s: StatusSnapshot): SafeHtml {
+  if (s.seats.length === 0) {
+    return html`<p class="muted">No seats in the latest plan.</p>`;
+  }
+  const rows = s.seats.map(
+    (seat) =>
+      html`<tr><td>${seat.seat}</td><td class="n">${seat.used}</td><td class="n">${seat.budget ?? 'unbounded'}</td><td class="n">${seat.waiting.length}</td><td>${seat.waiting.map((w) => w.email).join(', ')}</td></tr>`,
+  );
+  return html`<table><thead><tr><th>Seat</th><th>Used</th><th>Budget</th><th>Waiting</th><th>Waiting list (oldest first)</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+function failedJobsSection(list: readonly FailedJobView[], s: StatusSnapshot, formToken: string): SafeHtml {
+  if (list.length === 0) {
+    return html`<p class="muted">No failed jobs.</p>`;
+  }
+  const rows = list.map((j) => {
+    const retry = s.writesEnabled
+      ? postForm(`/api/jobs/${encodeURIComponent(j.queue)}/${encodeURIComponent(j.id)}/retry`, 'Retry', formToken)
+      : '';
+    return html`<tr><td>${time(j.failedAt)}</td><td>${j.queue}</td><td><code>${j.id}</code> ${j.name}</td><td>${j.email ?? j.oktaUserId ?? ''}</td><td class="n">${j.attemptsMade}</td><td>${j.failedReason}</td><td>${retry}</td></tr>`;
+  });
+  return html`<table><thead><tr><th>Failed</th><th>Queue</th><th>Job</th><th>User</th><th>Attempts</th><th>Reason</th><th></th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+function auditSection(s: StatusSnapshot): SafeHtml {
+  const filter = html`<form method="get" action="/"><label>User email <input type="search" name="user" value="${s.audit.user ?? ''}"></label> <button type="submit">Filter</button>${s.audit.user ? html` <a href="/#audit">show all</a>` : ''}</form>`;
+  if (s.audit.entries.length === 0) {
+    return html`${filter}<p class="muted">No audit entries${s.audit.user ? html` for ${s.audit.user}` : ''}.</p>`;
+  }
+  const rows = s.audit.entries.map(
+    (e) =>
+      html`<tr><td>${time(e.time)}</td><td>${e.action}</td><td>${e.outcome}</td><td>${e.email ? html`<a href="/?user=${encodeURIComponent(e.email)}#audit">${e.email}</a>` : ''}</td><td>${e.reason}</td></tr>`,
+  );
+  return html`${filter}<table><thead><tr><th>Time</th><th>Action</th><th>Outcome</th><th>User</th><th>Reason</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+/**
+ * The status page: one server-rendered HTML document, no script, one inline style. Every value
+ * goes through the escaping `html` template; forms post with the form token and appear only when
+ * writes are enabled.
+ */
+export function renderStatusPage(s: StatusSnapshot, opts: StatusPageOptions): string {
+  const maxRows = opts.maxPlanRows ?? 500;
+  const f = s.facts;
+  const page = html`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">
+<title>okta-hubspot-sync status</title><style nonce="${opts.styleNonce}">${STYLE}</style></head>
+<body>
+<h1>okta-hubspot-sync</h1>
+<p class="muted">Generated ${time(s.generatedAt)}. ${s.writesEnabled ? html`<span class="badge warn">writes enabled</span>` : html`<span class="badge">read-only</span>`}</p>
+<nav><a href="${opts.dashboardPath}">Queue dashboard</a><a href="/api/status">JSON</a><a href="/metrics">Metrics</a></nav>
+${opts.notice ? html`<p class="notice" role="status">${NOTICES[opts.notice]}</p>` : ''}
+<h2 id="overview">Overview</h2>
+<div class="cards">${card('Managed users', s.users.managed)}${card('Unmanaged users', s.users.unmanaged)}${card('Protected', s.users.protected)}${card('Super admins', s.users.superAdmins)}${card('Drift repaired (latest)', s.driftRepaired.latest)}${card('Drift repaired (recent)', s.driftRepaired.recent)}${card('Pending approvals', s.approvals.length)}${card('Failed jobs', s.failedJobs.length)}</div>
+<p>Last System Log poll ${time(f.lastPollAt)}; newest event ${time(f.newestEventAt)}; last reconciliation ${time(f.lastReconciledAt)}; ledger ${f.ledgerComplete === false ? html`<span class="badge bad">incomplete (rebuild pending)</span>` : f.ledgerComplete ? 'complete' : 'unknown'}.</p>
+${queuesSection(s)}
+<h2 id="approvals">Pending approvals</h2>
+${approvalsSection(s.approvals, s, opts.formToken)}
+<h2 id="reconciliations">Recent reconciliations</h2>
+${reconciliationRows(s.reconciliations)}
+<h2 id="plan">Latest plan</h2>
+${planSection(s, maxRows)}
+<h2 id="unmapped">Users on minimal permissions (Title matched no role)</h2>
+${unmappedSection(s)}
+<h2 id="seats">Seats</h2>
+${seatsSection(s)}
+<h2 id="failed">Failed jobs</h2>
+${failedJobsSection(s.failedJobs, s, opts.formToken)}
+<h2 id="audit">Audit trail</h2>
+${auditSection(s)}
+</body></html>
+`;
+  return page.value;
+}

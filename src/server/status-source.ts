@@ -1,0 +1,167 @@
+import type { StoredAuditEntry } from '../state/audit-log';
+import type { Approval } from '../state/approval-store';
+import type { PlanHeader, PlanRecord } from '../state/plan-store';
+import type { State } from '../state/state';
+import type { ReasonCode } from '../sync/types';
+import type {
+  AuditQuery,
+  AuditView,
+  DaemonFacts,
+  PendingApprovalView,
+  PlanView,
+  ReconciliationOutcome,
+  ReconciliationView,
+  StatusSource,
+  UserCounts,
+} from './ops-types';
+import type { QueueJobs } from './queue-jobs';
+
+/** Audit entries read at most when looking for one user's (the trail is newest first). */
+const AUDIT_SCAN_LIMIT = 20_000;
+const AUDIT_PAGE = 500;
+
+/** How a stored plan's status and outcome read to an operator. */
+export function reconciliationOutcome(h: PlanHeader): ReconciliationOutcome {
+  switch (h.status) {
+    case 'applying':
+      return 'running';
+    case 'dry-run':
+      return 'dry-run';
+    case 'failed':
+      return 'failed';
+    case 'done':
+      if ((h.outcome?.failures.length ?? 0) > 0) {
+        return 'partial';
+      }
+      return h.approvalId !== null || (h.outcome?.held ?? h.summary.held) > 0 ? 'held' : 'succeeded';
+  }
+}
+
+/** A plan header as the status page lists it. */
+export function toReconciliationView(h: PlanHeader): ReconciliationView {
+  return {
+    planId: h.id,
+    createdAt: h.createdAt,
+    finishedAt: h.outcome?.finishedAt ?? null,
+    trigger: h.trigger,
+    dryRun: h.dryRun,
+    outcome: reconciliationOutcome(h),
+    summary: h.summary,
+    applied: h.outcome?.applied ?? null,
+    failures: h.outcome?.failures.length ?? 0,
+    approvalId: h.approvalId,
+    error: h.error ?? null,
+  };
+}
+
+function toPlanView(record: PlanRecord): PlanView {
+  const { plan, ...header } = record;
+  return { ...toReconciliationView(header), plan };
+}
+
+function toApprovalView(a: Approval): PendingApprovalView {
+  return {
+    id: a.id,
+    createdAt: a.createdAt,
+    planId: a.planId,
+    reason: a.reason,
+    deletions: a.held.map((h) => ({ hubspotUserId: h.hubspotUserId, email: h.email, reason: h.reason })),
+  };
+}
+
+function toAuditView(e: StoredAuditEntry): AuditView {
+  return {
+    id: e.id,
+    time: e.time,
+    action: e.action,
+    email: e.email,
+    oktaUserId: e.oktaUserId,
+    hubspotUserId: e.hubspotUserId,
+    outcome: e.outcome,
+    reason: e.reason,
+    before: e.before ?? null,
+    after: e.after ?? null,
+    jobId: e.jobId,
+  };
+}
+
+/** Distinct HubSpot users the latest full plan left alone with `code`. */
+function countSkipped(record: PlanRecord, code: ReasonCode): number {
+  const ids = new Set<string>();
+  for (const a of record.plan.actions) {
+    if (a.kind === 'skip' && a.code === code) {
+      ids.add(a.hubspotUserId ?? a.email ?? a.reason);
+    }
+  }
+  return ids.size;
+}
+
+/**
+ * The ops server's read side over the daemon's Redis state and queues. Unmanaged, protected and
+ * super-admin counts, seats and unmapped titles come from the latest plan (a full
+ * reconciliation); managed users from the ledger.
+ */
+export function createStatusSource(deps: { state: Pick<State, 'plans' | 'approvals' | 'audit' | 'ledger' | 'status'>; queueJobs: Pick<QueueJobs, 'failed'> }): StatusSource {
+  const { state } = deps;
+
+  async function getAudit(query: AuditQuery): Promise<AuditView[]> {
+    const limit = Math.max(1, query.limit);
+    const user = query.user?.trim().toLowerCase();
+    if (!user) {
+      return (await state.audit.recent(limit)).map(toAuditView);
+    }
+    const out: AuditView[] = [];
+    let before: string | undefined;
+    for (let scanned = 0; scanned < AUDIT_SCAN_LIMIT && out.length < limit; ) {
+      const page = await state.audit.recent(AUDIT_PAGE, before);
+      if (page.length === 0) {
+        break;
+      }
+      scanned += page.length;
+      before = page[page.length - 1]!.id;
+      for (const e of page) {
+        if (e.email?.toLowerCase() === user) {
+          out.push(toAuditView(e));
+          if (out.length >= limit) {
+            break;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  async function getUserCounts(): Promise<UserCounts> {
+    const [managed, latest] = await Promise.all([state.ledger.count(), state.plans.latest()]);
+    return {
+      managed,
+      unmanaged: latest ? countSkipped(latest, 'unmanaged') : null,
+      protected: latest ? countSkipped(latest, 'protected') : null,
+      superAdmins: latest ? countSkipped(latest, 'super-admin') : null,
+      asOf: latest?.createdAt ?? null,
+    };
+  }
+
+  async function getDaemonFacts(): Promise<DaemonFacts> {
+    const [s, epoch] = await Promise.all([state.status.get(), state.ledger.epoch()]);
+    return {
+      lastPollAt: s.lastPollAt,
+      newestEventAt: s.newestEventAt,
+      lastReconciledAt: s.lastReconcileFinishedAt,
+      ledgerComplete: epoch !== null,
+    };
+  }
+
+  return {
+    getLatestPlans: async (limit) => (await state.plans.list(limit)).map(toReconciliationView),
+    getPlan: async (planId) => {
+      const record = await state.plans.get(planId);
+      return record ? toPlanView(record) : null;
+    },
+    getPendingApprovals: async () => (await state.approvals.pending()).map(toApprovalView).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+    getAudit,
+    getFailedJobs: (limit) => deps.queueJobs.failed(limit),
+    getUserCounts,
+    getDaemonFacts,
+  };
+}
