@@ -154,7 +154,7 @@ export function createApiRoutes(deps: RouteDeps) {
     }
     const conflict = checkEmailFree(store, parsed.value.user.email) ?? checkSeatInventory(store, [], parsed.value.user.seatNames);
     if (conflict) {
-      return err(conflict, { ...write, userId: store.getByEmail(parsed.value.user.email)?.id ?? null });
+      return err(conflict, write);
     }
     const user = store.create(parsed.value.user);
     return {
