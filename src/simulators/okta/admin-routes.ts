@@ -1,0 +1,205 @@
+import type { OktaAdmin, AdminNewUser } from './admin';
+import type { OktaFaults, OktaFaultSettings } from './faults';
+import { OktaHttpError, oktaError } from './okta-errors';
+import { OKTA_USER_STATUSES, type ProfilePatch } from './okta-store';
+import type { RequestLog } from './request-log';
+
+/**
+ * The admin API over HTTP, under `/__admin/`, for demos, benchmarks and other processes:
+ *
+ * | method | path | does |
+ * |---|---|---|
+ * | GET | /__admin/users | every user |
+ * | POST | /__admin/users | create (`{login, email?, firstName?, lastName?, title?, status?, assign?, groups?}`) |
+ * | GET | /__admin/users/{idOrLogin} | one user |
+ * | POST | /__admin/users/{idOrLogin}/{assign,unassign,deactivate,suspend,unsuspend,reactivate,activate} | lifecycle |
+ * | POST | /__admin/users/{idOrLogin}/profile | change profile attributes (`{title: "…"}`) |
+ * | DELETE | /__admin/users/{idOrLogin} | delete |
+ * | GET, POST | /__admin/groups | list, create (`{name, assignToApp?}`) |
+ * | POST | /__admin/groups/{idOrName}/{assign,unassign} | (un)assign the group to the app |
+ * | PUT, DELETE | /__admin/groups/{idOrName}/users/{idOrLogin} | add to / remove from the group |
+ * | GET | /__admin/logs | every System Log event |
+ * | GET, DELETE | /__admin/requests | the request log and counters / clear it |
+ * | PUT, DELETE | /__admin/faults | add faults (OktaFaultSettings, `route` as a template) / remove all |
+ * | POST | /__admin/tokens/expire | expire every OAuth access token |
+ */
+
+export interface AdminDeps {
+  admin: OktaAdmin;
+  faults: OktaFaults;
+  requests: RequestLog;
+  expireTokens: () => void;
+}
+
+export interface AdminAnswer {
+  status: number;
+  body: unknown;
+}
+
+function asObject(body: unknown): Record<string, unknown> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new OktaHttpError(400, oktaError('E0000003', 'The request body was not well-formed.'));
+  }
+  return body as Record<string, unknown>;
+}
+
+function stringOrNull(v: unknown, field: string): string | null | undefined {
+  if (v === undefined || v === null || typeof v === 'string') {
+    return v;
+  }
+  throw new OktaHttpError(400, oktaError('E0000001', `Api validation failed: ${field}`, [`${field}: must be a string`]));
+}
+
+function toNewUser(body: Record<string, unknown>): AdminNewUser {
+  const login = stringOrNull(body.login, 'login');
+  if (typeof login !== 'string') {
+    throw new OktaHttpError(400, oktaError('E0000001', 'Api validation failed: login', ['login: The field cannot be left blank']));
+  }
+  const status = body.status;
+  if (status !== undefined && !OKTA_USER_STATUSES.some((s) => s === status)) {
+    throw new OktaHttpError(400, oktaError('E0000001', 'Api validation failed: status', [`status: must be one of ${OKTA_USER_STATUSES.join(', ')}`]));
+  }
+  const user: AdminNewUser = { login };
+  const email = stringOrNull(body.email, 'email');
+  const firstName = stringOrNull(body.firstName, 'firstName');
+  const lastName = stringOrNull(body.lastName, 'lastName');
+  const title = stringOrNull(body.title, 'title');
+  if (email !== undefined) user.email = email;
+  if (firstName !== undefined) user.firstName = firstName;
+  if (lastName !== undefined) user.lastName = lastName;
+  if (title !== undefined) user.title = title;
+  if (typeof body.department === 'string') user.department = body.department;
+  if (typeof status === 'string') user.status = OKTA_USER_STATUSES.find((s) => s === status);
+  if (body.assign === true) user.assign = true;
+  if (Array.isArray(body.groups)) user.groups = body.groups.filter((g): g is string => typeof g === 'string');
+  return user;
+}
+
+function toPatch(body: Record<string, unknown>): ProfilePatch {
+  const patch: ProfilePatch = {};
+  for (const [k, v] of Object.entries(body)) {
+    const value = stringOrNull(v, k);
+    if (value !== undefined) {
+      patch[k] = value;
+    }
+  }
+  return patch;
+}
+
+function toFaultSettings(body: Record<string, unknown>): OktaFaultSettings {
+  const s: OktaFaultSettings = {};
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  s.errorRate5xx = num(body.errorRate5xx);
+  const l = body.latencyMs;
+  s.latencyMs = Array.isArray(l) && l.length === 2 && typeof l[0] === 'number' && typeof l[1] === 'number' ? [l[0], l[1]] : num(l);
+  s.fail429Next = num(body.fail429Next);
+  s.resetInSeconds = num(body.resetInSeconds);
+  if (Array.isArray(body.failNext)) {
+    s.failNext = body.failNext.flatMap((f: unknown) => {
+      const o = f !== null && typeof f === 'object' ? (f as Record<string, unknown>) : {};
+      return typeof o.status === 'number' ? [{ status: o.status, body: o.body }] : [];
+    });
+  }
+  if (Array.isArray(body.badAnswerNext)) {
+    s.badAnswerNext = body.badAnswerNext.filter((b): b is NonNullable<OktaFaultSettings['badAnswerNext']>[number] => typeof b === 'string');
+  }
+  if (typeof body.route === 'string') {
+    s.route = body.route;
+  }
+  return s;
+}
+
+/** Answers one admin request; throws OktaHttpError (or the store's OktaSimError) on refusal. */
+export function handleAdmin(deps: AdminDeps, method: string, segments: string[], body: unknown): AdminAnswer {
+  const { admin } = deps;
+  const [resource, id, sub, subId] = segments;
+  const ok = (b: unknown, status = 200): AdminAnswer => ({ status, body: b });
+  const missing = (): OktaHttpError => new OktaHttpError(404, oktaError('E0000007', `Not found: Resource not found: /__admin/${segments.join('/')}`));
+
+  if (resource === 'users') {
+    if (id === undefined) {
+      if (method === 'GET') return ok(admin.listUsers());
+      if (method === 'POST') return ok(admin.createUser(toNewUser(asObject(body))), 201);
+      throw missing();
+    }
+    if (sub === undefined) {
+      if (method === 'GET') {
+        const u = admin.getUser(id);
+        if (!u) throw new OktaHttpError(404, oktaError('E0000007', `Not found: Resource not found: ${id} (User)`));
+        return ok(u);
+      }
+      if (method === 'DELETE') {
+        admin.deleteUser(id);
+        return ok(null, 204);
+      }
+      throw missing();
+    }
+    if (method === 'POST' && sub === 'profile') return ok(admin.updateProfile(id, toPatch(asObject(body))));
+    if (method === 'POST') {
+      switch (sub) {
+        case 'assign':
+          return ok(admin.assign(id));
+        case 'unassign':
+          return ok(admin.unassign(id));
+        case 'deactivate':
+          return ok(admin.deactivate(id));
+        case 'suspend':
+          return ok(admin.suspend(id));
+        case 'unsuspend':
+          return ok(admin.unsuspend(id));
+        case 'reactivate':
+          return ok(admin.reactivate(id));
+        case 'activate':
+          return ok(admin.activate(id));
+      }
+    }
+    throw missing();
+  }
+  if (resource === 'groups') {
+    if (id === undefined) {
+      if (method === 'GET') return ok(admin.listGroups());
+      if (method === 'POST') {
+        const b = asObject(body);
+        if (typeof b.name !== 'string') throw new OktaHttpError(400, oktaError('E0000001', 'Api validation failed: name', ['name: required']));
+        return ok(admin.createGroup({ name: b.name, assignToApp: b.assignToApp === true }), 201);
+      }
+      throw missing();
+    }
+    if (method === 'POST' && sub === 'assign' && subId === undefined) {
+      admin.assignGroup(id);
+      return ok(null, 204);
+    }
+    if (method === 'POST' && sub === 'unassign' && subId === undefined) {
+      admin.unassignGroup(id);
+      return ok(null, 204);
+    }
+    if (sub === 'users' && subId !== undefined) {
+      if (method === 'PUT') return ok(admin.addToGroup(subId, id));
+      if (method === 'DELETE') return ok(admin.removeFromGroup(subId, id));
+    }
+    throw missing();
+  }
+  if (resource === 'logs' && method === 'GET' && id === undefined) return ok(admin.events());
+  if (resource === 'requests' && id === undefined) {
+    if (method === 'GET') return ok({ requests: deps.requests.list(), counts: deps.requests.counts() });
+    if (method === 'DELETE') {
+      deps.requests.clear();
+      return ok(null, 204);
+    }
+  }
+  if (resource === 'faults' && id === undefined) {
+    if (method === 'PUT') {
+      deps.faults.set(toFaultSettings(asObject(body)));
+      return ok({ pending: deps.faults.pending() });
+    }
+    if (method === 'DELETE') {
+      deps.faults.reset();
+      return ok(null, 204);
+    }
+  }
+  if (resource === 'tokens' && id === 'expire' && method === 'POST') {
+    deps.expireTokens();
+    return ok(null, 204);
+  }
+  throw missing();
+}
