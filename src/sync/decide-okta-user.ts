@@ -183,7 +183,11 @@ export function decideOktaUser(c: OktaCandidate, owners: EmailOwners, ctx: PlanC
     return [skip('domain-not-allowed', `${who}: email domain of ${clean.email} is not in emailDomains${kept}`, cleanIds)];
   }
   if (ctx.isProtected(clean.email) || (entry && ctx.isProtected(entry.email))) {
-    return [skip('protected', `${who}: ${clean.email} is on the protected list: never created, changed or deleted`, cleanIds)];
+    const existing = managedActual ?? ctx.hubspotByEmail.get(emailKey(clean.email));
+    if (existing) {
+      ctx.touched.add(existing.id);
+    }
+    return [skip('protected', `${who}: ${clean.email} is on the protected list: never created, changed or deleted`, { ...cleanIds, hubspotUserId: existing?.id ?? null })];
   }
   return entry ? decideManaged(user, entry, ctx) : decideUnmanaged(user, ctx);
 }
