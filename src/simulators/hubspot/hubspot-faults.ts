@@ -5,6 +5,11 @@ import type { RateLimitPolicy } from './hubspot-sim-errors';
  * 5xx, added latency, and bad answers a flaky proxy or a changed API could give (malformed JSON,
  * an HTML page with 200, a body cut off mid-way, missing fields, wrong types, very slow answers).
  * A queued fault may be limited to one method and/or route template.
+ *
+ * Whether the request still takes effect: queued answers, 429s, random 5xx, `html-200` and
+ * `malformed-json` answer in place of HubSpot (nothing changes); `truncated`, `missing-fields`,
+ * `wrong-types` and `slow` damage or delay the answer of a request that was carried out (the
+ * nastier case: a create that happened but whose answer was lost).
  */
 
 export type BadAnswerKind = 'malformed-json' | 'html-200' | 'truncated' | 'missing-fields' | 'wrong-types' | 'slow';
