@@ -5,6 +5,7 @@ import type { Queue } from 'bullmq';
 import type { Router } from 'express';
 import type { Redactor } from '../lib/redact';
 import { createJobDataFormatter } from './job-data-formatter';
+import { redactJson } from './redact-json';
 
 /** Where the dashboard is mounted. bull-board needs the same path as its base path. */
 export const DASHBOARD_PATH = '/admin/queues';
@@ -19,7 +20,8 @@ export interface DashboardOptions {
 /**
  * The bull-board queue dashboard for every queue. It has no authentication of its own: mount it
  * behind the admin check. Job data passes through a formatter that hides personal fields beyond
- * the email and secrets; Redis details are hidden.
+ * the email; every answer (failure reasons and stack traces too) passes through the redactor;
+ * Redis details are hidden.
  */
 export function createDashboardRouter(opts: DashboardOptions): Router {
   const formatData = createJobDataFormatter(opts.redactor);
@@ -35,6 +37,8 @@ export function createDashboardRouter(opts: DashboardOptions): Router {
     queues: adapters,
     serverAdapter,
     options: {
+      // Failure reasons and stack traces are not covered by formatters: every answer is redacted.
+      handlerHooks: { after: (_context, result) => ({ ...result, body: redactJson(opts.redactor, result.body) }) },
       uiConfig: {
         boardTitle: opts.allowWrites ? 'okta-hubspot-sync' : 'okta-hubspot-sync (read-only)',
         hideDocsLink: true,

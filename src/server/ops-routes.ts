@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Redactor } from '../lib/redact';
 import type { OperatorContext, OpsActionResult, OpsActions, StatusSource } from './ops-types';
 import type { QueueCounts } from './queue-jobs';
+import { redactJson } from './redact-json';
 import { isNoticeCode, renderStatusPage, type NoticeCode } from './status-page';
 import { loadStatusSnapshot } from './status-snapshot';
 
@@ -42,7 +43,7 @@ const STATUS_OF = { 'not-found': 404, conflict: 409, invalid: 400 } as const;
  */
 export function createOpsRoutes(deps: OpsRoutesDeps): Router {
   const router = Router();
-  const { redact } = deps.redactor;
+  const redact = <T>(value: T): T => redactJson(deps.redactor, value);
 
   const snapshot = (auditUser: string | undefined, auditLimit?: number) =>
     loadStatusSnapshot(

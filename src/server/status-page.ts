@@ -87,9 +87,25 @@ function reconciliationRows(list: readonly ReconciliationView[]): SafeHtml {
   return html`<table><thead><tr><th>Started</th><th>Trigger</th><th>Outcome</th><th>Create</th><th>Update</th><th>Delete</th><th>Adopt</th><th>Held</th><th>Drift</th><th>Result</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
+function shown(value: string | string[] | null, label: string | null | undefined): string {
+  if (label !== undefined && label !== null) {
+    return label;
+  }
+  if (value === null) {
+    return '(none)';
+  }
+  return Array.isArray(value) ? `[${value.join(', ')}]` : value;
+}
+
+const FIELD_NAMES: Record<string, string> = { roleId: 'role', seatNames: 'seats', primaryTeamId: 'team', firstName: 'first name', lastName: 'last name' };
+
 function changesText(action: PlanAction): string {
   return (action.changes ?? [])
-    .map((c) => `${c.field}: ${Array.isArray(c.before) ? c.before.join(', ') : (c.before ?? '∅')} → ${Array.isArray(c.after) ? c.after.join(', ') : (c.after ?? '∅')}`)
+    .map((c) => {
+      const name = FIELD_NAMES[c.field] ?? c.field;
+      const after = shown(c.after, c.afterLabel);
+      return action.kind === 'update' ? `${name}: ${shown(c.before, c.beforeLabel)} → ${after}` : `${name}: ${after}`;
+    })
     .join('; ');
 }
 

@@ -1,0 +1,134 @@
+import { Queue, QueueEvents, Worker } from 'bullmq';
+import Redis from 'ioredis';
+import { createRedactor } from '../../../src/lib/redact';
+import { silentLogger } from '../../../src/lib/logger';
+import { createOpsActions } from '../../../src/server/ops-actions';
+import { createQueueJobs } from '../../../src/server/queue-jobs';
+import { createStatusSource } from '../../../src/server/status-source';
+import type { Approval } from '../../../src/state/approval-store';
+import { createState, type State } from '../../../src/state/state';
+import { removeKeys, testRedisUrl, uniquePrefix } from '../../helpers/redis';
+import { MALICIOUS_TITLE, SECRETS, samplePlan } from '../../unit/server/ops-fixtures';
+
+const prefix = uniquePrefix('ops-status');
+const planId = 'plan-20261128t120000z-abc123';
+const by = { via: 'api' as const, remoteAddress: '127.0.0.1' };
+
+let redis: Redis;
+let state: State;
+let queue: Queue;
+
+beforeAll(async () => {
+  redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: 1 });
+  state = createState(redis, prefix, { auditMaxEntries: 1000, plansKept: 5 });
+  const plan = samplePlan();
+  await state.plans.save({
+    id: planId,
+    createdAt: '2026-11-28T12:00:00.000Z',
+    trigger: 'cron',
+    dryRun: false,
+    status: 'done',
+    summary: plan.summary,
+    approvalId: planId,
+    jobs: 2,
+    outcome: { finishedAt: '2026-11-28T12:01:00.000Z', durationMs: 60_000, applied: { create: 1, update: 1, delete: 0, adopt: 0, unchanged: 0 }, held: 1, failures: [] },
+    plan,
+  });
+  await state.approvals.hold({ id: planId, kind: 'reconcile', planId, reason: plan.held!.reason, actions: plan.held!.actions });
+  for (const email of ['ada@example.com', 'bob@example.com', 'ada@example.com']) {
+    await state.audit.append({ action: 'update', email, oktaUserId: null, hubspotUserId: null, before: null, after: null, jobId: null, outcome: 'applied', reason: `changed ${email}` });
+  }
+  await state.ledger.upsert({ hubspotUserId: '601', oktaUserId: '00u1ada', email: 'ada@example.com', how: 'created', managedSince: '2026-11-28T12:00:30.000Z', lastApplied: null });
+  await state.status.set({ lastPollAt: '2026-11-28T12:05:00.000Z', newestEventAt: '2026-11-28T12:04:58.000Z', lastReconcileFinishedAt: '2026-11-28T12:01:00.000Z' });
+
+  const connection = { url: testRedisUrl() };
+  queue = new Queue('sync-user', { connection, prefix });
+  const events = new QueueEvents('sync-user', { connection, prefix });
+  await events.waitUntilReady();
+  const failed = new Promise<void>((resolve) => events.once('failed', () => resolve()));
+  const worker = new Worker('sync-user', async () => Promise.reject(new Error(`refused: token=${SECRETS.hubspot}`)), { connection, prefix });
+  await queue.add('sync-user', { oktaUserId: '00u1bob', email: 'bob@example.com' }, { jobId: 'bob-1', attempts: 1 });
+  await failed;
+  await worker.close();
+  await events.close();
+});
+
+afterAll(async () => {
+  await queue.close();
+  await removeKeys(prefix);
+  redis.disconnect();
+});
+
+function build() {
+  const queueJobs = createQueueJobs({ 'sync-user': queue }, createRedactor([SECRETS.hubspot]));
+  const released: Approval[] = [];
+  const status = createStatusSource({ state, queueJobs });
+  const actions = createOpsActions({ state, queueJobs, logger: silentLogger(), onApproved: async (a) => void released.push(a) });
+  return { status, actions, released };
+}
+
+describe('status source over the Redis state', () => {
+  it('reads reconciliations, the latest plan and pending approvals as the page shows them', async () => {
+    const { status } = build();
+    const [latest] = await status.getLatestPlans(10);
+    expect(latest).toMatchObject({ planId, outcome: 'held', applied: { create: 1, update: 1 }, failures: 0 });
+    const plan = await status.getPlan(planId);
+    expect(plan?.plan.unmappedTitles[0]?.title).toBe(MALICIOUS_TITLE);
+    const approvals = await status.getPendingApprovals();
+    expect(approvals).toEqual([
+      expect.objectContaining({ id: planId, planId, deletions: [{ hubspotUserId: '502', email: 'carol@example.com', reason: 'carol@example.com left scope' }] }),
+    ]);
+  });
+
+  it('counts managed users from the ledger and unmanaged and protected ones from the latest plan', async () => {
+    expect(await build().status.getUserCounts()).toEqual({ managed: 1, unmanaged: 1, protected: 1, superAdmins: 0, asOf: '2026-11-28T12:00:00.000Z' });
+  });
+
+  it('reports freshness facts and that the ledger was never marked complete', async () => {
+    expect(await build().status.getDaemonFacts()).toEqual({
+      lastPollAt: '2026-11-28T12:05:00.000Z',
+      newestEventAt: '2026-11-28T12:04:58.000Z',
+      lastReconciledAt: '2026-11-28T12:01:00.000Z',
+      ledgerComplete: false,
+    });
+  });
+
+  it("filters the audit trail to one user's entries, newest first, whatever the email's case", async () => {
+    const entries = await build().status.getAudit({ user: 'ADA@example.com', limit: 10 });
+    expect(entries.map((e) => e.email)).toEqual(['ada@example.com', 'ada@example.com']);
+    expect(entries[0]!.id > entries[1]!.id).toBe(true);
+    expect((await build().status.getAudit({ limit: 2 })).map((e) => e.email)).toEqual(['ada@example.com', 'bob@example.com']);
+  });
+
+  it('lists failed jobs with redacted reasons', async () => {
+    const [job] = await build().status.getFailedJobs(10);
+    expect(job).toMatchObject({ queue: 'sync-user', id: 'bob-1', email: 'bob@example.com', oktaUserId: '00u1bob', attemptsMade: 1 });
+    expect(job!.failedReason).toBe('refused: token=[REDACTED]');
+  });
+});
+
+describe('ops actions over the Redis state', () => {
+  it('approves held deletions once, records it in the audit trail and releases them', async () => {
+    const { actions, released } = build();
+    expect(await actions.approve(planId, by)).toEqual({ ok: true, message: '1 held deletions approved; they will be carried out shortly' });
+    expect(released.map((a) => a.id)).toEqual([planId]);
+    expect(await state.approvals.approvedDeletions()).toEqual(['502']);
+    const [entry] = await state.audit.recent(1);
+    expect(entry).toMatchObject({ action: 'approve', outcome: 'approved' });
+    expect(entry!.reason).toContain('operator via ops API from 127.0.0.1');
+    expect(await actions.approve(planId, by)).toMatchObject({ ok: false, reason: 'conflict' });
+    expect(await actions.reject(planId, by)).toMatchObject({ ok: false, reason: 'conflict' });
+    expect(await actions.approve('plan-unknown', by)).toMatchObject({ ok: false, reason: 'not-found' });
+    expect(released).toHaveLength(1);
+    expect(await build().status.getPendingApprovals()).toEqual([]);
+  });
+
+  it('retries a failed job once and refuses unknown queues and jobs', async () => {
+    const { actions } = build();
+    expect(await actions.retryJob('sync-user', 'bob-1', by)).toMatchObject({ ok: true });
+    expect(await (await queue.getJob('bob-1'))!.getState()).toBe('waiting');
+    expect(await actions.retryJob('sync-user', 'bob-1', by)).toMatchObject({ ok: false, reason: 'conflict' });
+    expect(await actions.retryJob('sync-user', 'nobody', by)).toMatchObject({ ok: false, reason: 'not-found' });
+    expect(await actions.retryJob('toString', 'bob-1', by)).toMatchObject({ ok: false, reason: 'not-found' });
+  });
+});
