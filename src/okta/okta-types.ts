@@ -5,6 +5,16 @@ import type { OktaCandidate } from '../sync/types';
  * `@okta/okta-sdk-nodejs`. Every method throws `SyncError` subclasses (see `src/lib/errors.ts`).
  */
 
+/** One entry of a System Log event's `target[]`. */
+export interface OktaLogTarget {
+  id: string;
+  /** User, AppUser, AppInstance, UserGroup, … */
+  type: string;
+  /** For a User: the login. */
+  alternateId: string | null;
+  displayName: string | null;
+}
+
 /** A System Log event, reduced to what the poller needs (the raw event is kept for the audit). */
 export interface OktaLogEvent {
   uuid: string;
@@ -17,6 +27,10 @@ export interface OktaLogEvent {
   /** Group ids in the targets (UserGroup). */
   groupIds: string[];
   outcome: string | null;
+  /** Who made the change (an admin's user id, or a client id). */
+  actorId?: string | null;
+  /** Every target, e.g. to read a User target's login when rebuilding the ledger from history. */
+  targets?: OktaLogTarget[];
 }
 
 /** One page of System Log polling: the events and the cursor (`next` link) to resume from. */

@@ -2,7 +2,8 @@
  * Fault injection for the simulated Okta: random 5xx and latency (reproducible from a seed), and
  * one-shot failures queued for the next matching requests: a 429, any status with any body, or a
  * "bad answer" (malformed JSON, HTML with 200, a truncated body, a next link that loops, a
- * dropped connection, a body of the wrong shape). Faults can be limited to routes.
+ * dropped connection, a body of the wrong shape, list items without their `_embedded`
+ * resources). Faults can be limited to routes.
  */
 
 /**
@@ -12,9 +13,18 @@
  */
 export type RoutePattern = string | RegExp;
 
-export type BadAnswerKind = 'malformed-json' | 'html-200' | 'truncated' | 'loop-link' | 'drop-connection' | 'wrong-shape' | 'empty-200';
+export type BadAnswerKind = 'malformed-json' | 'html-200' | 'truncated' | 'loop-link' | 'drop-connection' | 'wrong-shape' | 'empty-200' | 'strip-embedded';
 
-export const BAD_ANSWER_KINDS: readonly BadAnswerKind[] = ['malformed-json', 'html-200', 'truncated', 'loop-link', 'drop-connection', 'wrong-shape', 'empty-200'];
+export const BAD_ANSWER_KINDS: readonly BadAnswerKind[] = [
+  'malformed-json',
+  'html-200',
+  'truncated',
+  'loop-link',
+  'drop-connection',
+  'wrong-shape',
+  'empty-200',
+  'strip-embedded',
+];
 
 /** A failure queued for the next matching request. */
 export type FaultAction =

@@ -162,6 +162,19 @@ export function createOktaSimulator(opts: OktaSimulatorOptions = {}): OktaSimula
       case 'wrong-shape':
         send(res, 200, Array.isArray(answer.body) ? { items: answer.body } : [answer.body], answer.links);
         return;
+      case 'strip-embedded': {
+        const items = Array.isArray(answer.body) ? answer.body : [answer.body];
+        const stripped = items.map((item: unknown) => {
+          if (item === null || typeof item !== 'object') {
+            return item;
+          }
+          const copy: Record<string, unknown> = { ...(item as Record<string, unknown>) };
+          delete copy._embedded;
+          return copy;
+        });
+        send(res, 200, Array.isArray(answer.body) ? stripped : stripped[0], answer.links);
+        return;
+      }
       case 'loop-link':
         send(res, 200, answer.body, pageLinks(selfUrl, selfUrl));
         return;

@@ -1,0 +1,350 @@
+import { Client, Collection } from '@okta/okta-sdk-nodejs';
+import { PermanentError, RateLimitedError, TransientError } from '../lib/errors';
+import type { Logger } from '../lib/logger';
+import { createRedactor } from '../lib/redact';
+import type { OktaCandidate } from '../sync/types';
+import { isNotFound, toOktaError } from './okta-errors';
+import { appUserId, embeddedUser, toCandidate, toLogEvent } from './okta-mapping';
+import { createOktaRequestExecutor, type OktaClientHooks } from './okta-request-executor';
+import type { LogPollResult, OktaAppInfo, OktaClientApi, OktaLogEvent } from './okta-types';
+
+/**
+ * The daemon's Okta adapter over `@okta/okta-sdk-nodejs`, with the SDK's traps avoided:
+ * - the resource cache is off (`cacheMiddleware: null`), so a changed user is seen at once;
+ * - the org URL loses its trailing slash (the SDK would request `//api/v1/...`);
+ * - `HTTPS_PROXY` is ignored (`client.http.agent = undefined`), the org is reached directly;
+ * - the SDK never retries (the queue layer does), and rate limits are respected before Okta has
+ *   to refuse;
+ * - the System Log is read page by page (never `for await`, which spins on empty pages), with
+ *   `since` as an ISO string;
+ * - app-user listing asks for `expand=user` on every page, because Okta's next link drops it
+ *   (SDK issue #439), and fetches any user still missing in bulk, never one call per user.
+ */
+
+export interface OktaClientOptions {
+  orgUrl: string;
+  /** API token (SSWS). Or clientId + privateKey for an OAuth service app. */
+  token?: string | undefined;
+  clientId?: string | undefined;
+  /** JWK (object or JSON) or PEM. */
+  privateKey?: string | Record<string, unknown> | undefined;
+  /** Key id, needed when the private key is a PEM. */
+  keyId?: string | undefined;
+  /** The HubSpot app instance (0oa…). */
+  appId: string;
+  logger: Logger;
+  /** Timeout of one request (default 30 s). */
+  timeoutMs?: number | undefined;
+  /** App users per page (1–500, default 500). */
+  pageSize?: number | undefined;
+  /** System Log events per page (1–1000, default 1000). */
+  logPageSize?: number | undefined;
+  hooks?: OktaClientHooks | undefined;
+  /** Stop a poll after this many events (default 10,000); the cursor resumes from there. */
+  maxEventsPerPoll?: number | undefined;
+  /** Longest wait for a rate-limit reset before a call (default 65 s); longer throws RateLimitedError. */
+  maxRateLimitWaitMs?: number | undefined;
+  /** How often one page is tried again after a 429 while listing (default 3). */
+  pageRateLimitRetries?: number | undefined;
+  /** Clock and sleep, replaceable in tests. */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** OAuth scopes the daemon asks for in PrivateKey mode. */
+export const OKTA_SCOPES = ['okta.users.read', 'okta.apps.read', 'okta.logs.read', 'okta.groups.read'];
+
+const MAX_PAGES = 100_000;
+const USERS_PER_FILTER = 50;
+
+type Obj = Record<string, unknown>;
+type Page = Obj[];
+
+/** The subset of the SDK's Collection the client drives page by page. */
+interface Pager {
+  nextUri: string | undefined;
+  getNextPage(): Promise<Obj[]>;
+}
+
+function clamp(n: number | undefined, min: number, max: number, def: number): number {
+  return n === undefined || !Number.isFinite(n) ? def : Math.min(max, Math.max(min, Math.floor(n)));
+}
+
+/** The URL with `expand=user` (Okta's next link drops it). */
+function withExpandUser(uri: string): string {
+  const url = new URL(uri);
+  if (url.searchParams.get('expand') !== 'user') {
+    url.searchParams.set('expand', 'user');
+  }
+  return url.toString();
+}
+
+function asPage(items: unknown, call: string): Page {
+  if (!Array.isArray(items)) {
+    throw new TransientError(`Okta ${call} got an answer that is not a list`, { code: 'OKTA_BAD_RESPONSE' });
+  }
+  return items.filter((i): i is Obj => i !== null && typeof i === 'object');
+}
+
+export function createOktaClient(opts: OktaClientOptions) {
+  const orgUrl = opts.orgUrl.replace(/\/+$/, '');
+  const log = opts.logger.child({ component: 'okta' });
+  const now = opts.now ?? Date.now;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const pageSize = clamp(opts.pageSize, 1, 500, 500);
+  const logPageSize = clamp(opts.logPageSize, 1, 1000, 1000);
+  const maxEventsPerPoll = Math.max(1, opts.maxEventsPerPoll ?? 10_000);
+  const pageRetries = Math.max(0, opts.pageRateLimitRetries ?? 3);
+  const appId = opts.appId;
+  const secrets = [opts.token, typeof opts.privateKey === 'string' ? opts.privateKey : JSON.stringify(opts.privateKey ?? null)].filter(
+    (s): s is string => typeof s === 'string' && s !== 'null',
+  );
+  const redactor = createRedactor(secrets);
+  const requestExecutor = createOktaRequestExecutor({
+    timeoutMs: clamp(opts.timeoutMs, 0, 600_000, 30_000),
+    hooks: opts.hooks,
+    now,
+    sleep,
+    maxWaitMs: opts.maxRateLimitWaitMs ?? 65_000,
+  });
+  const oauth = !opts.token && opts.clientId && opts.privateKey;
+  if (!opts.token && !oauth) {
+    throw new Error('Okta client needs a token, or a clientId with a privateKey');
+  }
+  const client = new Client({
+    orgUrl,
+    cacheMiddleware: null,
+    requestExecutor,
+    ...(oauth
+      ? {
+          authorizationMode: 'PrivateKey',
+          clientId: opts.clientId,
+          privateKey: opts.privateKey,
+          keyId: opts.keyId,
+          scopes: OKTA_SCOPES,
+        }
+      : { authorizationMode: 'SSWS', token: opts.token }),
+  });
+  client.http.agent = undefined;
+
+  const fail = (err: unknown, call: string) => toOktaError(err, { call, redactor, nowMs: now() });
+
+  /** Reads one page; a 429 is waited out and the same page asked again (bounded). */
+  async function nextPage(pager: Pager, call: string): Promise<Page> {
+    for (let attempt = 0; ; attempt++) {
+      const uri = pager.nextUri;
+      try {
+        return asPage(await pager.getNextPage(), call);
+      } catch (err) {
+        const e = fail(err, call);
+        if (e instanceof RateLimitedError && attempt < pageRetries) {
+          log.warn('Okta rate limit while paging; waiting before asking for the same page again', { call, waitMs: e.retryAfterMs });
+          await sleep(e.retryAfterMs ?? 1000);
+          pager.nextUri = uri;
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** Guards against a next link that leads back to a page already read. */
+  function loopGuard(call: string) {
+    const seen = new Set<string>();
+    return (uri: string | undefined) => {
+      if (uri === undefined) {
+        return;
+      }
+      if (seen.has(uri) || seen.size >= MAX_PAGES) {
+        throw new TransientError(`Okta ${call}: the next link leads back to a page already read`, { code: 'OKTA_BAD_RESPONSE' });
+      }
+      seen.add(uri);
+    };
+  }
+
+  /** Users by id, in bulk (`filter=id eq … or …`), for app users whose page lacked them. */
+  async function usersByIds(ids: string[]): Promise<Map<string, Obj>> {
+    const found = new Map<string, Obj>();
+    for (let i = 0; i < ids.length; i += USERS_PER_FILTER) {
+      const chunk = ids.slice(i, i + USERS_PER_FILTER);
+      const call = `listUsers(${chunk.length} ids)`;
+      const filter = chunk.map((id) => `id eq "${id.replace(/["\\]/g, '')}"`).join(' or ');
+      let pager: Pager;
+      try {
+        pager = await client.userApi.listUsers({ filter, limit: 200 });
+      } catch (err) {
+        throw fail(err, call);
+      }
+      const guard = loopGuard(call);
+      while (pager.nextUri) {
+        guard(pager.nextUri);
+        for (const u of await nextPage(pager, call)) {
+          if (typeof u.id === 'string') {
+            found.set(u.id, u);
+          }
+        }
+      }
+    }
+    return found;
+  }
+
+  async function* listAssignedUsers(): AsyncGenerator<OktaCandidate[]> {
+    const call = `listAssignedUsers(app ${appId})`;
+    let pager: Pager;
+    try {
+      pager = await client.applicationApi.listApplicationUsers({ appId, limit: pageSize, expand: 'user' });
+    } catch (err) {
+      throw fail(err, call);
+    }
+    const guard = loopGuard(call);
+    let pageNo = 0;
+    while (pager.nextUri) {
+      guard(pager.nextUri);
+      pageNo++;
+      const page = await nextPage(pager, `${call} page ${pageNo}`);
+      if (pager.nextUri) {
+        pager.nextUri = withExpandUser(pager.nextUri);
+      }
+      const missing = page.filter((au) => !embeddedUser(au)).flatMap((au) => appUserId(au) ?? []);
+      const fetched = missing.length > 0 ? await usersByIds(missing) : new Map<string, Obj>();
+      if (missing.length > 0) {
+        log.warn('Okta page came without embedded users; fetched them in bulk', { page: pageNo, missing: missing.length });
+      }
+      const candidates: OktaCandidate[] = [];
+      for (const au of page) {
+        const id = appUserId(au);
+        const user = embeddedUser(au) ?? (id ? fetched.get(id) : undefined);
+        if (!id) {
+          throw new TransientError(`Okta ${call} page ${pageNo}: an assignment has no user id`, { code: 'OKTA_BAD_RESPONSE' });
+        }
+        if (!user) {
+          // Assigned a moment ago and deleted since: not in scope any more.
+          log.info('Okta assignment whose user no longer exists; skipped', { oktaUserId: id });
+          continue;
+        }
+        candidates.push(toCandidate(user, au));
+      }
+      log.debug('Okta app users page', { page: pageNo, count: candidates.length });
+      yield candidates;
+    }
+  }
+
+  async function getCandidate(idOrLogin: string): Promise<OktaCandidate | null> {
+    let user: unknown;
+    try {
+      user = await client.userApi.getUser({ userId: idOrLogin });
+    } catch (err) {
+      if (isNotFound(err)) {
+        return null;
+      }
+      throw fail(err, `getCandidate(${idOrLogin}) getUser`);
+    }
+    const userId = appUserId(user);
+    if (!userId) {
+      throw new TransientError(`Okta getCandidate(${idOrLogin}) got a user without an id`, { code: 'OKTA_BAD_RESPONSE' });
+    }
+    let appUser: unknown = null;
+    try {
+      appUser = await client.applicationApi.getApplicationUser({ appId, userId });
+    } catch (err) {
+      if (!isNotFound(err)) {
+        throw fail(err, `getCandidate(${idOrLogin}) getApplicationUser`);
+      }
+    }
+    if (appUser !== null && appUserId(appUser) !== userId) {
+      throw new TransientError(`Okta getCandidate(${idOrLogin}) got an assignment for another user`, { code: 'OKTA_BAD_RESPONSE' });
+    }
+    return toCandidate(user, appUser);
+  }
+
+  async function pollLog(cursor: string | null, since: string, filter?: string): Promise<LogPollResult> {
+    const call = cursor ? 'pollLog(from cursor)' : `pollLog(since ${since})`;
+    let pager: Pager;
+    if (cursor) {
+      // Read page by page with getNextPage (raw JSON items), so no item factory is needed.
+      pager = new Collection(client.http, cursor);
+    } else {
+      const sinceIso = toIso(since, call);
+      try {
+        pager = await client.systemLogApi.listLogEvents({ since: sinceIso, sortOrder: 'ASCENDING', limit: logPageSize, ...(filter ? { filter } : {}) });
+      } catch (err) {
+        throw fail(err, call);
+      }
+    }
+    const events: OktaLogEvent[] = [];
+    let last = pager.nextUri;
+    const seen = new Set<string>();
+    while (pager.nextUri && events.length < maxEventsPerPoll) {
+      const uri: string = pager.nextUri;
+      const page = await nextPage(pager, call);
+      last = pager.nextUri ?? uri;
+      if (page.length === 0) {
+        break;
+      }
+      if (seen.has(uri) || pager.nextUri === uri) {
+        throw new TransientError(`Okta ${call}: the next link leads back to a page already read`, { code: 'OKTA_BAD_RESPONSE' });
+      }
+      seen.add(uri);
+      events.push(...page.map(toLogEvent));
+    }
+    if (!last) {
+      throw new TransientError(`Okta ${call}: no next link to resume from`, { code: 'OKTA_BAD_RESPONSE' });
+    }
+    return { events, nextCursor: last };
+  }
+
+  async function* readLogHistory(since: string, until: string, filter?: string): AsyncGenerator<OktaLogEvent[]> {
+    const call = `readLogHistory(${since} .. ${until})`;
+    let pager: Pager;
+    try {
+      pager = await client.systemLogApi.listLogEvents({
+        since: toIso(since, call),
+        until: toIso(until, call),
+        sortOrder: 'ASCENDING',
+        limit: logPageSize,
+        ...(filter ? { filter } : {}),
+      });
+    } catch (err) {
+      throw fail(err, call);
+    }
+    const guard = loopGuard(call);
+    while (pager.nextUri) {
+      guard(pager.nextUri);
+      const page = await nextPage(pager, call);
+      if (page.length > 0) {
+        yield page.map(toLogEvent);
+      }
+    }
+  }
+
+  async function getApp(): Promise<OktaAppInfo> {
+    let app: unknown;
+    try {
+      app = await client.applicationApi.getApplication({ appId });
+    } catch (err) {
+      const e = fail(err, `getApp(${appId})`);
+      if (isNotFound(err)) {
+        throw new PermanentError(`${e.message} (is the app id ${appId} right?)`, { code: e.code, status: 404, cause: err });
+      }
+      throw e;
+    }
+    const a = app !== null && typeof app === 'object' ? (app as Obj) : {};
+    if (typeof a.id !== 'string' || typeof a.label !== 'string') {
+      throw new TransientError(`Okta getApp(${appId}) got an answer that is not an app`, { code: 'OKTA_BAD_RESPONSE' });
+    }
+    return { id: a.id, label: a.label, status: typeof a.status === 'string' ? a.status : 'UNKNOWN' };
+  }
+
+  const api: OktaClientApi = { listAssignedUsers, getCandidate, pollLog, readLogHistory, getApp };
+  return api;
+}
+
+export type OktaClient = ReturnType<typeof createOktaClient>;
+
+function toIso(value: string, call: string): string {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) {
+    throw new PermanentError(`Okta ${call}: "${value}" is not a date`, { code: 'OKTA_BAD_DATE' });
+  }
+  return new Date(ms).toISOString();
+}
