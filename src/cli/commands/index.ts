@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { registerAudit } from './audit';
 import { registerSimulate } from './simulate';
+import { registerStatus } from './status';
 
 /** Registers one CLI command on the program. */
 export type RegisterCommand = (program: Command) => void;
@@ -7,4 +9,6 @@ export type RegisterCommand = (program: Command) => void;
 /** Every command, in the order `--help` lists them. Add a command here only once it works. */
 export const commands: RegisterCommand[] = [
   registerSimulate,
+  registerStatus,
+  registerAudit,
 ];

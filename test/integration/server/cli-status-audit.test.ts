@@ -1,0 +1,92 @@
+import { Command } from 'commander';
+import Redis from 'ioredis';
+import { registerAudit } from '../../../src/cli/commands/audit';
+import { registerStatus } from '../../../src/cli/commands/status';
+import { createState } from '../../../src/state/state';
+import { removeKeys, testRedisUrl, uniquePrefix } from '../../helpers/redis';
+import { SECRETS, samplePlan } from '../../unit/server/ops-fixtures';
+
+const prefix = uniquePrefix('ops-cli');
+const savedEnv = { ...process.env };
+let redis: Redis;
+
+async function run(args: string[]): Promise<{ out: string; err: string; code: number }> {
+  const program = new Command().exitOverride();
+  registerStatus(program);
+  registerAudit(program);
+  let out = '';
+  let err = '';
+  const outSpy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
+  const errSpy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
+  process.exitCode = 0;
+  try {
+    await program.parseAsync(args, { from: 'user' });
+  } finally {
+    outSpy.mockRestore();
+    errSpy.mockRestore();
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { out, err, code };
+}
+
+beforeAll(async () => {
+  Object.assign(process.env, {
+    OKTA_ORG_URL: 'https://example.okta.com',
+    OKTA_API_TOKEN: SECRETS.okta,
+    OKTA_APP_ID: '0oa1example',
+    HUBSPOT_ACCESS_TOKEN: SECRETS.hubspot,
+    REDIS_URL: testRedisUrl(),
+    SYNC_QUEUE_PREFIX: prefix,
+  });
+  redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: 1 });
+  const state = createState(redis, prefix, { auditMaxEntries: 1000, plansKept: 5 });
+  const plan = samplePlan();
+  await state.plans.save({ id: 'plan-1', createdAt: '2026-11-28T12:00:00.000Z', trigger: 'manual', dryRun: false, status: 'applying', summary: plan.summary, approvalId: 'plan-1', jobs: 2, outcome: null, plan });
+  await state.approvals.hold({ id: 'plan-1', kind: 'reconcile', planId: 'plan-1', reason: plan.held!.reason, actions: plan.held!.actions });
+  await state.audit.append({ action: 'create', email: 'ada@example.com', oktaUserId: '00u1ada', hubspotUserId: '601', before: null, after: null, jobId: null, outcome: 'applied', reason: 'assigned' });
+  await state.audit.append({ action: 'update', email: 'bob@example.com', oktaUserId: '00u1bob', hubspotUserId: '501', before: null, after: null, jobId: null, outcome: 'failed', reason: `HubSpot said no to ${SECRETS.hubspot}` });
+});
+
+afterAll(async () => {
+  process.env = savedEnv;
+  await removeKeys(prefix);
+  redis.disconnect();
+});
+
+describe('status and audit commands', () => {
+  it('status prints queues, the running reconciliation and the pending approval', async () => {
+    const { out, code } = await run(['status']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/sync-user\s+0/);
+    expect(out).toMatch(/manual\s+running/);
+    expect(out).toContain('plan-1: 1 deletions held (60 deletions exceed the limit of 50)');
+    const json = await run(['status', '--json']);
+    expect(JSON.parse(json.out)).toMatchObject({ approvals: [{ id: 'plan-1' }], reconciliations: [{ planId: 'plan-1', outcome: 'running' }] });
+  });
+
+  it("audit filters by user and never prints a secret", async () => {
+    const { out, code } = await run(['audit', '--user', 'ADA@example.com', '--json']);
+    expect(code).toBe(0);
+    expect((JSON.parse(out) as Array<{ email: string }>).map((e) => e.email)).toEqual(['ada@example.com']);
+    const table = await run(['audit', '--limit', '5']);
+    expect(table.out).toContain('bob@example.com');
+    expect(table.out).toContain('HubSpot said no to [REDACTED]');
+    expect(table.out).not.toContain(SECRETS.hubspot);
+  });
+
+  it('lists every configuration problem and exits with 2', async () => {
+    const token = process.env.HUBSPOT_ACCESS_TOKEN;
+    delete process.env.HUBSPOT_ACCESS_TOKEN;
+    process.env.SYNC_QUEUE_PREFIX = 'no-hash-tag';
+    try {
+      const { err, code } = await run(['status']);
+      expect(code).toBe(2);
+      expect(err).toContain('HUBSPOT_ACCESS_TOKEN');
+      expect(err).toContain('SYNC_QUEUE_PREFIX');
+    } finally {
+      process.env.HUBSPOT_ACCESS_TOKEN = token;
+      process.env.SYNC_QUEUE_PREFIX = prefix;
+    }
+  });
+});
