@@ -1,0 +1,311 @@
+import { randomUUID } from 'node:crypto';
+import type { Job, Worker } from 'bullmq';
+import type { Config } from '../../config/load';
+import { createHubSpotClient } from '../hubspot/hubspot-client';
+import type { HubSpotClientApi } from '../hubspot/hubspot-types';
+import { errorMessage } from '../lib/errors';
+import { createLogger, type Logger } from '../lib/logger';
+import { createRedactor } from '../lib/redact';
+import { createOktaClient } from '../okta/okta-client';
+import type { OktaClientApi } from '../okta/okta-types';
+import { createHubSpotBudget } from '../queue/hubspot-budget';
+import { slotStart } from '../queue/job-ids';
+import { createProducers } from '../queue/producers';
+import type { ReconcileResult } from '../queue/queue-map';
+import { createQueues } from '../queue/queues';
+import { createScheduler } from '../queue/scheduler';
+import { createMetrics } from '../server/metrics';
+import { createOpsActions, releaseApprovedDeletions } from '../server/ops-actions';
+import { createOpsServer, type ListeningAddress } from '../server/ops-server';
+import { createQueueJobs } from '../server/queue-jobs';
+import { createStatusSource } from '../server/status-source';
+import type { PlanRecord, PlanTrigger } from '../state/plan-store';
+import { createState } from '../state/state';
+import { planSync } from '../sync/planner';
+import { createLedgerGate } from '../../workers/ledger-rebuild';
+import { createPollProcessor, createPollWorker } from '../../workers/okta-poll.worker';
+import { createReconciler, createReconcileWorker } from '../../workers/reconcile.worker';
+import { createSummaryProcessor, createSummaryWorker } from '../../workers/reconcile-summary.worker';
+import { createSyncUserProcessor, createSyncUserWorker } from '../../workers/sync-user.worker';
+import { createRedisConnections } from './redis-connections';
+
+/** Which parts of the pipeline this process runs. */
+export interface DaemonRoles {
+  /** node-cron System Log poll ticks (one poll per slot across replicas). */
+  poller: boolean;
+  /** node-cron reconciliation ticks, plus one reconciliation at start. */
+  scheduler: boolean;
+  /** BullMQ workers for every queue (sync-user, reconcile, reconcile-summary, okta-poll). */
+  workers: boolean;
+  /** The ops HTTP server (health, readiness, metrics, status page, dashboard). */
+  server: boolean;
+}
+
+/** How the daemon is built; everything but `roles` has a default. */
+export interface DaemonOptions {
+  roles: Partial<DaemonRoles>;
+  /** The root logger (default: built from LOG_LEVEL/LOG_FORMAT with secret redaction). */
+  logger?: Logger;
+  /** The HubSpot client refuses every mutating call (`reconcile --dry-run`). */
+  dryRun?: boolean;
+  /** Replace the API clients (benchmarks counting calls); default: the SDK clients from config. */
+  clients?: { okta?: OktaClientApi; hubspot?: HubSpotClientApi };
+}
+
+const POLL_INTERVAL_MS = 250;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The composition root: reads nothing but `config`, builds the logger, Redis connections, API
+ * clients (HubSpot's behind the shared Redis budget), state stores, queues, workers, cron ticks
+ * and the ops server, and tears them down in order. `start`/`worker`/`reconcile`/`sync-user`
+ * commands each build one with the roles they need.
+ *
+ * The ops server gets its read side from `state` (see `src/state/state.ts`) and its write side
+ * from `producers` (approve → reconcile with trigger `approve`).
+ */
+export function createDaemon(config: Config, opts: DaemonOptions) {
+  const roles: DaemonRoles = { poller: false, scheduler: false, workers: false, server: false, ...opts.roles };
+  const logger =
+    opts.logger ?? createLogger({ level: config.env.LOG_LEVEL, format: config.env.LOG_FORMAT, secrets: config.secrets });
+  const log = logger.child({ component: 'daemon' });
+  const prefix = config.env.SYNC_QUEUE_PREFIX;
+  const settings = config.daemon;
+  const redis = createRedisConnections(config.env.REDIS_URL, logger);
+  const state = createState(redis.commands, prefix, settings);
+  const queues = createQueues({ connection: redis.commands, prefix, jobs: settings.jobs });
+  const producers = createProducers(queues, settings.jobs);
+  const metrics = createMetrics({ queues: queues.queues });
+  const budget = createHubSpotBudget(redis.commands, prefix, { requestsPerWindow: settings.hubspot.requestsPerWindow, windowMs: settings.hubspot.windowMs });
+
+  const okta: OktaClientApi =
+    opts.clients?.okta ??
+    createOktaClient({
+      orgUrl: config.env.OKTA_ORG_URL,
+      token: config.env.OKTA_API_TOKEN,
+      clientId: config.env.OKTA_CLIENT_ID,
+      privateKey: config.env.OKTA_PRIVATE_KEY,
+      keyId: config.env.OKTA_KEY_ID,
+      appId: config.env.OKTA_APP_ID,
+      logger,
+      timeoutMs: settings.okta.timeoutMs,
+      pageSize: settings.okta.pageSize,
+      logPageSize: settings.okta.logPageSize,
+      hooks: { afterResponse: (info) => metrics.recordApiCall({ ...info, status: info.status === 0 ? null : info.status }) },
+    });
+  const hubspot: HubSpotClientApi =
+    opts.clients?.hubspot ??
+    createHubSpotClient({
+      baseUrl: config.env.HUBSPOT_BASE_URL,
+      token: config.env.HUBSPOT_ACCESS_TOKEN,
+      logger,
+      dryRun: opts.dryRun === true,
+      timeoutMs: settings.hubspot.timeoutMs,
+      pageSize: settings.hubspot.pageSize,
+      seatsMode: config.rules.seats.mode,
+      hooks: {
+        beforeRequest: () => budget.acquire(),
+        afterResponse: (info) => {
+          metrics.recordApiCall({ ...info, status: info.status === 0 ? null : info.status, rateLimitRemaining: info.rate?.remaining ?? null });
+          budget.observe({ status: info.status, remaining: info.rate?.remaining ?? null, intervalMs: info.rate?.intervalMs ?? null }).catch((err: unknown) => {
+            log.debug('could not record HubSpot rate headers', { error: errorMessage(err) });
+          });
+        },
+      },
+    });
+
+  const appId = config.env.OKTA_APP_ID;
+  const ledgerGate = createLedgerGate({ okta, hubspot, state, appId, historyDays: settings.okta.historyDays, statuses: config.rules.scope.statuses, logger });
+  const syncUser = createSyncUserProcessor({ okta, hubspot, state, rules: config.rules, plan: planSync, ledgerGate, logger });
+  const reconciler = createReconciler({
+    okta,
+    hubspot,
+    state,
+    rules: config.rules,
+    plan: planSync,
+    ledgerGate,
+    queues,
+    logger,
+    onPlanned: (plan) => metrics.recordPlan(plan),
+    onFinished: (outcome) => metrics.recordReconcileDone(outcome.finishedAt, outcome.failures.length > 0 ? 'partial' : outcome.held > 0 ? 'held' : 'succeeded'),
+  });
+  const summary = createSummaryProcessor({
+    state,
+    logger,
+    onFinished: (outcome) => metrics.recordReconcileDone(outcome.finishedAt, outcome.failures.length > 0 ? 'partial' : outcome.held > 0 ? 'held' : 'succeeded'),
+  });
+  const poll = createPollProcessor({
+    okta,
+    state,
+    producers,
+    appId,
+    logger,
+    onPolled: (report) => metrics.recordPoll({ newestEventAt: report.newestEventAt, events: report.events }),
+  });
+  const scheduler = createScheduler({
+    pollIntervalSeconds: config.env.SYNC_POLL_INTERVAL_SECONDS,
+    reconcileCron: config.env.SYNC_RECONCILE_CRON,
+    poll: roles.poller,
+    reconcile: roles.scheduler,
+    logger,
+    handlers: { poll: (slot) => producers.poll(slot), reconcile: (slot) => producers.reconcile({ trigger: 'cron', slot, waitIfBusy: false }) },
+  });
+
+  const workers: Worker[] = [];
+  let opsServer: ReturnType<typeof createOpsServer> | null = null;
+  let address: ListeningAddress | null = null;
+  let ready = false;
+  let stopping: Promise<void> | null = null;
+
+  function track(worker: Worker): void {
+    worker.on('completed', (job: Job) => metrics.recordJob({ queue: worker.name, state: 'completed', ...durationOf(job) }));
+    worker.on('failed', (job: Job | undefined) => {
+      if (job) {
+        metrics.recordJob({ queue: worker.name, state: 'failed', ...durationOf(job) });
+      }
+    });
+    workers.push(worker);
+  }
+
+  function startWorkers(): void {
+    const connection = redis.workers;
+    track(createSyncUserWorker({ connection, prefix, queue: queues.queue('sync-user'), processor: syncUser, settings, logger, onRateLimited: (ms) => budget.pause(ms) }));
+    track(createReconcileWorker({ connection, prefix, reconciler, logger, settings }));
+    track(createSummaryWorker({ connection, prefix, processor: summary, logger }));
+    track(createPollWorker({ connection, prefix, processor: poll, logger }));
+  }
+
+  async function startServer(): Promise<void> {
+    const redactor = createRedactor(config.secrets);
+    const queueJobs = createQueueJobs(queues.queues, redactor);
+    opsServer = createOpsServer({
+      config,
+      logger,
+      redis: redis.commands,
+      queues: queues.queues,
+      status: createStatusSource({ state, queueJobs }),
+      actions: createOpsActions({ state, queueJobs, logger, onApproved: releaseApprovedDeletions(producers) }),
+      metrics,
+      isReady: () => ready,
+    });
+    address = await opsServer.listen();
+  }
+
+  /** Starts the roles asked for; resolves once workers run and the server listens. */
+  async function start(): Promise<void> {
+    await redis.checkEvictionPolicy();
+    await queues.applyGlobalLimits();
+    if (roles.server) {
+      await startServer();
+    }
+    if (roles.workers) {
+      startWorkers();
+    }
+    scheduler.start();
+    if (roles.scheduler) {
+      await producers.reconcile({ trigger: 'start', slot: slotStart(Date.now(), 60_000), waitIfBusy: false });
+    }
+    ready = true;
+    log.info('daemon started', { roles, prefix, dryRun: opts.dryRun === true });
+  }
+
+  async function closeWorkers(): Promise<void> {
+    const graceful = Promise.all(workers.map((w) => w.close()));
+    const inTime = await Promise.race([graceful.then(() => true), sleep(settings.shutdownGraceMs).then(() => false)]);
+    if (!inTime) {
+      log.warn('jobs still running after the shutdown grace period; handing them back to the queue');
+      await Promise.all(workers.map((w) => w.close(true)));
+    }
+  }
+
+  /**
+   * Stops in order: readiness false and no new ticks, workers finish (up to
+   * daemon.shutdownGraceMs, then their jobs go back to the queue), then the server, queues and
+   * Redis close. Safe to call twice.
+   */
+  function stop(): Promise<void> {
+    stopping ??= (async () => {
+      ready = false;
+      opsServer?.beginShutdown();
+      await scheduler.stop();
+      await closeWorkers();
+      await opsServer?.close();
+      await queues.close();
+      await redis.close();
+      log.info('daemon stopped');
+    })();
+    return stopping;
+  }
+
+  /**
+   * Runs one full reconciliation through the queue and waits for its outcome (its per-user jobs
+   * done). Another reconciliation running first is waited for, never run beside.
+   */
+  async function reconcileNow(trigger: PlanTrigger, timeoutMs = 30 * 60_000): Promise<PlanRecord> {
+    const job = await producers.reconcile({ trigger, waitIfBusy: true });
+    const deadline = Date.now() + timeoutMs;
+    let planId: string | null = null;
+    while (planId === null) {
+      const current = await queues.queue('reconcile').getJob(job.id ?? '');
+      const jobState = current ? await current.getState() : 'unknown';
+      if (jobState === 'completed' && current) {
+        const result = current.returnvalue as ReconcileResult;
+        planId = result.planId;
+        if (planId === null) {
+          throw new Error('the reconciliation was skipped because another one was running');
+        }
+      } else if (jobState === 'failed' && current) {
+        throw new Error(`the reconciliation failed: ${current.failedReason}`);
+      } else if (jobState === 'unknown') {
+        throw new Error(`the reconciliation job ${job.id} disappeared`);
+      } else if (Date.now() > deadline) {
+        throw new Error('timed out waiting for the reconciliation to start');
+      } else {
+        await sleep(POLL_INTERVAL_MS);
+      }
+    }
+    for (;;) {
+      const record = await state.plans.get(planId);
+      if (record && record.status !== 'applying') {
+        return record;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`timed out waiting for plan ${planId} to finish`);
+      }
+      await sleep(POLL_INTERVAL_MS);
+    }
+  }
+
+  return {
+    config,
+    logger,
+    roles,
+    redis,
+    state,
+    queues,
+    producers,
+    budget,
+    okta,
+    hubspot,
+    ledgerGate,
+    syncUser,
+    reconciler,
+    metrics,
+    start,
+    stop,
+    reconcileNow,
+    /** True between a finished `start` and the beginning of `stop`. */
+    isReady: () => ready,
+    /** Where the ops server listens (null without the server role or before start). */
+    opsAddress: () => address,
+    /** An id for this process in logs and locks. */
+    instanceId: randomUUID(),
+  };
+}
+
+/** A built daemon. */
+export type Daemon = ReturnType<typeof createDaemon>;
+
+function durationOf(job: Job): { durationMs?: number } {
+  return job.finishedOn && job.processedOn ? { durationMs: job.finishedOn - job.processedOn } : {};
+}

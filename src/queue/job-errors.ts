@@ -1,0 +1,43 @@
+import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
+import { classifyError, errorMessage, SyncError } from '../lib/errors';
+
+/** Fallback pause after a 429 that did not say how long to wait. */
+const DEFAULT_RATE_LIMIT_MS = 1000;
+
+/** What a job's failure becomes in BullMQ. */
+export interface JobErrorContext {
+  job: Pick<Job, 'attemptsStarted'>;
+  /** The job's queue: a 429 pauses it for every worker. */
+  queue: Pick<Queue, 'rateLimit'>;
+  /** Names the user (email or Okta id) in the final reason. */
+  who: string;
+  /** A job pushed back by rate limits more often than this fails with a reason. */
+  maxRateLimitedStarts: number;
+  /** Also called on a rate limit (e.g. to pause the shared HubSpot budget). */
+  onRateLimited?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Turns an error thrown while processing into what BullMQ should do, using the one classifier:
+ * a rate limit pauses the queue and returns `RateLimitError` (the attempt is not used up, up to
+ * `maxRateLimitedStarts` starts); a permanent error becomes `UnrecoverableError` with a reason
+ * naming the user; anything else is retried with backoff.
+ */
+export async function toJobError(err: unknown, ctx: JobErrorContext): Promise<Error> {
+  const message = errorMessage(err);
+  switch (classifyError(err)) {
+    case 'rate-limit': {
+      if (ctx.job.attemptsStarted > ctx.maxRateLimitedStarts) {
+        return new UnrecoverableError(`${ctx.who}: still rate limited after ${ctx.job.attemptsStarted} starts (daemon.jobs.maxRateLimitedStarts): ${message}`);
+      }
+      const ms = err instanceof SyncError && err.retryAfterMs !== undefined ? err.retryAfterMs : DEFAULT_RATE_LIMIT_MS;
+      await ctx.queue.rateLimit(ms);
+      await ctx.onRateLimited?.(ms);
+      return Worker.RateLimitError();
+    }
+    case 'fail':
+      return new UnrecoverableError(message.startsWith(ctx.who) ? message : `${ctx.who}: ${message}`);
+    case 'retry':
+      return err instanceof Error ? err : new Error(message);
+  }
+}

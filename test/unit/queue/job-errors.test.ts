@@ -1,0 +1,47 @@
+import { RateLimitError, UnrecoverableError } from 'bullmq';
+import { PermanentError, RateLimitedError, TransientError } from '../../../src/lib/errors';
+import { toJobError } from '../../../src/queue/job-errors';
+
+function ctx(attemptsStarted = 1) {
+  const paused: number[] = [];
+  return {
+    paused,
+    value: {
+      job: { attemptsStarted },
+      queue: { rateLimit: async (ms: number) => void paused.push(ms) },
+      who: 'ann@example.com',
+      maxRateLimitedStarts: 3,
+    },
+  };
+}
+
+describe('toJobError', () => {
+  it('pauses the queue for the time HubSpot asked and does not use up an attempt on a 429', async () => {
+    const c = ctx();
+    const out = await toJobError(new RateLimitedError('429', { code: 'HUBSPOT_429', retryAfterMs: 2500 }), c.value);
+    expect(out).toBeInstanceOf(RateLimitError);
+    expect(c.paused).toEqual([2500]);
+  });
+
+  it('fails with a reason once a job was pushed back too often', async () => {
+    const c = ctx(4);
+    const out = await toJobError(new RateLimitedError('429', { code: 'HUBSPOT_429', retryAfterMs: 10 }), c.value);
+    expect(out).toBeInstanceOf(UnrecoverableError);
+    expect(out.message).toMatch(/ann@example.com: still rate limited after 4 starts/);
+    expect(c.paused).toEqual([]);
+  });
+
+  it('fails at once, naming the user, on a permanent error', async () => {
+    const out = await toJobError(new PermanentError('firstName is longer than 100 characters', { code: 'BAD_DATA' }), ctx().value);
+    expect(out).toBeInstanceOf(UnrecoverableError);
+    expect(out.message).toBe('ann@example.com: firstName is longer than 100 characters');
+  });
+
+  it('retries transient and unknown errors', async () => {
+    const transient = new TransientError('503', { code: 'HUBSPOT_503' });
+    expect(await toJobError(transient, ctx().value)).toBe(transient);
+    const unknown = await toJobError('boom', ctx().value);
+    expect(unknown).toBeInstanceOf(Error);
+    expect(unknown).not.toBeInstanceOf(UnrecoverableError);
+  });
+});

@@ -1,0 +1,280 @@
+import type { Rules } from '../config/rules-schema';
+import type { CreateUserInput, HubSpotClientApi, UpdateUserInput } from '../src/hubspot/hubspot-types';
+import { PermanentError, SyncError, TransientError } from '../src/lib/errors';
+import type { Logger } from '../src/lib/logger';
+import type { State } from '../src/state/state';
+import type { AuditOutcome } from '../src/state/audit-log';
+import { appliedValuesFrom } from '../src/sync/desired-user';
+import type { AppliedValues, FieldChange, HubSpotUser, LedgerEntry, PlanAction } from '../src/sync/types';
+
+/** What carrying out one user's actions did. */
+export interface ApplyReport {
+  applied: Array<{ kind: 'create' | 'update' | 'delete' | 'adopt'; hubspotUserId: string | null }>;
+  skipped: Array<{ code: string; reason: string }>;
+}
+
+/** Where the actions come from, for the audit trail and the deletion guard's rolling hour. */
+export interface ApplyContext {
+  jobId: string | null;
+  /** Event-driven (and manual) deletions count towards the rolling-hour guard. */
+  countDeletions: boolean;
+  /** The user's ledger entry as read before planning (pairs delete the HubSpot user it names). */
+  entryBefore: LedgerEntry | null;
+  logger: Logger;
+}
+
+function emailKey(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** The fields of `changes`, as HubSpot's update takes them. */
+export function updateFromChanges(changes: readonly FieldChange[]): UpdateUserInput {
+  const input: UpdateUserInput = {};
+  for (const c of changes) {
+    switch (c.field) {
+      case 'roleId':
+      case 'firstName':
+      case 'lastName':
+      case 'primaryTeamId':
+        input[c.field] = typeof c.after === 'string' ? c.after : null;
+        break;
+      case 'seatNames':
+        input.seatNames = Array.isArray(c.after) ? c.after : [];
+        break;
+    }
+  }
+  return input;
+}
+
+function snapshot(user: HubSpotUser | null): Partial<AppliedValues> | null {
+  if (!user) {
+    return null;
+  }
+  return {
+    email: user.email,
+    roleId: user.roleId ?? user.roleIds[0] ?? null,
+    firstName: user.firstName ?? null,
+    lastName: user.lastName ?? null,
+    seatNames: user.seatNames ?? [],
+    primaryTeamId: user.primaryTeamId ?? null,
+  };
+}
+
+/**
+ * Carries out one user's plan actions against HubSpot and records each in the ledger and the
+ * audit trail. Safe to repeat: a create whose email already exists (409) adopts the existing
+ * user instead of making a second one, and a delete happens only for the HubSpot user the ledger
+ * links to this Okta user, re-checked (gone, super admin, protected) right before.
+ */
+export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: State; rules: Rules; now?: () => Date }) {
+  const { hubspot, state, rules } = deps;
+  const now = () => (deps.now ? deps.now() : new Date());
+  const isProtected = (email: string) => rules.protected.some((p) => emailKey(p) === emailKey(email));
+  const manageSeats = rules.seats.mode === 'named';
+
+  async function audit(a: PlanAction, ctx: ApplyContext, outcome: AuditOutcome, reason: string, before: Partial<AppliedValues> | null, after: Partial<AppliedValues> | null, hubspotUserId = a.hubspotUserId) {
+    await state.audit.append({ action: a.kind, email: a.email, oktaUserId: a.oktaUserId, hubspotUserId, before, after, jobId: ctx.jobId, outcome, reason });
+  }
+
+  async function recordManaged(a: PlanAction, hubspotUserId: string, how: LedgerEntry['how'], previous: LedgerEntry | null): Promise<void> {
+    if (!a.desired || !a.oktaUserId) {
+      throw new PermanentError(`${a.email ?? a.oktaUserId ?? 'unknown user'}: the plan's ${a.kind} action has no desired state`, { code: 'PLAN_INCOMPLETE' });
+    }
+    const entry: LedgerEntry = {
+      hubspotUserId,
+      oktaUserId: a.oktaUserId,
+      email: a.desired.email,
+      how: previous && previous.hubspotUserId === hubspotUserId ? previous.how : how,
+      managedSince: previous && previous.hubspotUserId === hubspotUserId ? previous.managedSince : now().toISOString(),
+      lastApplied: appliedValuesFrom(a.desired),
+    };
+    const downgradedAt = a.ledger?.downgradedAt !== undefined ? a.ledger.downgradedAt : (previous?.downgradedAt ?? null);
+    if (downgradedAt) {
+      entry.downgradedAt = downgradedAt;
+    }
+    await state.ledger.upsert(entry);
+  }
+
+  async function create(a: PlanAction, ctx: ApplyContext, report: ApplyReport): Promise<void> {
+    const desired = a.desired;
+    if (!desired) {
+      throw new PermanentError(`${a.email ?? a.oktaUserId}: the plan's create action has no desired state`, { code: 'PLAN_INCOMPLETE' });
+    }
+    const input: CreateUserInput = {
+      email: desired.email,
+      firstName: desired.firstName,
+      lastName: desired.lastName,
+      roleId: desired.roleId,
+      sendWelcomeEmail: rules.policies.sendWelcomeEmail,
+    };
+    if (manageSeats) {
+      input.seatNames = desired.seatNames;
+    }
+    if (desired.primaryTeamId !== null) {
+      input.primaryTeamId = desired.primaryTeamId;
+    }
+    let created: HubSpotUser;
+    try {
+      created = await hubspot.createUser(input);
+    } catch (err) {
+      if (err instanceof SyncError && err.code === 'HUBSPOT_CONFLICT') {
+        await adoptAfterConflict(a, ctx, report);
+        return;
+      }
+      throw err;
+    }
+    await recordManaged(a, created.id, 'created', await state.ledger.get(desired.oktaUserId));
+    await audit(a, ctx, 'applied', a.reason, null, appliedValuesFrom(desired), created.id);
+    report.applied.push({ kind: 'create', hubspotUserId: created.id });
+  }
+
+  /** The email exists after all (created by someone else, or by an earlier try of this job). */
+  async function adoptAfterConflict(a: PlanAction, ctx: ApplyContext, report: ApplyReport): Promise<void> {
+    const desired = a.desired!;
+    const existing = await hubspot.getUserByEmail(desired.email);
+    if (!existing) {
+      throw new TransientError(`${desired.email}: HubSpot said the email exists but does not find it yet`, { code: 'HUBSPOT_CONFLICT_RACE' });
+    }
+    const owner = await state.ledger.getByHubSpotId(existing.id);
+    if (existing.superAdmin || isProtected(existing.email) || (owner && owner.oktaUserId !== desired.oktaUserId)) {
+      const why = existing.superAdmin ? 'is a super admin' : owner && owner.oktaUserId !== desired.oktaUserId ? `is managed for Okta user ${owner.oktaUserId}` : 'is on the protected list';
+      await audit(a, ctx, 'refused', `${desired.email}: create refused: HubSpot user ${existing.id} has this email and ${why}`, null, null, existing.id);
+      report.skipped.push({ code: 'create-conflict', reason: `${desired.email}: HubSpot user ${existing.id} has this email and ${why}` });
+      return;
+    }
+    const changes = updateFromChanges(diffAgainst(existing, a));
+    if (Object.keys(changes).length > 0) {
+      await hubspot.updateUser(existing.id, changes);
+    }
+    await recordManaged(a, existing.id, 'adopted', await state.ledger.get(desired.oktaUserId));
+    await audit(a, ctx, 'applied', `${a.reason} (the email already existed in HubSpot: adopted ${existing.id})`, snapshot(existing), appliedValuesFrom(desired), existing.id);
+    report.applied.push({ kind: 'adopt', hubspotUserId: existing.id });
+  }
+
+  /** The changes that turn `actual` into the action's desired state (role, names, seats, team). */
+  function diffAgainst(actual: HubSpotUser, a: PlanAction): FieldChange[] {
+    const d = a.desired!;
+    const out: FieldChange[] = [];
+    const role = actual.roleId ?? actual.roleIds[0] ?? null;
+    if (d.roleId !== role) {
+      out.push({ field: 'roleId', before: role, after: d.roleId });
+    }
+    for (const field of ['firstName', 'lastName'] as const) {
+      if (d[field] !== null && d[field] !== (actual[field] ?? null)) {
+        out.push({ field, before: actual[field] ?? null, after: d[field] });
+      }
+    }
+    if (manageSeats) {
+      out.push({ field: 'seatNames', before: actual.seatNames ?? [], after: d.seatNames });
+    }
+    if (d.primaryTeamId !== null && d.primaryTeamId !== (actual.primaryTeamId ?? null)) {
+      out.push({ field: 'primaryTeamId', before: actual.primaryTeamId ?? null, after: d.primaryTeamId });
+    }
+    return out;
+  }
+
+  async function update(a: PlanAction, ctx: ApplyContext, report: ApplyReport, how: 'adopted' | 'created'): Promise<void> {
+    const hubspotUserId = a.hubspotUserId;
+    if (!hubspotUserId) {
+      throw new PermanentError(`${a.email ?? a.oktaUserId}: the plan's ${a.kind} action names no HubSpot user`, { code: 'PLAN_INCOMPLETE' });
+    }
+    const changes = updateFromChanges(a.changes ?? []);
+    const before: Partial<AppliedValues> = {};
+    const after: Partial<AppliedValues> = {};
+    for (const c of a.changes ?? []) {
+      Object.assign(before, { [c.field]: c.before });
+      Object.assign(after, { [c.field]: c.after });
+    }
+    if (Object.keys(changes).length > 0) {
+      await hubspot.updateUser(hubspotUserId, changes);
+    }
+    const previous = a.oktaUserId ? await state.ledger.get(a.oktaUserId) : null;
+    await recordManaged(a, hubspotUserId, how, previous);
+    await audit(a, ctx, 'applied', a.reason, before, after);
+    report.applied.push({ kind: a.kind === 'adopt' ? 'adopt' : 'update', hubspotUserId });
+  }
+
+  async function remove(a: PlanAction, ctx: ApplyContext, report: ApplyReport): Promise<void> {
+    const id = a.hubspotUserId;
+    const who = a.email ?? a.oktaUserId ?? id ?? 'unknown user';
+    const current = a.oktaUserId ? await state.ledger.get(a.oktaUserId) : null;
+    const linked = [ctx.entryBefore, current].some((e) => e !== null && id !== null && e.hubspotUserId === id && e.oktaUserId === a.oktaUserId);
+    if (!id || !linked) {
+      await audit(a, ctx, 'refused', `${who}: delete refused: the ledger does not link HubSpot user ${id} to Okta user ${a.oktaUserId}`, null, null);
+      report.skipped.push({ code: 'delete-refused', reason: `${who}: HubSpot user ${id} is not linked to this Okta user` });
+      return;
+    }
+    const fresh = await hubspot.getUser(id);
+    if (fresh && (fresh.superAdmin || isProtected(fresh.email))) {
+      const why = fresh.superAdmin ? 'is a super admin' : 'is on the protected list';
+      await audit(a, ctx, 'refused', `${who}: delete refused: HubSpot user ${id} ${why}`, snapshot(fresh), snapshot(fresh));
+      report.skipped.push({ code: fresh.superAdmin ? 'super-admin' : 'protected', reason: `${who}: HubSpot user ${id} ${why}` });
+      return;
+    }
+    const existed = fresh ? await hubspot.deleteUser(id) : false;
+    const stillLinked = a.oktaUserId ? await state.ledger.get(a.oktaUserId) : null;
+    if (a.oktaUserId && stillLinked && stillLinked.hubspotUserId === id) {
+      await state.ledger.remove(a.oktaUserId);
+    }
+    await state.approvals.consume(id);
+    if (existed && ctx.countDeletions) {
+      await state.deletions.record(id);
+    }
+    await audit(a, ctx, 'applied', existed ? a.reason : `${a.reason} (already gone from HubSpot)`, snapshot(fresh), null);
+    report.applied.push({ kind: 'delete', hubspotUserId: id });
+  }
+
+  async function skip(a: PlanAction, ctx: ApplyContext, report: ApplyReport): Promise<void> {
+    report.skipped.push({ code: a.code, reason: a.reason });
+    if (a.ledger?.remove && a.oktaUserId) {
+      await state.ledger.remove(a.oktaUserId);
+      await state.audit.append({ action: 'forget', email: a.email, oktaUserId: a.oktaUserId, hubspotUserId: a.hubspotUserId, before: null, after: null, jobId: ctx.jobId, outcome: 'applied', reason: a.reason });
+      return;
+    }
+    if (a.ledger?.forgottenAt && a.oktaUserId) {
+      const entry = await state.ledger.get(a.oktaUserId);
+      if (entry) {
+        await state.ledger.upsert({ ...entry, forgottenAt: a.ledger.forgottenAt });
+      }
+      await state.audit.append({ action: 'forget', email: a.email, oktaUserId: a.oktaUserId, hubspotUserId: a.hubspotUserId, before: null, after: null, jobId: ctx.jobId, outcome: 'applied', reason: a.reason });
+      return;
+    }
+    if (a.code !== 'in-sync') {
+      await audit(a, ctx, 'reported', a.reason, null, null);
+    }
+  }
+
+  /**
+   * Carries out one user's actions: creates and adoptions first, then updates, deletions last
+   * (so an email-change pair creates the new user before deleting the old one).
+   */
+  async function apply(actions: readonly PlanAction[], ctx: ApplyContext): Promise<ApplyReport> {
+    const order: Record<PlanAction['kind'], number> = { create: 0, adopt: 0, update: 1, skip: 2, delete: 3 };
+    const report: ApplyReport = { applied: [], skipped: [] };
+    for (const a of [...actions].sort((x, y) => order[x.kind] - order[y.kind])) {
+      switch (a.kind) {
+        case 'create':
+          await create(a, ctx, report);
+          break;
+        case 'adopt':
+          await update(a, ctx, report, 'adopted');
+          break;
+        case 'update':
+          await update(a, ctx, report, 'created');
+          break;
+        case 'delete':
+          await remove(a, ctx, report);
+          break;
+        case 'skip':
+          await skip(a, ctx, report);
+          break;
+      }
+    }
+    return report;
+  }
+
+  return { apply };
+}
+
+/** The action applier's API. */
+export type ActionApplier = ReturnType<typeof createActionApplier>;

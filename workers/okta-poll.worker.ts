@@ -1,0 +1,87 @@
+import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Logger } from '../src/lib/logger';
+import { affectedUserIds, OKTA_EVENT_FILTER } from '../src/okta/okta-events';
+import type { OktaClientApi, OktaLogEvent } from '../src/okta/okta-types';
+import type { Producers } from '../src/queue/producers';
+import type { OktaPollData } from '../src/queue/queue-map';
+import type { State } from '../src/state/state';
+
+/** What one poll did. */
+export interface PollResult {
+  events: number;
+  users: number;
+  /** The cursor was missing (first start or Redis lost it): polling started from now and a full reconciliation was asked for. */
+  startedFresh: boolean;
+}
+
+/** Facts a poll reports to metrics. */
+export interface PollReport {
+  events: number;
+  newestEventAt: string | null;
+}
+
+function newest(events: readonly OktaLogEvent[]): string | null {
+  let best: string | null = null;
+  for (const e of events) {
+    if (best === null || e.published > best) {
+      best = e.published;
+    }
+  }
+  return best;
+}
+
+/**
+ * One System Log poll: reads from the saved cursor, keeps the events about this app's
+ * assignments, user lifecycle and profile changes and group membership, enqueues one
+ * (deduplicated) sync-user job per affected user, and only then saves the new cursor, so a crash
+ * re-reads rather than loses events. Without a cursor it starts from now and asks for a full
+ * reconciliation to cover whatever happened meanwhile.
+ */
+export function createPollProcessor(deps: { okta: OktaClientApi; state: State; producers: Producers; appId: string; logger: Logger; now?: () => Date; onPolled?: (report: PollReport) => void }) {
+  const now = () => (deps.now ? deps.now() : new Date());
+  const log = deps.logger.child({ component: 'okta-poll' });
+
+  async function process(job: Pick<Job<OktaPollData>, 'id'>): Promise<PollResult> {
+    const cursor = await deps.state.cursor.get();
+    const since = now().toISOString();
+    const result = await deps.okta.pollLog(cursor, since, OKTA_EVENT_FILTER);
+    const users = affectedUserIds(result.events, deps.appId);
+    const typesByUser = new Map<string, Set<string>>();
+    for (const e of result.events) {
+      for (const id of e.userIds) {
+        const set = typesByUser.get(id) ?? new Set<string>();
+        set.add(e.eventType);
+        typesByUser.set(id, set);
+      }
+    }
+    for (const id of users) {
+      await deps.producers.userChanged(id, [...(typesByUser.get(id) ?? [])]);
+    }
+    if (cursor === null) {
+      log.warn('no System Log cursor (first start, or Redis lost its data): polling starts from now and a full reconciliation is queued');
+      await deps.producers.reconcile({ trigger: 'cursor-lost', waitIfBusy: true });
+    }
+    await deps.state.cursor.set(result.nextCursor);
+    const newestEventAt = newest(result.events);
+    await deps.state.status.set({ lastPollAt: now().toISOString(), lastPollEvents: result.events.length, lastPollUsers: users.length, newestEventAt });
+    deps.onPolled?.({ events: result.events.length, newestEventAt });
+    if (users.length > 0) {
+      log.info('System Log events turned into user syncs', { jobId: job.id, events: result.events.length, users: users.length });
+    }
+    return { events: result.events.length, users: users.length, startedFresh: cursor === null };
+  }
+
+  return { process };
+}
+
+/** The poll processor's API. */
+export type PollProcessor = ReturnType<typeof createPollProcessor>;
+
+/** The `okta-poll` BullMQ worker (global concurrency 1: polls never overlap across replicas). */
+export function createPollWorker(opts: { connection: ConnectionOptions; prefix: string; processor: PollProcessor; logger: Logger }): Worker<OktaPollData, PollResult> {
+  const log = opts.logger.child({ component: 'okta-poll-worker' });
+  const worker = new Worker<OktaPollData, PollResult>('okta-poll', (job) => opts.processor.process(job), { connection: opts.connection, prefix: opts.prefix, concurrency: 1 });
+  worker.on('failed', (job, err) => log.warn('System Log poll failed; the next slot reads from the same cursor', { jobId: job?.id, reason: err.message }));
+  worker.on('error', (err) => log.error('okta-poll worker error', { error: err.message }));
+  return worker;
+}

@@ -1,0 +1,230 @@
+import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Rules } from '../config/rules-schema';
+import type { DaemonSettings } from '../config/daemon-schema';
+import type { HubSpotClientApi } from '../src/hubspot/hubspot-types';
+import { errorMessage } from '../src/lib/errors';
+import type { Logger } from '../src/lib/logger';
+import type { OktaClientApi } from '../src/okta/okta-types';
+import { jobId } from '../src/queue/job-ids';
+import { PRIORITY, type ReconcileData, type ReconcileResult, type SyncUserData } from '../src/queue/queue-map';
+import type { Queues } from '../src/queue/queues';
+import type { HeldLock } from '../src/state/lock';
+import { newPlanId, type PlanOutcome, type PlanRecord, type PlanTrigger } from '../src/state/plan-store';
+import type { State } from '../src/state/state';
+import type { HubSpotUser, OktaCandidate, Plan, PlanAction } from '../src/sync/types';
+import type { LedgerGate } from './ledger-rebuild';
+import type { Planner } from './sync-user.worker';
+
+/** Per-user children added to the flow in one Redis transaction. */
+export const FAN_OUT_CHUNK = 500;
+/** The gate child's delay: the summary cannot run before every chunk was added (it is promoted then). */
+const GATE_DELAY_MS = 3600_000;
+const RECONCILE_LOCK = 'reconcile';
+
+/** The lock's lifetime: long enough for the fan-out to finish, released by the summary. */
+function lockTtlMs(jobs: number): number {
+  return Math.min(24 * 3600_000, 15 * 60_000 + jobs * 1000);
+}
+
+/** Everything a reconciliation needs. */
+export interface ReconcileDeps {
+  okta: OktaClientApi;
+  hubspot: HubSpotClientApi;
+  state: State;
+  rules: Rules;
+  plan: Planner;
+  ledgerGate: LedgerGate;
+  queues: Queues;
+  logger: Logger;
+  now?: () => Date;
+  /** Told about every stored plan (metrics). */
+  onPlanned?: (plan: Plan) => void;
+  /** Told when a plan with nothing to fan out is done (the summary job tells the others). */
+  onFinished?: (outcome: PlanOutcome) => void;
+}
+
+/** The actions of one plan grouped per Okta user: each group becomes one per-user job. */
+export function groupWork(actions: readonly PlanAction[]): Map<string, PlanAction[]> {
+  const out = new Map<string, PlanAction[]>();
+  for (const a of actions) {
+    if (!a.oktaUserId || (a.kind === 'skip' && !a.ledger)) {
+      continue;
+    }
+    const list = out.get(a.oktaUserId) ?? [];
+    list.push(a);
+    out.set(a.oktaUserId, list);
+  }
+  return out;
+}
+
+/**
+ * Full reconciliation: reads every app assignment and every HubSpot user (a failed read aborts:
+ * never plan from a partial list), plans in `full` mode, stores the plan, files held deletions
+ * as a pending approval, and fans the work out as per-user jobs under a `reconcile-summary`
+ * parent that records the outcome. One reconciliation at a time across replicas (a Redis lock
+ * held from planning until the summary).
+ */
+export function createReconciler(deps: ReconcileDeps) {
+  const now = () => (deps.now ? deps.now() : new Date());
+  const log = deps.logger.child({ component: 'reconcile' });
+
+  /** Reads both sides in full and plans. Throws when any listing fails. */
+  async function planFull(): Promise<Plan> {
+    await deps.ledgerGate.ensureReady();
+    const candidates: OktaCandidate[] = [];
+    for await (const page of deps.okta.listAssignedUsers()) {
+      candidates.push(...page);
+    }
+    const hubspotUsers: HubSpotUser[] = [];
+    for await (const page of deps.hubspot.listUsers()) {
+      hubspotUsers.push(...page);
+    }
+    const [roles, seats, ledger, approvedDeletions] = await Promise.all([
+      deps.hubspot.listRoles(),
+      deps.hubspot.listSeats(),
+      deps.state.ledger.all(),
+      deps.state.approvals.approvedDeletions(),
+    ]);
+    return deps.plan({ mode: 'full', candidates, hubspotUsers, roles, seats, ledger, rules: deps.rules, now: now().toISOString(), approvedDeletions });
+  }
+
+  /** Plans and stores the plan without changing anything (for `reconcile --dry-run`). */
+  async function dryRun(): Promise<PlanRecord> {
+    const plan = await planFull();
+    const record: PlanRecord = {
+      id: newPlanId(now()),
+      createdAt: now().toISOString(),
+      trigger: 'dry-run',
+      dryRun: true,
+      status: 'dry-run',
+      summary: plan.summary,
+      approvalId: null,
+      jobs: groupWork(plan.actions).size,
+      outcome: null,
+      plan,
+    };
+    await deps.state.plans.save(record);
+    return record;
+  }
+
+  async function fanOut(planId: string, work: Map<string, PlanAction[]>, lock: HeldLock, startedAt: string): Promise<void> {
+    const summaryId = jobId('summary', planId);
+    const gateId = jobId('gate', planId);
+    await deps.queues.flow.add({
+      name: 'reconcile-summary',
+      queueName: 'reconcile-summary',
+      data: { planId, startedAt, jobs: work.size, lockToken: lock.token },
+      opts: { jobId: summaryId },
+      children: [{ name: 'reconcile-gate', queueName: 'reconcile-summary', data: { planId }, opts: { jobId: gateId, delay: GATE_DELAY_MS } }],
+    });
+    const parent = { id: summaryId, queue: deps.queues.qualifiedName('reconcile-summary') };
+    const entries = [...work.entries()];
+    for (let i = 0; i < entries.length; i += FAN_OUT_CHUNK) {
+      const chunk = entries.slice(i, i + FAN_OUT_CHUNK).map(([oktaUserId, actions]) => {
+        const data: SyncUserData = { oktaUserId, trigger: 'reconcile', planId };
+        const deletes = actions.some((a) => a.kind === 'delete');
+        return {
+          name: 'sync-user' as const,
+          data,
+          opts: {
+            jobId: jobId('r', planId, oktaUserId),
+            parent,
+            ignoreDependencyOnFailure: true,
+            priority: deletes ? PRIORITY.reconcileDelete : PRIORITY.reconcileOther,
+          },
+        };
+      });
+      await deps.queues.queue('sync-user').addBulk(chunk);
+      await lock.extend(lockTtlMs(work.size));
+    }
+    const gate = await deps.queues.queue('reconcile-summary').getJob(gateId);
+    await gate?.promote();
+  }
+
+  async function run(trigger: PlanTrigger, lock: HeldLock): Promise<ReconcileResult> {
+    const startedAt = now().toISOString();
+    await deps.state.status.set({ lastReconcileStartedAt: startedAt });
+    const plan = await planFull();
+    const planId = newPlanId(now());
+    const work = groupWork(plan.actions);
+    let approvalId: string | null = null;
+    if (plan.held && plan.held.actions.length > 0) {
+      approvalId = await deps.state.approvals.hold({ id: planId, kind: 'reconcile', planId, reason: plan.held.reason, actions: plan.held.actions });
+      for (const a of plan.held.actions) {
+        await deps.state.audit.append({ action: 'delete', email: a.email, oktaUserId: a.oktaUserId, hubspotUserId: a.hubspotUserId, before: null, after: null, jobId: null, outcome: 'held', reason: `${plan.held.reason} (approval ${approvalId})` });
+      }
+      log.warn('deletions held by the guard until an operator approves', { planId, held: plan.held.actions.length, reason: plan.held.reason });
+    }
+    await deps.state.approvals.supersedeReconcileHolds(approvalId);
+    await deps.state.plans.save({ id: planId, createdAt: startedAt, trigger, dryRun: false, status: 'applying', summary: plan.summary, approvalId, jobs: work.size, outcome: null, plan });
+    deps.onPlanned?.(plan);
+    log.info('reconciliation planned', { planId, trigger, jobs: work.size, summary: plan.summary });
+    if (work.size === 0) {
+      const finishedAt = now().toISOString();
+      const outcome: PlanOutcome = {
+        finishedAt,
+        durationMs: Date.parse(finishedAt) - Date.parse(startedAt),
+        applied: { create: 0, update: 0, delete: 0, adopt: 0, unchanged: 0 },
+        held: plan.held?.actions.length ?? 0,
+        failures: [],
+      };
+      await deps.state.plans.update(planId, { status: 'done', outcome });
+      deps.onFinished?.(outcome);
+      await deps.state.status.set({ lastReconcileFinishedAt: finishedAt, lastReconcilePlanId: planId });
+      await lock.release();
+      return { planId, skipped: false, jobs: 0 };
+    }
+    await lock.extend(lockTtlMs(work.size));
+    try {
+      await fanOut(planId, work, lock, startedAt);
+    } catch (err) {
+      await deps.state.plans.update(planId, { status: 'failed', error: `fan-out failed: ${errorMessage(err)}` });
+      throw err;
+    }
+    return { planId, skipped: false, jobs: work.size };
+  }
+
+  async function process(job: Job<ReconcileData>, token?: string): Promise<ReconcileResult> {
+    const lock = await deps.state.locks.tryAcquire(RECONCILE_LOCK, lockTtlMs(0));
+    if (!lock) {
+      if (job.data.waitIfBusy) {
+        await job.moveToDelayed(Date.now() + 2000, token);
+        throw new DelayedError();
+      }
+      log.info('a reconciliation is already running; this slot is skipped', { jobId: job.id });
+      return { planId: null, skipped: true, jobs: 0 };
+    }
+    try {
+      return await run(job.data.trigger, lock);
+    } catch (err) {
+      await lock.release();
+      throw err;
+    }
+  }
+
+  return { process, planFull, dryRun };
+}
+
+/** The reconciler's API. */
+export type Reconciler = ReturnType<typeof createReconciler>;
+
+/** The `reconcile` BullMQ worker (global concurrency 1 on its queue). */
+export function createReconcileWorker(opts: { connection: ConnectionOptions; prefix: string; reconciler: Reconciler; logger: Logger; settings: DaemonSettings }): Worker<ReconcileData, ReconcileResult> {
+  const log = opts.logger.child({ component: 'reconcile-worker' });
+  const worker = new Worker<ReconcileData, ReconcileResult>('reconcile', (job, token) => opts.reconciler.process(job, token), {
+    connection: opts.connection,
+    prefix: opts.prefix,
+    concurrency: 1,
+    // Listing thousands of users may take a while; keep the lock renewed well within it.
+    lockDuration: 120_000,
+  });
+  worker.on('failed', (job, err) => {
+    if (job && (job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError')) {
+      log.error('reconciliation failed; nothing was planned from partial data', { jobId: job.id, reason: err.message });
+    } else if (job) {
+      log.warn('reconciliation failed; will retry', { jobId: job.id, reason: err.message, attempts: job.attemptsMade });
+    }
+  });
+  worker.on('error', (err) => log.error('reconcile worker error', { error: err.message }));
+  return worker;
+}

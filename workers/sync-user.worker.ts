@@ -1,0 +1,214 @@
+import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Rules } from '../config/rules-schema';
+import type { DaemonSettings } from '../config/daemon-schema';
+import type { HubSpotClientApi } from '../src/hubspot/hubspot-types';
+import type { Logger } from '../src/lib/logger';
+import type { OktaClientApi } from '../src/okta/okta-types';
+import { toJobError } from '../src/queue/job-errors';
+import type { SyncUserData, SyncUserResult } from '../src/queue/queue-map';
+import type { TypedQueue } from '../src/queue/queues';
+import type { State } from '../src/state/state';
+import type { HubSpotRole, HubSpotSeat, HubSpotUser, LedgerEntry, Plan, PlanInput } from '../src/sync/types';
+import { createActionApplier } from './apply-actions';
+import type { LedgerGate } from './ledger-rebuild';
+
+/** The pure planner (`planSync`), passed in so the worker stays a function of its inputs. */
+export type Planner = (input: PlanInput) => Plan;
+
+/** How long one user's lock lives; a killed worker blocks that user no longer than this. */
+const USER_LOCK_MS = 120_000;
+/** Roles change rarely; reading them once a minute saves a request per job. */
+const ROLES_TTL_MS = 60_000;
+
+/** Everything one sync-user job needs. */
+export interface SyncUserDeps {
+  okta: OktaClientApi;
+  hubspot: HubSpotClientApi;
+  state: State;
+  rules: Rules;
+  plan: Planner;
+  ledgerGate: LedgerGate;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/** The hourly id under which event-driven held deletions wait for an operator. */
+export function eventApprovalId(at: Date): string {
+  return `events-${at.toISOString().slice(0, 13).replace(/[-T]/g, '')}`;
+}
+
+/**
+ * One user, made right: reads the user's current Okta state and the matching HubSpot users (by
+ * ledger link and by email) right before writing, plans with the pure planner in `users` mode,
+ * carries the actions out and records them. Runs at most once at a time per user across every
+ * worker and replica (a per-user lock; a busy user's job is delayed, not failed).
+ */
+export function createSyncUserProcessor(deps: SyncUserDeps) {
+  const applier = createActionApplier({ hubspot: deps.hubspot, state: deps.state, rules: deps.rules, ...(deps.now ? { now: deps.now } : {}) });
+  const now = () => (deps.now ? deps.now() : new Date());
+  let roles: { at: number; value: HubSpotRole[] } | null = null;
+  let seats: { at: number; value: HubSpotSeat[] | null } | null = null;
+
+  async function currentRoles(): Promise<HubSpotRole[]> {
+    if (!roles || Date.now() - roles.at > ROLES_TTL_MS) {
+      roles = { at: Date.now(), value: await deps.hubspot.listRoles() };
+    }
+    return roles.value;
+  }
+
+  async function currentSeats(): Promise<HubSpotSeat[] | null> {
+    // Named seats are counted against a budget: read them fresh. Role mode only needs the catalog.
+    if (deps.rules.seats.mode === 'named' || !seats || Date.now() - seats.at > ROLES_TTL_MS) {
+      seats = { at: Date.now(), value: await deps.hubspot.listSeats() };
+    }
+    return seats.value;
+  }
+
+  /** Reads both sides for one user and plans. Exposed for `sync-user --dry-run` style callers. */
+  async function planUser(oktaUserId: string, opts: { countRecentDeletions: boolean }): Promise<{ plan: Plan; entry: LedgerEntry | null }> {
+    const candidate = await deps.okta.getCandidate(oktaUserId);
+    const entry = await deps.state.ledger.get(oktaUserId);
+    const hubspotUsers = new Map<string, HubSpotUser>();
+    if (entry) {
+      const linked = await deps.hubspot.getUser(entry.hubspotUserId);
+      if (linked) {
+        hubspotUsers.set(linked.id, linked);
+      }
+    }
+    const emails = new Set([candidate?.email, entry?.email].filter((e): e is string => typeof e === 'string' && e.trim() !== '').map((e) => e.trim().toLowerCase()));
+    for (const email of emails) {
+      const u = await deps.hubspot.getUserByEmail(email);
+      if (u) {
+        hubspotUsers.set(u.id, u);
+      }
+    }
+    const ledger = new Map<string, LedgerEntry>();
+    if (entry) {
+      ledger.set(entry.oktaUserId, entry);
+    }
+    for (const u of hubspotUsers.values()) {
+      const owner = await deps.state.ledger.getByHubSpotId(u.id);
+      if (owner) {
+        ledger.set(owner.oktaUserId, owner);
+      }
+    }
+    const [roleList, seatList, managedCount, recentDeletions, approvedDeletions] = await Promise.all([
+      currentRoles(),
+      currentSeats(),
+      deps.state.ledger.count(),
+      opts.countRecentDeletions ? deps.state.deletions.count() : Promise.resolve(0),
+      deps.state.approvals.approvedDeletions(),
+    ]);
+    const plan = deps.plan({
+      mode: 'users',
+      oktaUserIds: [oktaUserId],
+      candidates: candidate && candidate.oktaUserId === oktaUserId ? [candidate] : [],
+      hubspotUsers: [...hubspotUsers.values()],
+      roles: roleList,
+      seats: seatList,
+      ledger: [...ledger.values()],
+      managedCount,
+      rules: deps.rules,
+      now: now().toISOString(),
+      recentDeletions,
+      approvedDeletions,
+    });
+    return { plan, entry };
+  }
+
+  async function process(job: Job<SyncUserData>, token?: string): Promise<SyncUserResult> {
+    const { oktaUserId, trigger } = job.data;
+    const log = deps.logger.child({ jobId: job.id, oktaUserId });
+    const lock = await deps.state.locks.tryAcquire(`user-${oktaUserId}`, USER_LOCK_MS);
+    if (!lock) {
+      log.debug('another job is syncing this user; trying again shortly');
+      await job.moveToDelayed(Date.now() + 500 + Math.floor(Math.random() * 1000), token);
+      throw new DelayedError();
+    }
+    try {
+      await deps.ledgerGate.ensureReady();
+      // Event-driven (and manual) deletions count towards the rolling hour; reconciliations were
+      // judged as a whole by their own plan.
+      const eventDriven = trigger !== 'reconcile';
+      const { plan, entry } = await planUser(oktaUserId, { countRecentDeletions: eventDriven });
+      const report = await applier.apply(plan.actions, { jobId: job.id ?? null, countDeletions: eventDriven, entryBefore: entry, logger: log });
+      const held = plan.held?.actions ?? [];
+      if (held.length > 0 && plan.held) {
+        const approvalId = await deps.state.approvals.hold({ id: eventApprovalId(now()), kind: 'events', planId: null, reason: plan.held.reason, actions: held });
+        for (const a of held) {
+          await deps.state.audit.append({ action: 'delete', email: a.email, oktaUserId: a.oktaUserId, hubspotUserId: a.hubspotUserId, before: null, after: null, jobId: job.id ?? null, outcome: 'held', reason: `${plan.held.reason} (approval ${approvalId})` });
+        }
+        log.warn('deletion held by the guard until an operator approves', { approvalId, reason: plan.held.reason });
+      }
+      const email = plan.actions.find((a) => a.email)?.email ?? held[0]?.email ?? entry?.email ?? null;
+      if (report.applied.length > 0) {
+        log.info('user synced', { email, applied: report.applied.map((a) => a.kind) });
+      }
+      return { oktaUserId, email, applied: report.applied, held: held.length, skipped: report.skipped };
+    } finally {
+      await lock.release();
+    }
+  }
+
+  return { process, planUser };
+}
+
+/** The sync-user processor's API. */
+export type SyncUserProcessor = ReturnType<typeof createSyncUserProcessor>;
+
+/**
+ * The `sync-user` BullMQ worker: HubSpot writes. A 429 pauses the queue for every worker and the
+ * job goes back without using an attempt; permanent errors fail at once with the user named;
+ * the final failure is logged once (not every retry).
+ */
+export function createSyncUserWorker(opts: {
+  connection: ConnectionOptions;
+  prefix: string;
+  queue: TypedQueue<'sync-user'>;
+  processor: SyncUserProcessor;
+  settings: DaemonSettings;
+  logger: Logger;
+  /** Pauses the shared HubSpot budget after a 429. */
+  onRateLimited?: (ms: number) => Promise<void>;
+}): Worker<SyncUserData, SyncUserResult> {
+  const log = opts.logger.child({ component: 'sync-user-worker' });
+  const worker = new Worker<SyncUserData, SyncUserResult>(
+    'sync-user',
+    async (job, token) => {
+      try {
+        return await opts.processor.process(job, token);
+      } catch (err) {
+        if (err instanceof DelayedError) {
+          throw err;
+        }
+        throw await toJobError(err, {
+          job,
+          queue: opts.queue,
+          who: job.data.oktaUserId,
+          maxRateLimitedStarts: opts.settings.jobs.maxRateLimitedStarts,
+          ...(opts.onRateLimited ? { onRateLimited: opts.onRateLimited } : {}),
+        });
+      }
+    },
+    {
+      connection: opts.connection,
+      prefix: opts.prefix,
+      concurrency: opts.settings.jobs.concurrency,
+      // Needed for queue.rateLimit() to take effect; the real request budget is the shared one.
+      limiter: { max: opts.settings.hubspot.requestsPerWindow, duration: opts.settings.hubspot.windowMs },
+    },
+  );
+  worker.on('failed', (job, err) => {
+    if (!job) {
+      return;
+    }
+    const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+    if (final) {
+      log.error('sync-user job failed for good', { jobId: job.id, oktaUserId: job.data.oktaUserId, reason: err.message, attempts: job.attemptsMade });
+    } else {
+      log.debug('sync-user job will be retried', { jobId: job.id, oktaUserId: job.data.oktaUserId, reason: err.message, attempts: job.attemptsMade });
+    }
+  });
+  worker.on('error', (err) => log.error('sync-user worker error', { error: err.message }));
+  return worker;
+}
