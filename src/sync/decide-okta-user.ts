@@ -74,7 +74,7 @@ function adoptOrSkip(user: InScope, existing: HubSpotUser, ctx: PlanContext, cod
 /** A managed user whose HubSpot user is gone (deleted by hand, or the link is stale). */
 function decideVanished(user: InScope, entry: LedgerEntry, ctx: PlanContext): Decision[] {
   const ids = { email: user.clean.email, oktaUserId: user.c.oktaUserId, hubspotUserId: entry.hubspotUserId };
-  const byEmail = ctx.hubspotByEmail.get(emailKey(user.clean.email));
+  const byEmail = user.scope === 'in' ? ctx.hubspotByEmail.get(emailKey(user.clean.email)) : undefined;
   if (byEmail) {
     return [adoptOrSkip(user, byEmail, ctx, 'adopt-email-match', `${user.who}: the managed HubSpot user ${entry.hubspotUserId} is gone and HubSpot user ${byEmail.id} has the email: adopt it`)];
   }

@@ -47,7 +47,8 @@ function decideAll(ctx: PlanContext): { decisions: Decision[]; decided: Set<stri
   const all = uniqueCandidates(input.candidates);
   const wanted = input.mode === 'users' && input.oktaUserIds ? new Set(input.oktaUserIds) : null;
   const considered = wanted ? all.filter((c) => wanted.has(c.oktaUserId)) : all;
-  const owners = emailOwners(considered, ctx);
+  // Every candidate given counts for duplicate emails, so users mode finds them when the caller passes them.
+  const owners = emailOwners(all, ctx);
   const decisions: Decision[] = [];
   const decided = new Set<string>();
   for (const c of considered) {
