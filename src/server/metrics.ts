@@ -42,14 +42,32 @@ export interface JobInfo {
   durationMs?: number;
 }
 
+/**
+ * Facts every replica can read from Redis (see `createSharedMetricFacts`). Without them a
+ * replica only knows what it did itself: the poll, reconciliation or approval may have happened
+ * in another process.
+ */
+export interface SharedMetricFacts {
+  /** ISO times, null when unknown. */
+  lastPollAt: string | null;
+  newestEventAt: string | null;
+  lastReconciledAt: string | null;
+  /** Approvals waiting for an operator. */
+  pendingApprovals: number;
+  /** Deletions those approvals hold. */
+  deletionsAwaitingApproval: number;
+}
+
 export interface MetricsOptions {
   /** Queues whose job counts are exported (more can be added with `trackQueues`). */
   queues?: Readonly<Record<string, CountableQueue>>;
+  /** Read at scrape time (at most once per scrape); freshness gauges take the newer of it and what this process saw. */
+  sharedFacts?: () => Promise<SharedMetricFacts>;
   /** Also export Node.js process metrics (default true). */
   defaultMetrics?: boolean;
   /** Clock for ages (tests pass a fixed one). */
   now?: () => number;
-  /** How long a scrape waits for queue counts before leaving them out (default 2 s). */
+  /** How long a scrape waits for queue counts and shared facts before leaving them out (default 2 s). */
   queueCountTimeoutMs?: number;
 }
 
@@ -97,7 +115,8 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 /**
  * The daemon's Prometheus registry and the functions that feed it. Labels hold queue names, API
  * route templates, status codes, plan action kinds and seat names only: never emails or ids.
- * Ages (System Log lag, time since the last reconciliation) are computed at scrape time.
+ * Ages (System Log lag, time since the last reconciliation) are computed at scrape time. Gauges
+ * without labels read 0 while unknown (prom-client always exports them).
  */
 export function createMetrics(opts: MetricsOptions = {}) {
   const now = opts.now ?? Date.now;
@@ -109,7 +128,30 @@ export function createMetrics(opts: MetricsOptions = {}) {
   const queueTimeout = opts.queueCountTimeoutMs ?? 2_000;
   const startedAt = now();
   let newestEventMs: number | null = null;
+  let lastPollMs: number | null = null;
   let lastReconcileMs: number | null = null;
+  let sharedFacts = opts.sharedFacts;
+  let factsScrape: { at: number; facts: Promise<SharedMetricFacts | null> } | null = null;
+
+  /** The shared facts for this scrape (one Redis read shared by every gauge), or null when unavailable. */
+  function shared(): Promise<SharedMetricFacts | null> {
+    if (!sharedFacts) {
+      return Promise.resolve(null);
+    }
+    const at = now();
+    if (!factsScrape || at - factsScrape.at > 1_000) {
+      factsScrape = { at, facts: withTimeout(sharedFacts(), queueTimeout).catch(() => null) };
+    }
+    return factsScrape.facts;
+  }
+
+  function newer(local: number | null, sharedIso: string | null | undefined): number | null {
+    const fromShared = toMillis(sharedIso);
+    if (local === null) {
+      return fromShared;
+    }
+    return fromShared === null ? local : Math.max(local, fromShared);
+  }
   const name = (n: string) => `${METRIC_PREFIX}${n}`;
   const registers = [registry];
 
@@ -175,10 +217,17 @@ export function createMetrics(opts: MetricsOptions = {}) {
     registers,
   });
 
-  const lastPoll = new Gauge({
+  new Gauge({
     name: name('system_log_last_poll_timestamp_seconds'),
-    help: 'Unix time of the last successful Okta System Log poll.',
+    help: 'Unix time of the last successful Okta System Log poll, by any replica when shared facts are set (0 until one).',
     registers,
+    async collect() {
+      this.reset();
+      const at = newer(lastPollMs, (await shared())?.lastPollAt);
+      if (at !== null) {
+        this.set(seconds(at));
+      }
+    },
   });
   const logEvents = new Counter({
     name: name('system_log_events_total'),
@@ -187,27 +236,60 @@ export function createMetrics(opts: MetricsOptions = {}) {
   });
   new Gauge({
     name: name('system_log_lag_seconds'),
-    help: 'Now minus the publication time of the newest System Log event read (absent until one is read).',
+    help: 'Now minus the publication time of the newest System Log event read (0 until one is read).',
     registers,
-    collect() {
+    async collect() {
       this.reset();
-      if (newestEventMs !== null) {
-        this.set(Math.max(0, seconds(now() - newestEventMs)));
+      const newest = newer(newestEventMs, (await shared())?.newestEventAt);
+      if (newest !== null) {
+        this.set(Math.max(0, seconds(now() - newest)));
       }
     },
   });
 
-  const lastReconcile = new Gauge({
+  new Gauge({
     name: name('last_reconcile_success_timestamp_seconds'),
-    help: 'Unix time the last reconciliation finished without failing.',
+    help: 'Unix time the last reconciliation finished without failing (0 until one has).',
     registers,
+    async collect() {
+      this.reset();
+      const at = newer(lastReconcileMs, (await shared())?.lastReconciledAt);
+      if (at !== null) {
+        this.set(seconds(at));
+      }
+    },
   });
   new Gauge({
     name: name('seconds_since_last_reconcile'),
     help: 'Seconds since the last reconciliation finished without failing (since process start when none has).',
     registers,
-    collect() {
-      this.set(Math.max(0, seconds(now() - (lastReconcileMs ?? startedAt))));
+    async collect() {
+      const at = newer(lastReconcileMs, (await shared())?.lastReconciledAt);
+      this.set(Math.max(0, seconds(now() - (at ?? startedAt))));
+    },
+  });
+  new Gauge({
+    name: name('approvals_pending'),
+    help: 'Approvals waiting for an operator (read from Redis; 0 without shared facts).',
+    registers,
+    async collect() {
+      this.reset();
+      const facts = await shared();
+      if (facts) {
+        this.set(facts.pendingApprovals);
+      }
+    },
+  });
+  new Gauge({
+    name: name('deletions_awaiting_approval'),
+    help: 'Deletions held by pending approvals (read from Redis; 0 without shared facts).',
+    registers,
+    async collect() {
+      this.reset();
+      const facts = await shared();
+      if (facts) {
+        this.set(facts.deletionsAwaitingApproval);
+      }
     },
   });
   const reconciliations = new Counter({
@@ -276,7 +358,7 @@ export function createMetrics(opts: MetricsOptions = {}) {
 
   /** Called after each successful System Log poll. */
   function recordPoll(info: PollInfo): void {
-    lastPoll.set(seconds(info.at?.getTime() ?? now()));
+    lastPollMs = info.at?.getTime() ?? now();
     const newest = toMillis(info.newestEventAt);
     if (newest !== null && (newestEventMs === null || newest > newestEventMs)) {
       newestEventMs = newest;
@@ -313,7 +395,6 @@ export function createMetrics(opts: MetricsOptions = {}) {
     const ms = toMillis(at);
     if (outcome !== 'failed' && ms !== null) {
       lastReconcileMs = Math.max(ms, lastReconcileMs ?? 0);
-      lastReconcile.set(seconds(lastReconcileMs));
     }
   }
 
@@ -332,7 +413,13 @@ export function createMetrics(opts: MetricsOptions = {}) {
     }
   }
 
-  return { registry, recordApiCall, recordPoll, recordPlan, recordReconcileDone, recordJob, trackQueues };
+  /** Sets where shared facts come from (when the state stores are built after the metrics). */
+  function useSharedFacts(source: () => Promise<SharedMetricFacts>): void {
+    sharedFacts = source;
+    factsScrape = null;
+  }
+
+  return { registry, recordApiCall, recordPoll, recordPlan, recordReconcileDone, recordJob, trackQueues, useSharedFacts };
 }
 
 /** The metrics registry with its recorders. */

@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
 import { registerAudit } from './audit';
+import { registerReconcile } from './reconcile';
+import { registerStart } from './start';
+import { registerSyncUser } from './sync-user';
+import { registerWorker } from './worker';
 import { registerSimulate } from './simulate';
 import { registerStatus } from './status';
 
@@ -11,4 +15,8 @@ export const commands: RegisterCommand[] = [
   registerSimulate,
   registerStatus,
   registerAudit,
+  registerStart,
+  registerWorker,
+  registerReconcile,
+  registerSyncUser,
 ];

@@ -2,6 +2,7 @@ import { Queue, QueueEvents, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import { createRedactor } from '../../../src/lib/redact';
 import { silentLogger } from '../../../src/lib/logger';
+import { createSharedMetricFacts } from '../../../src/server/metric-facts';
 import { createOpsActions } from '../../../src/server/ops-actions';
 import { createQueueJobs } from '../../../src/server/queue-jobs';
 import { createStatusSource } from '../../../src/server/status-source';
@@ -98,6 +99,16 @@ describe('status source over the Redis state', () => {
     expect(entries.map((e) => e.email)).toEqual(['ada@example.com', 'ada@example.com']);
     expect(entries[0]!.id > entries[1]!.id).toBe(true);
     expect((await build().status.getAudit({ limit: 2 })).map((e) => e.email)).toEqual(['ada@example.com', 'bob@example.com']);
+  });
+
+  it('gives the metrics the facts every replica shares', async () => {
+    expect(await createSharedMetricFacts(state)()).toEqual({
+      lastPollAt: '2026-11-28T12:05:00.000Z',
+      newestEventAt: '2026-11-28T12:04:58.000Z',
+      lastReconciledAt: '2026-11-28T12:01:00.000Z',
+      pendingApprovals: 1,
+      deletionsAwaitingApproval: 1,
+    });
   });
 
   it('lists failed jobs with redacted reasons', async () => {

@@ -49,6 +49,40 @@ describe('metrics', () => {
     expect(await metrics.registry.metrics()).not.toContain('queue="slow"');
   });
 
+  it('reports freshness and held deletions from the shared facts, so every replica tells the same story', async () => {
+    const now = Date.parse('2026-11-28T12:00:00.000Z');
+    const metrics = createMetrics({
+      defaultMetrics: false,
+      now: () => now,
+      sharedFacts: async () => ({
+        lastPollAt: '2026-11-28T11:59:50.000Z',
+        newestEventAt: '2026-11-28T11:58:00.000Z',
+        lastReconciledAt: '2026-11-28T11:00:00.000Z',
+        pendingApprovals: 1,
+        deletionsAwaitingApproval: 60,
+      }),
+    });
+    // This process saw an older event than another replica did.
+    metrics.recordPoll({ newestEventAt: '2026-11-28T11:50:00.000Z', at: new Date(now - 600_000) });
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('okta_hubspot_sync_system_log_lag_seconds 120');
+    expect(text).toContain('okta_hubspot_sync_system_log_last_poll_timestamp_seconds 1795867190');
+    expect(text).toContain('okta_hubspot_sync_seconds_since_last_reconcile 3600');
+    expect(text).toContain('okta_hubspot_sync_approvals_pending 1');
+    expect(text).toContain('okta_hubspot_sync_deletions_awaiting_approval 60');
+  });
+
+  it('counts the time since start when no reconciliation ever finished, and ignores failed ones', async () => {
+    let now = 1_000_000;
+    const metrics = createMetrics({ defaultMetrics: false, now: () => now });
+    metrics.recordReconcileDone(new Date(now), 'failed');
+    now += 7_200_000;
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('okta_hubspot_sync_seconds_since_last_reconcile 7200');
+    expect(text).toContain('okta_hubspot_sync_reconciliations_total{outcome="failed"} 1');
+    expect(text).toContain('okta_hubspot_sync_last_reconcile_success_timestamp_seconds 0');
+  });
+
   it('keeps route templates and replaces anything that could be personal', () => {
     expect(safeRouteLabel('/api/v1/apps/{appId}/users')).toBe('/api/v1/apps/{appId}/users');
     expect(safeRouteLabel('/settings/2026-03/users/{userId}')).toBe('/settings/2026-03/users/{userId}');
