@@ -9,7 +9,7 @@ import type { AppliedValues, FieldChange, HubSpotUser, LedgerEntry, PlanAction }
 
 /** What carrying out one user's actions did. */
 export interface ApplyReport {
-  applied: Array<{ kind: 'create' | 'update' | 'delete' | 'adopt'; hubspotUserId: string | null }>;
+  applied: Array<{ kind: 'create' | 'update' | 'delete' | 'adopt'; hubspotUserId: string | null; reason: string }>;
   skipped: Array<{ code: string; reason: string }>;
 }
 
@@ -125,7 +125,7 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
     }
     await recordManaged(a, created.id, 'created', await state.ledger.get(desired.oktaUserId));
     await audit(a, ctx, 'applied', a.reason, null, appliedValuesFrom(desired), created.id);
-    report.applied.push({ kind: 'create', hubspotUserId: created.id });
+    report.applied.push({ kind: 'create', hubspotUserId: created.id, reason: a.reason });
   }
 
   /** The email exists after all (created by someone else, or by an earlier try of this job). */
@@ -148,7 +148,7 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
     }
     await recordManaged(a, existing.id, 'adopted', await state.ledger.get(desired.oktaUserId));
     await audit(a, ctx, 'applied', `${a.reason} (the email already existed in HubSpot: adopted ${existing.id})`, snapshot(existing), appliedValuesFrom(desired), existing.id);
-    report.applied.push({ kind: 'adopt', hubspotUserId: existing.id });
+    report.applied.push({ kind: 'adopt', hubspotUserId: existing.id, reason: `${a.reason} (the email already existed in HubSpot)` });
   }
 
   /** The changes that turn `actual` into the action's desired state (role, names, seats, team). */
@@ -191,7 +191,7 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
     const previous = a.oktaUserId ? await state.ledger.get(a.oktaUserId) : null;
     await recordManaged(a, hubspotUserId, how, previous);
     await audit(a, ctx, 'applied', a.reason, before, after);
-    report.applied.push({ kind: a.kind === 'adopt' ? 'adopt' : 'update', hubspotUserId });
+    report.applied.push({ kind: a.kind === 'adopt' ? 'adopt' : 'update', hubspotUserId, reason: a.reason });
   }
 
   async function remove(a: PlanAction, ctx: ApplyContext, report: ApplyReport): Promise<void> {
@@ -221,7 +221,7 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
       await state.deletions.record(id);
     }
     await audit(a, ctx, 'applied', existed ? a.reason : `${a.reason} (already gone from HubSpot)`, snapshot(fresh), null);
-    report.applied.push({ kind: 'delete', hubspotUserId: id });
+    report.applied.push({ kind: 'delete', hubspotUserId: id, reason: a.reason });
   }
 
   async function skip(a: PlanAction, ctx: ApplyContext, report: ApplyReport): Promise<void> {

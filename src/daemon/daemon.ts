@@ -11,7 +11,7 @@ import type { OktaClientApi } from '../okta/okta-types';
 import { createHubSpotBudget } from '../queue/hubspot-budget';
 import { slotStart } from '../queue/job-ids';
 import { createProducers } from '../queue/producers';
-import type { ReconcileResult } from '../queue/queue-map';
+import type { ReconcileResult, SyncUserResult } from '../queue/queue-map';
 import { createQueues } from '../queue/queues';
 import { createScheduler } from '../queue/scheduler';
 import { createMetrics } from '../server/metrics';
@@ -211,7 +211,12 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
 
   async function closeWorkers(): Promise<void> {
     const graceful = Promise.all(workers.map((w) => w.close()));
-    const inTime = await Promise.race([graceful.then(() => true), sleep(settings.shutdownGraceMs).then(() => false)]);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), settings.shutdownGraceMs);
+    });
+    const inTime = await Promise.race([graceful.then(() => true), deadline]);
+    clearTimeout(timer);
     if (!inTime) {
       log.warn('jobs still running after the shutdown grace period; handing them back to the queue');
       await Promise.all(workers.map((w) => w.close(true)));
@@ -237,6 +242,34 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
     return stopping;
   }
 
+  /** Waits until a job has finished; returns its result, throws with its failure reason. */
+  async function waitForJob<R>(queueName: 'reconcile' | 'sync-user', id: string, timeoutMs: number): Promise<R> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const job: Job | undefined = queueName === 'reconcile' ? await queues.queue('reconcile').getJob(id) : await queues.queue('sync-user').getJob(id);
+      const jobState = job ? await job.getState() : 'unknown';
+      if (job && jobState === 'completed') {
+        return job.returnvalue as R;
+      }
+      if (job && jobState === 'failed') {
+        throw new Error(job.failedReason);
+      }
+      if (jobState === 'unknown') {
+        throw new Error(`job ${id} disappeared from the ${queueName} queue`);
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`timed out waiting for job ${id} on the ${queueName} queue`);
+      }
+      await sleep(POLL_INTERVAL_MS);
+    }
+  }
+
+  /** Syncs one user now through the queue (any worker may run it) and returns what was done. */
+  async function syncUserNow(oktaUserId: string, timeoutMs = 5 * 60_000): Promise<SyncUserResult> {
+    const job = await producers.syncUserNow(oktaUserId);
+    return waitForJob<SyncUserResult>('sync-user', job.id ?? '', timeoutMs);
+  }
+
   /**
    * Runs one full reconciliation through the queue and waits for its outcome (its per-user jobs
    * done). Another reconciliation running first is waited for, never run beside.
@@ -244,25 +277,15 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
   async function reconcileNow(trigger: PlanTrigger, timeoutMs = 30 * 60_000): Promise<PlanRecord> {
     const job = await producers.reconcile({ trigger, waitIfBusy: true });
     const deadline = Date.now() + timeoutMs;
-    let planId: string | null = null;
-    while (planId === null) {
-      const current = await queues.queue('reconcile').getJob(job.id ?? '');
-      const jobState = current ? await current.getState() : 'unknown';
-      if (jobState === 'completed' && current) {
-        const result = current.returnvalue as ReconcileResult;
-        planId = result.planId;
-        if (planId === null) {
-          throw new Error('the reconciliation was skipped because another one was running');
-        }
-      } else if (jobState === 'failed' && current) {
-        throw new Error(`the reconciliation failed: ${current.failedReason}`);
-      } else if (jobState === 'unknown') {
-        throw new Error(`the reconciliation job ${job.id} disappeared`);
-      } else if (Date.now() > deadline) {
-        throw new Error('timed out waiting for the reconciliation to start');
-      } else {
-        await sleep(POLL_INTERVAL_MS);
-      }
+    let result: ReconcileResult;
+    try {
+      result = await waitForJob<ReconcileResult>('reconcile', job.id ?? '', timeoutMs);
+    } catch (err) {
+      throw new Error(`the reconciliation failed: ${errorMessage(err)}`);
+    }
+    const planId = result.planId;
+    if (planId === null) {
+      throw new Error('the reconciliation was skipped because another one was running');
     }
     for (;;) {
       const record = await state.plans.get(planId);
@@ -294,6 +317,7 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
     start,
     stop,
     reconcileNow,
+    syncUserNow,
     /** True between a finished `start` and the beginning of `stop`. */
     isReady: () => ready,
     /** Where the ops server listens (null without the server role or before start). */

@@ -17,7 +17,7 @@ export interface SyncUserData {
 export interface SyncUserResult {
   oktaUserId: string;
   email: string | null;
-  applied: Array<{ kind: 'create' | 'update' | 'delete' | 'adopt'; hubspotUserId: string | null }>;
+  applied: Array<{ kind: 'create' | 'update' | 'delete' | 'adopt'; hubspotUserId: string | null; reason: string }>;
   held: number;
   skipped: Array<{ code: string; reason: string }>;
 }

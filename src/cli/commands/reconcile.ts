@@ -1,0 +1,175 @@
+import type { Command } from 'commander';
+import type { Config } from '../../../config/load';
+import { createDaemon, type Daemon } from '../../daemon/daemon';
+import { createRedactor } from '../../lib/redact';
+import type { PlanRecord } from '../../state/plan-store';
+import { renderPlanTable } from '../../sync/plan-render';
+import { configOrExit } from './status';
+import type { RegisterCommand } from './index';
+
+/**
+ * Writes to stdout and resolves once the text was handed to the OS, so a large JSON document
+ * reaches a pipe whole before the process exits.
+ */
+export function writeOut(text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.stdout.write(text, (err) => (err ? reject(err) : resolve()));
+  });
+}
+
+/** Flushes stdout, stops the daemon and exits with `code`. */
+export async function finish(daemon: Daemon | null, code: number, text = ''): Promise<never> {
+  if (text !== '') {
+    await writeOut(text);
+  }
+  await daemon?.stop().catch(() => undefined);
+  process.exit(code);
+}
+
+/** The `--json` document of a reconciliation. */
+export interface ReconcileJson {
+  planId: string;
+  dryRun: boolean;
+  summary: PlanRecord['summary'];
+  actions: PlanRecord['plan']['actions'];
+  /** Deletions were held by the guard (nothing of them was deleted). */
+  halted: boolean;
+  /** The approval that releases the held deletions (`reconcile --approve <approvalId>`). */
+  approvalId?: string;
+  held?: PlanRecord['plan']['held'];
+  outcome: PlanRecord['outcome'];
+}
+
+function toJson(record: PlanRecord): ReconcileJson {
+  const halted = (record.plan.held?.actions.length ?? 0) > 0;
+  return {
+    planId: record.id,
+    dryRun: record.dryRun,
+    summary: record.summary,
+    actions: record.plan.actions,
+    halted,
+    ...(record.approvalId ? { approvalId: record.approvalId } : {}),
+    ...(record.plan.held ? { held: record.plan.held } : {}),
+    outcome: record.outcome,
+  };
+}
+
+function toText(record: PlanRecord): string {
+  const lines = [renderPlanTable(record.plan), ''];
+  const o = record.outcome;
+  if (record.dryRun) {
+    lines.push(`Dry run (plan ${record.id}): nothing was changed in HubSpot.`);
+  } else if (o) {
+    const a = o.applied;
+    lines.push(
+      `Plan ${record.id} carried out in ${(o.durationMs / 1000).toFixed(1)} s: ${a.create} created, ${a.update} updated, ${a.delete} deleted, ${a.adopt} adopted, ${a.unchanged} unchanged; ${o.failures.length} failed.`,
+    );
+    for (const f of o.failures) {
+      lines.push(`  failed: ${f.reason}`);
+    }
+  }
+  const held = record.plan.held;
+  if (held && held.actions.length > 0) {
+    lines.push(`${held.actions.length} deletions are HELD by the deletion guard: ${held.reason}`);
+    if (record.approvalId) {
+      lines.push(`Approve them with: okta-hubspot-sync reconcile --approve ${record.approvalId}   (or reject: --reject ${record.approvalId})`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function reject(config: Config, approvalId: string, json: boolean): Promise<void> {
+  const daemon = createDaemon(config, { roles: {} });
+  const approval = await daemon.state.approvals.reject(approvalId, 'operator via CLI');
+  if (!approval) {
+    const existing = await daemon.state.approvals.get(approvalId);
+    process.stderr.write(existing ? `approval ${approvalId} is already ${existing.status}\n` : `no approval ${approvalId}\n`);
+    await finish(daemon, 1);
+  }
+  await daemon.state.audit.append({
+    action: 'reject',
+    email: null,
+    oktaUserId: null,
+    hubspotUserId: null,
+    before: null,
+    after: null,
+    jobId: null,
+    outcome: 'rejected',
+    reason: `${approval?.held.length ?? 0} held deletions rejected by operator via CLI (approval ${approvalId}: ${approval?.reason ?? ''})`,
+  });
+  const text = json
+    ? `${JSON.stringify({ rejected: approvalId, deletions: approval?.held.length ?? 0 })}\n`
+    : `Rejected approval ${approvalId}: its ${approval?.held.length ?? 0} deletions stay held (nothing deleted).\n`;
+  await finish(daemon, 0, text);
+}
+
+/**
+ * `reconcile`: one full reconciliation now, waiting until its per-user jobs are done. Works alone
+ * (it runs workers itself) or beside a running daemon (the reconciliation lock makes it wait
+ * for one already running, never run beside it). `--dry-run` plans only; the HubSpot client
+ * then refuses every mutating call.
+ */
+export const registerReconcile: RegisterCommand = (program: Command) => {
+  program
+    .command('reconcile')
+    .description('Run one full reconciliation now and print the plan and what was done')
+    .option('--dry-run', 'plan only: no change in HubSpot (mutating calls are refused)')
+    .option('--json', 'print {"summary","actions","halted","approvalId"?,…} as JSON')
+    .option('--approve <planId>', 'approve the deletions held for this plan, then reconcile')
+    .option('--reject <planId>', 'reject the deletions held for this plan (nothing else runs)')
+    .action(async (opts: { dryRun?: boolean; json?: boolean; approve?: string; reject?: string }) => {
+      const config = configOrExit();
+      if (!config) {
+        return;
+      }
+      const redactor = createRedactor(config.secrets);
+      const json = opts.json === true;
+      if (opts.approve && opts.reject) {
+        process.stderr.write('use either --approve or --reject, not both\n');
+        process.exit(2);
+      }
+      if (opts.dryRun && (opts.approve || opts.reject)) {
+        process.stderr.write('--dry-run cannot approve or reject\n');
+        process.exit(2);
+      }
+      let daemon: Daemon | null = null;
+      try {
+        if (opts.reject) {
+          await reject(config, opts.reject, json);
+          return;
+        }
+        if (opts.dryRun) {
+          daemon = createDaemon(config, { roles: {}, dryRun: true });
+          const record = await daemon.reconciler.dryRun();
+          await finish(daemon, 0, json ? `${JSON.stringify(toJson(record))}\n` : toText(record));
+          return;
+        }
+        daemon = createDaemon(config, { roles: { workers: true } });
+        await daemon.start();
+        if (opts.approve) {
+          const approval = await daemon.state.approvals.approve(opts.approve, 'operator via CLI');
+          if (!approval) {
+            const existing = await daemon.state.approvals.get(opts.approve);
+            process.stderr.write(existing ? `approval ${opts.approve} is already ${existing.status}\n` : `no approval ${opts.approve}\n`);
+            await finish(daemon, 1);
+          }
+          await daemon.state.audit.append({
+            action: 'approve',
+            email: null,
+            oktaUserId: null,
+            hubspotUserId: null,
+            before: null,
+            after: null,
+            jobId: null,
+            outcome: 'approved',
+            reason: `${approval?.held.length ?? 0} held deletions approved by operator via CLI (approval ${opts.approve}: ${approval?.reason ?? ''})`,
+          });
+        }
+        const record = await daemon.reconcileNow(opts.approve ? 'approve' : 'manual');
+        await finish(daemon, 0, json ? `${JSON.stringify(toJson(record))}\n` : toText(record));
+      } catch (err) {
+        process.stderr.write(`reconciliation did not run: ${redactor.redactString(err instanceof Error ? err.message : String(err))}\n`);
+        await finish(daemon, 1);
+      }
+    });
+};
