@@ -36,11 +36,18 @@ export function defaultConfigPath(): string {
   return candidates.find((p) => { try { readFileSync(p); return true; } catch { return false; } }) ?? candidates[0]!;
 }
 
-function formatIssues(prefix: string, error: z.ZodError): string[] {
+function formatIssues(prefix: string, error: z.ZodError, describe?: (key: string) => string | undefined): string[] {
   return error.issues.map((issue) => {
     const where = issue.path.length > 0 ? issue.path.join('.') : '(root)';
-    return `${prefix}${where}: ${issue.message}`;
+    const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
+    const help = describe?.(String(issue.path[0] ?? ''));
+    return `${prefix}${where}: ${missing ? 'is required' : issue.message}${missing && help ? ` (${help})` : ''}`;
   });
+}
+
+function envDescription(key: string): string | undefined {
+  const shape = EnvSchema.shape as Record<string, z.ZodType | undefined>;
+  return shape[key]?.description;
 }
 
 /** Reads and validates a rules/daemon YAML file. */
@@ -63,7 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   const parsedEnv = EnvSchema.safeParse(env);
   if (!parsedEnv.success) {
-    problems.push(...formatIssues('environment ', parsedEnv.error));
+    problems.push(...formatIssues('environment ', parsedEnv.error, envDescription));
   }
   problems.push(...oktaAuthProblems(env));
   const configPath = env.SYNC_CONFIG && env.SYNC_CONFIG.trim() !== '' ? path.resolve(env.SYNC_CONFIG) : defaultConfigPath();

@@ -13,6 +13,7 @@ import { createTokenRegistry, DEFAULT_SCOPES, requiredScopes } from './hubspot-s
 import { errorBody, internalError, methodNotAllowed, notFoundRoute, rateLimitBody, unauthenticated, validationError } from './hubspot-sim-errors';
 import type { SimErrorAnswer } from './hubspot-sim-types';
 import { createHubSpotStore } from './hubspot-store';
+import { TOKEN_INFO_PATH } from '../../hubspot/hubspot-token-info';
 
 /**
  * A local HubSpot User Provisioning API that `@hubspot/api-client` talks to unchanged: real
@@ -67,6 +68,8 @@ export interface HubSpotSimulator {
 }
 
 const MAX_BODY = 1024 * 1024;
+const SIM_HUB_ID = 9_900_001;
+const SIM_APP_ID = 4_200_001;
 const JSON_TYPE = 'application/json;charset=utf-8';
 
 interface Prepared {
@@ -177,6 +180,16 @@ export function createHubSpotSimulator(opts: HubSpotSimulatorOptions = {}): HubS
     log.clear();
     control.faults.reset();
     rate?.reset();
+  }
+
+  /** HubSpot's private-app token introspection: the token travels in the body, never in a URL. */
+  function tokenInfo(body: ParsedBody): Prepared {
+    const key = body.ok && typeof body.value === 'object' && body.value !== null ? (body.value as { tokenKey?: unknown }).tokenKey : undefined;
+    const scopes = typeof key === 'string' ? tokens.scopesOf(key) : null;
+    if (scopes === null) {
+      return errorAnswer(unauthenticated, randomUUID(), {});
+    }
+    return json(200, { userId: 1, hubId: SIM_HUB_ID, appId: SIM_APP_ID, scopes: [...scopes].sort() }, {});
   }
 
   const adminRoutes = createAdminRoutes({ admin, faults: control.faults, log, reset });
@@ -349,6 +362,10 @@ export function createHubSpotSimulator(opts: HubSpotSimulatorOptions = {}): HubS
       }
       const a = adminRoutes.handle(req.method ?? 'GET', url.pathname, url.searchParams, parsed.value);
       await send(res, json(a.status, a.body, {}));
+      return;
+    }
+    if (url.pathname === TOKEN_INFO_PATH && req.method === 'POST') {
+      await send(res, tokenInfo(parseJson((await readBody(req)) ?? '')));
       return;
     }
     const correlationId = randomUUID();

@@ -1,0 +1,237 @@
+import Redis from 'ioredis';
+import type { Config } from '../../config/load';
+import type { HubSpotClientApi } from '../hubspot/hubspot-types';
+import { errorMessage, SyncError } from '../lib/errors';
+import { OKTA_EVENT_FILTER } from '../okta/okta-events';
+import type { OktaClientApi } from '../okta/okta-types';
+import { createRoleMapper } from '../sync/role-mapping';
+import { scopeOf } from '../sync/scope';
+import type { HubSpotRole, OktaCandidate } from '../sync/types';
+
+/** ok: ready; warn: works but an operator should look; fail: the daemon cannot work; skip: not checked because an earlier check failed. */
+export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
+
+export interface CheckResult {
+  check: string;
+  status: CheckStatus;
+  detail: string;
+  /** A few examples (titles, emails) behind a warning. */
+  examples?: string[];
+}
+
+export interface DoctorDeps {
+  config: Config;
+  okta: OktaClientApi;
+  hubspot: HubSpotClientApi;
+  /** The HubSpot token's scopes, or null when the account cannot say. */
+  hubspotScopes: () => Promise<string[] | null>;
+}
+
+const MAX_EXAMPLES = 5;
+
+function failure(check: string, err: unknown, hint: string): CheckResult {
+  const status = err instanceof SyncError && err.status !== undefined ? ` (HTTP ${err.status})` : '';
+  return { check, status: 'fail', detail: `${hint}${status}: ${errorMessage(err)}` };
+}
+
+/** Scopes the rules need, with the reason each is needed. */
+export function requiredHubSpotScopes(config: Config, roles: readonly HubSpotRole[]): Array<{ scope: string; why: string }> {
+  const needed = [
+    { scope: 'settings.users.read', why: 'list users and roles' },
+    { scope: 'settings.users.write', why: 'create, update and delete users' },
+  ];
+  if (Object.keys(config.rules.teams.byGroup).length > 0) {
+    needed.push({ scope: 'settings.users.teams.read', why: 'rules.teams.byGroup maps groups to teams' });
+  }
+  if (config.rules.seats.mode === 'named') {
+    needed.push({ scope: 'settings.billing.write', why: 'rules.seats.mode is named (seats are assigned)' });
+  } else if (roles.some((r) => r.requiresBillingWrite)) {
+    needed.push({ scope: 'settings.billing.write', why: 'the account has paid-seat roles (requiresBillingWrite)' });
+  }
+  return needed;
+}
+
+async function collectAssigned(okta: OktaClientApi): Promise<OktaCandidate[]> {
+  const all: OktaCandidate[] = [];
+  for await (const page of okta.listAssignedUsers()) {
+    all.push(...page);
+  }
+  return all;
+}
+
+function domainOf(email: string | null): string | null {
+  const at = email?.lastIndexOf('@') ?? -1;
+  return email && at > 0 ? email.slice(at + 1).toLowerCase() : null;
+}
+
+/** Redis answers and keeps jobs safe (noeviction). */
+export async function checkRedis(url: string): Promise<CheckResult> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3000, retryStrategy: () => null });
+  let lastError: string | null = null;
+  redis.on('error', (err: Error) => {
+    lastError = err.message;
+  });
+  const where = url.replace(/\/\/[^@/]*@/, '//***@');
+  try {
+    await redis.connect();
+    await redis.ping();
+    let policy: string | null = null;
+    try {
+      const answer = (await redis.config('GET', 'maxmemory-policy')) as unknown;
+      policy = Array.isArray(answer) && typeof answer[1] === 'string' ? answer[1] : null;
+    } catch {
+      policy = null; // CONFIG may be disabled on managed Redis
+    }
+    if (policy !== null && policy !== 'noeviction') {
+      return { check: 'redis', status: 'warn', detail: `${where} answers, but maxmemory-policy is ${policy}: set noeviction or queued jobs and the ledger can be evicted` };
+    }
+    return { check: 'redis', status: 'ok', detail: `${where} answers${policy ? ' (maxmemory-policy noeviction)' : ''}` };
+  } catch (err) {
+    return { check: 'redis', status: 'fail', detail: `${where} does not answer: ${lastError ?? errorMessage(err)}` };
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/**
+ * Checks a real (or simulated) setup before the daemon runs: Okta token, app, users and System
+ * Log; HubSpot token and scopes; that every role the rules name exists; which assigned users have
+ * a Title that matches no role or an email outside the allowed domains; Redis.
+ */
+export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
+  const { config, okta, hubspot } = deps;
+  const results: CheckResult[] = [];
+
+  let oktaOk = false;
+  try {
+    const app = await okta.getApp();
+    oktaOk = true;
+    results.push({ check: 'okta-app', status: app.status === 'ACTIVE' ? 'ok' : 'warn', detail: `Okta answers; app "${app.label}" (${app.id}) is ${app.status}` });
+  } catch (err) {
+    const code = err instanceof SyncError ? err.status : undefined;
+    const hint =
+      code === 401 ? `Okta rejected the token (check OKTA_API_TOKEN / OAuth settings for ${config.env.OKTA_ORG_URL})`
+      : code === 404 ? `Okta has no app ${config.env.OKTA_APP_ID} (check OKTA_APP_ID)`
+      : code === 403 ? 'the Okta token may not read apps (okta.apps.read)'
+      : `Okta at ${config.env.OKTA_ORG_URL} cannot be reached`;
+    results.push(failure('okta-app', err, hint));
+  }
+
+  let candidates: OktaCandidate[] | null = null;
+  if (oktaOk) {
+    try {
+      candidates = await collectAssigned(okta);
+      results.push({ check: 'okta-users', status: 'ok', detail: `${candidates.length} users assigned to the app can be read (with profiles)` });
+    } catch (err) {
+      results.push(failure('okta-users', err, 'cannot list the app\'s users (okta.apps.read, okta.users.read)'));
+    }
+    try {
+      const since = new Date(Date.now() - 5 * 60_000).toISOString();
+      const polled = await okta.pollLog(null, since, OKTA_EVENT_FILTER);
+      results.push({ check: 'okta-system-log', status: 'ok', detail: `System Log readable (${polled.events.length} relevant events in the last 5 minutes)` });
+    } catch (err) {
+      results.push(failure('okta-system-log', err, 'cannot read the System Log (okta.logs.read)'));
+    }
+  } else {
+    results.push({ check: 'okta-users', status: 'skip', detail: 'skipped: Okta is not ready' }, { check: 'okta-system-log', status: 'skip', detail: 'skipped: Okta is not ready' });
+  }
+
+  let roles: HubSpotRole[] | null = null;
+  try {
+    roles = await hubspot.listRoles();
+    results.push({ check: 'hubspot-token', status: 'ok', detail: `HubSpot answers; ${roles.length} roles` });
+  } catch (err) {
+    const code = err instanceof SyncError ? err.status : undefined;
+    const hint = code === 401 ? 'HubSpot rejected the token (check HUBSPOT_ACCESS_TOKEN)' : code === 403 ? 'the HubSpot token cannot read roles (settings.users.read)' : `HubSpot at ${config.env.HUBSPOT_BASE_URL} cannot be reached`;
+    results.push(failure('hubspot-token', err, hint));
+  }
+
+  if (roles) {
+    const needed = requiredHubSpotScopes(config, roles);
+    let granted: string[] | null = null;
+    try {
+      granted = await deps.hubspotScopes();
+    } catch {
+      granted = null;
+    }
+    if (granted === null) {
+      try {
+        for await (const page of hubspot.listUsers()) {
+          void page;
+          break;
+        }
+        results.push({ check: 'hubspot-scopes', status: 'warn', detail: `users are readable; the token's other scopes could not be listed. Needed: ${needed.map((n) => n.scope).join(', ')}` });
+      } catch (err) {
+        results.push(failure('hubspot-scopes', err, 'the token cannot list users (settings.users.read)'));
+      }
+    } else {
+      const missing = needed.filter((n) => !granted.includes(n.scope) && !(n.scope.startsWith('settings.users.') && granted.includes(n.scope.replace('settings.users.', 'crm.objects.users.'))));
+      results.push(
+        missing.length === 0
+          ? { check: 'hubspot-scopes', status: 'ok', detail: `token has ${needed.map((n) => n.scope).join(', ')}` }
+          : { check: 'hubspot-scopes', status: 'fail', detail: `token lacks ${missing.map((m) => `${m.scope} (to ${m.why})`).join('; ')}` },
+      );
+    }
+
+    const mapper = createRoleMapper(roles, config.rules.roles);
+    const problems = [...mapper.problems];
+    for (const roleName of Object.keys(config.rules.seats.byRole)) {
+      if (mapper.resolveRoleName(roleName).found !== 'role') {
+        problems.push(`rules.seats.byRole names role "${roleName}", which HubSpot does not have`);
+      }
+    }
+    results.push(problems.length === 0 ? { check: 'rules-roles', status: 'ok', detail: 'every role the rules name exists in HubSpot' } : { check: 'rules-roles', status: 'fail', detail: problems.join('; ') });
+
+    if (candidates) {
+      const inScope = candidates.filter((c) => scopeOf(c, config.rules.scope.statuses).scope === 'in');
+      const byTitle = new Map<string, number>();
+      for (const c of inScope) {
+        const match = mapper.roleForTitle(c.title);
+        if (match.role === null && (match.kind === 'unmapped' || match.kind === 'ambiguous' || match.kind === 'missing-role')) {
+          const key = c.title?.trim() || '(no title)';
+          byTitle.set(key, (byTitle.get(key) ?? 0) + 1);
+        }
+      }
+      const unmapped = [...byTitle.values()].reduce((a, b) => a + b, 0);
+      const examples = [...byTitle.entries()].sort((a, b) => b[1] - a[1]).slice(0, MAX_EXAMPLES).map(([t, n]) => `"${t}" (${n})`);
+      results.push(
+        unmapped === 0
+          ? { check: 'titles', status: 'ok', detail: `all ${inScope.length} users in scope have a Title that maps to a role` }
+          : { check: 'titles', status: 'warn', detail: `${unmapped} of ${inScope.length} users in scope have a Title that matches no role: they get HubSpot's minimal permissions`, examples },
+      );
+    }
+  } else {
+    for (const check of ['hubspot-scopes', 'rules-roles', 'titles']) {
+      results.push({ check, status: 'skip', detail: 'skipped: HubSpot is not ready' });
+    }
+  }
+
+  const allowed = config.rules.emailDomains.map((d) => d.toLowerCase());
+  if (allowed.length === 0) {
+    results.push({ check: 'email-domains', status: 'warn', detail: 'rules.emailDomains is empty: users of every email domain are provisioned; list your verified domains' });
+  } else if (candidates) {
+    const outside = candidates.filter((c) => scopeOf(c, config.rules.scope.statuses).scope === 'in' && !allowed.includes(domainOf(c.email) ?? ''));
+    results.push(
+      outside.length === 0
+        ? { check: 'email-domains', status: 'ok', detail: `every user in scope has an email in ${allowed.join(', ')}` }
+        : { check: 'email-domains', status: 'warn', detail: `${outside.length} users in scope have an email outside ${allowed.join(', ')} and will be skipped`, examples: outside.slice(0, MAX_EXAMPLES).map((c) => c.email ?? `${c.login} (no email)`) },
+    );
+  }
+
+  results.push(await checkRedis(config.env.REDIS_URL));
+  return results;
+}
+
+/** A fixed-width table of the results. */
+export function renderDoctor(results: readonly CheckResult[]): string {
+  const mark: Record<CheckStatus, string> = { ok: 'ok', warn: 'WARN', fail: 'FAIL', skip: 'skip' };
+  const width = Math.max(...results.map((r) => r.check.length), 5);
+  const lines = results.flatMap((r) => [
+    `${mark[r.status].padEnd(5)} ${r.check.padEnd(width)}  ${r.detail}`,
+    ...(r.examples ?? []).map((e) => `${''.padEnd(5)} ${''.padEnd(width)}    e.g. ${e}`),
+  ]);
+  const failed = results.filter((r) => r.status === 'fail').length;
+  const warned = results.filter((r) => r.status === 'warn').length;
+  lines.push('', failed > 0 ? `${failed} check(s) failed, ${warned} warning(s).` : `Ready${warned > 0 ? `, with ${warned} warning(s)` : ''}.`);
+  return lines.join('\n');
+}

@@ -1,0 +1,91 @@
+import { loadConfig, type Config } from '../../../config/load';
+import { runDoctor, type CheckResult } from '../../../src/doctor/doctor';
+import { createHubSpotClient } from '../../../src/hubspot/hubspot-client';
+import { fetchHubSpotTokenScopes } from '../../../src/hubspot/hubspot-token-info';
+import { silentLogger } from '../../../src/lib/logger';
+import { createOktaClient } from '../../../src/okta/okta-client';
+import { createHubSpotSimulator, type HubSpotSimulator } from '../../../src/simulators/hubspot';
+import { createOktaSimulator, type OktaSimulator } from '../../../src/simulators/okta';
+import { testRedisUrl } from '../../helpers/redis';
+
+let okta: OktaSimulator;
+let hubspot: HubSpotSimulator;
+
+beforeAll(async () => {
+  okta = createOktaSimulator({ token: 'okta-doctor-token-0001' });
+  hubspot = createHubSpotSimulator({ token: 'hs-doctor-token-0001' });
+  await Promise.all([okta.start(), hubspot.start()]);
+  hubspot.registerToken('hs-read-only-token-0001', ['settings.users.read']);
+});
+
+afterAll(async () => {
+  await Promise.all([okta.stop(), hubspot.stop()]);
+});
+
+function configWith(overrides: Record<string, string>): Config {
+  return loadConfig({
+    OKTA_ORG_URL: okta.url,
+    OKTA_API_TOKEN: okta.token,
+    OKTA_APP_ID: okta.appId,
+    HUBSPOT_BASE_URL: hubspot.url,
+    HUBSPOT_ACCESS_TOKEN: hubspot.token,
+    REDIS_URL: testRedisUrl(),
+    ...overrides,
+  });
+}
+
+async function doctor(overrides: Record<string, string> = {}): Promise<Map<string, CheckResult>> {
+  const config = configWith(overrides);
+  const logger = silentLogger();
+  const results = await runDoctor({
+    config,
+    okta: createOktaClient({ orgUrl: config.env.OKTA_ORG_URL, token: config.env.OKTA_API_TOKEN, appId: config.env.OKTA_APP_ID, logger, timeoutMs: 5000, maxRateLimitWaitMs: 1000 }),
+    hubspot: createHubSpotClient({ baseUrl: config.env.HUBSPOT_BASE_URL, token: config.env.HUBSPOT_ACCESS_TOKEN, logger, dryRun: true, timeoutMs: 5000 }),
+    hubspotScopes: () => fetchHubSpotTokenScopes(config.env.HUBSPOT_BASE_URL, config.env.HUBSPOT_ACCESS_TOKEN),
+  });
+  return new Map(results.map((r) => [r.check, r]));
+}
+
+describe('doctor against the simulators', () => {
+  it('passes a working setup, warning about unmapped titles and open email domains', async () => {
+    const r = await doctor();
+    expect([...r.values()].filter((c) => c.status === 'fail')).toEqual([]);
+    expect(r.get('okta-app')?.status).toBe('ok');
+    expect(r.get('okta-users')?.detail).toMatch(/\d+ users assigned/);
+    expect(r.get('hubspot-scopes')?.status).toBe('ok');
+    expect(r.get('titles')?.status).toBe('warn');
+    expect(r.get('titles')?.examples?.join(' ')).toContain('Chief Happiness Officer');
+    expect(r.get('email-domains')?.status).toBe('warn');
+    expect(r.get('redis')?.status).not.toBe('fail');
+  });
+
+  it('names a wrong Okta token, a wrong app id, a missing HubSpot scope and a Redis that is down', async () => {
+    const badToken = await doctor({ OKTA_API_TOKEN: 'not-the-okta-token' });
+    expect(badToken.get('okta-app')).toMatchObject({ status: 'fail' });
+    expect(badToken.get('okta-app')?.detail).toMatch(/rejected the token/);
+    expect(JSON.stringify([...badToken.values()])).not.toContain('not-the-okta-token');
+
+    const badApp = await doctor({ OKTA_APP_ID: '0oa-no-such-app' });
+    expect(badApp.get('okta-app')?.detail).toMatch(/no app 0oa-no-such-app/);
+
+    const readOnly = await doctor({ HUBSPOT_ACCESS_TOKEN: 'hs-read-only-token-0001' });
+    expect(readOnly.get('hubspot-scopes')).toMatchObject({ status: 'fail' });
+    expect(readOnly.get('hubspot-scopes')?.detail).toMatch(/settings\.users\.write/);
+
+    const noRedis = await doctor({ REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(noRedis.get('redis')?.status).toBe('fail');
+  });
+
+  it('fails when the rules name a role HubSpot does not have, and flags users outside the allowed domains', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'doctor-')), 'rules.yaml');
+    writeFileSync(file, 'rules:\n  roles:\n    aliases:\n      Account Executive: Enterprise Closer\n  emailDomains: [acme.example]\n');
+    const r = await doctor({ SYNC_CONFIG: file });
+    expect(r.get('rules-roles')?.status).toBe('fail');
+    expect(r.get('rules-roles')?.detail).toContain('Enterprise Closer');
+    expect(r.get('email-domains')?.status).toBe('warn');
+    expect(r.get('email-domains')?.examples).toContain('pat@contractors.example');
+  });
+});
