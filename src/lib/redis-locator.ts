@@ -34,7 +34,7 @@ export const NO_REDIS_HELP =
  * Finds a Redis for tests and the demo: `REDIS_URL`, else 127.0.0.1:6379, else a private
  * `redis-server` on a free port (no persistence, noeviction). Throws with instructions when none.
  */
-export async function ensureRedis(env: NodeJS.ProcessEnv = process.env): Promise<{ url: string; child: ChildProcess | null }> {
+export async function ensureRedis(env: { REDIS_URL?: string | undefined } = {}): Promise<{ url: string; child: ChildProcess | null }> {
   if (env.REDIS_URL) {
     if (await redisAnswers(env.REDIS_URL)) {
       return { url: env.REDIS_URL, child: null };
