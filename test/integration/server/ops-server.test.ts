@@ -1,7 +1,8 @@
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import { ConfigError } from '../../../config/load';
-import { silentLogger } from '../../../src/lib/logger';
+import { PassThrough } from 'node:stream';
+import { createLogger, silentLogger } from '../../../src/lib/logger';
 import { createMetrics } from '../../../src/server/metrics';
 import { createOpsServer, type OpsServer } from '../../../src/server/ops-server';
 import { removeKeys, testRedisUrl, uniquePrefix } from '../../helpers/redis';
@@ -18,13 +19,13 @@ const started: OpsServer[] = [];
 const bearer = { authorization: `Bearer ${SECRETS.admin}` };
 const basic = { authorization: `Basic ${Buffer.from(`ops:${SECRETS.admin}`).toString('base64')}` };
 
-async function startServer(opts: { allowWrites?: boolean; ready?: () => boolean; adminToken?: string | null } = {}) {
+async function startServer(opts: { allowWrites?: boolean; ready?: () => boolean; adminToken?: string | null; logger?: ReturnType<typeof silentLogger> } = {}) {
   const ops = fakeOps();
   const metrics = createMetrics({ defaultMetrics: false, queues });
   metrics.recordApiCall({ api: 'hubspot', method: 'GET', route: '/settings/v3/users/{userId}', status: 200, rateLimitRemaining: 140 });
   const server = createOpsServer({
     config: testConfig({ allowWrites: opts.allowWrites ?? false, ...(opts.adminToken !== undefined ? { adminToken: opts.adminToken } : {}) }),
-    logger: silentLogger(),
+    logger: opts.logger ?? silentLogger(),
     redis,
     queues,
     status: ops.status,
@@ -128,6 +129,34 @@ describe('ops server: authentication', () => {
         await res.arrayBuffer();
       }
     }
+  });
+
+  it('logs a wrong token attempt without the token offered or the real one', async () => {
+    const stream = new PassThrough();
+    let logged = '';
+    stream.on('data', (chunk: Buffer) => (logged += chunk.toString()));
+    const { url } = await startServer({ logger: createLogger({ stream, format: 'json' }) });
+    const offered = 'guessed-token-1234567890';
+    expect((await fetch(`${url}/api/status`, { headers: { authorization: `Bearer ${offered}` } })).status).toBe(401);
+    expect((await fetch(`${url}/`, { headers: { authorization: `Basic ${Buffer.from(`x:${offered}`).toString('base64')}` } })).status).toBe(401);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(logged.match(/wrong admin token/g)).toHaveLength(2);
+    expect(logged).not.toContain(offered);
+    expect(logged).not.toContain(SECRETS.admin);
+  });
+
+  it('serves the dashboard page and its scripts under the admin token', async () => {
+    const { url } = await startServer();
+    const page = await fetch(`${url}/admin/queues`, { headers: basic });
+    const body = await page.text();
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const script = /<script defer src="([^"]+)"/.exec(body)?.[1];
+    expect(script).toBeDefined();
+    const js = await fetch(`${url}/admin/queues/${script!}`, { headers: basic });
+    expect(js.status).toBe(200);
+    expect(js.headers.get('content-type')).toContain('javascript');
+    await js.arrayBuffer();
+    expect((await fetch(`${url}/admin/queues/${script!}`)).status).toBe(401);
   });
 
   it('refuses to listen beyond loopback without an admin token', () => {
