@@ -14,6 +14,7 @@ import { createProducers } from '../queue/producers';
 import type { ReconcileResult, SyncUserResult } from '../queue/queue-map';
 import { createQueues } from '../queue/queues';
 import { createScheduler } from '../queue/scheduler';
+import { createSharedMetricFacts } from '../server/metric-facts';
 import { createMetrics } from '../server/metrics';
 import { createOpsActions, releaseApprovedDeletions } from '../server/ops-actions';
 import { createOpsServer, type ListeningAddress } from '../server/ops-server';
@@ -75,7 +76,7 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
   const state = createState(redis.commands, prefix, settings);
   const queues = createQueues({ connection: redis.commands, prefix, jobs: settings.jobs });
   const producers = createProducers(queues, settings.jobs);
-  const metrics = createMetrics({ queues: queues.queues });
+  const metrics = createMetrics({ queues: queues.queues, sharedFacts: createSharedMetricFacts(state) });
   const budget = createHubSpotBudget(redis.commands, prefix, { requestsPerWindow: settings.hubspot.requestsPerWindow, windowMs: settings.hubspot.windowMs });
 
   const okta: OktaClientApi =

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Config } from '../../../config/load';
 import { createDaemon, type Daemon } from '../../daemon/daemon';
+import { createLogger, type Logger } from '../../lib/logger';
 import { createRedactor } from '../../lib/redact';
 import type { PlanRecord } from '../../state/plan-store';
 import { renderPlanTable } from '../../sync/plan-render';
@@ -15,6 +16,14 @@ export function writeOut(text: string): Promise<void> {
   return new Promise((resolve, reject) => {
     process.stdout.write(text, (err) => (err ? reject(err) : resolve()));
   });
+}
+
+/**
+ * The logger of one-shot commands: logs go to stderr, so stdout carries only the command's
+ * answer (a `--json` document stays parseable).
+ */
+export function commandLogger(config: Config): Logger {
+  return createLogger({ level: config.env.LOG_LEVEL, format: config.env.LOG_FORMAT, secrets: config.secrets, stream: process.stderr, isTTY: process.stderr.isTTY === true });
 }
 
 /** Flushes stdout, stops the daemon and exits with `code`. */
@@ -79,7 +88,7 @@ function toText(record: PlanRecord): string {
 }
 
 async function reject(config: Config, approvalId: string, json: boolean): Promise<void> {
-  const daemon = createDaemon(config, { roles: {} });
+  const daemon = createDaemon(config, { roles: {}, logger: commandLogger(config) });
   const approval = await daemon.state.approvals.reject(approvalId, 'operator via CLI');
   if (!approval) {
     const existing = await daemon.state.approvals.get(approvalId);
@@ -139,12 +148,12 @@ export const registerReconcile: RegisterCommand = (program: Command) => {
           return;
         }
         if (opts.dryRun) {
-          daemon = createDaemon(config, { roles: {}, dryRun: true });
+          daemon = createDaemon(config, { roles: {}, dryRun: true, logger: commandLogger(config) });
           const record = await daemon.reconciler.dryRun();
           await finish(daemon, 0, json ? `${JSON.stringify(toJson(record))}\n` : toText(record));
           return;
         }
-        daemon = createDaemon(config, { roles: { workers: true } });
+        daemon = createDaemon(config, { roles: { workers: true }, logger: commandLogger(config) });
         await daemon.start();
         if (opts.approve) {
           const approval = await daemon.state.approvals.approve(opts.approve, 'operator via CLI');

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { createDaemon, type Daemon } from '../../daemon/daemon';
 import { createRedactor } from '../../lib/redact';
 import { renderPlanTable } from '../../sync/plan-render';
-import { finish } from './reconcile';
+import { commandLogger, finish } from './reconcile';
 import { configOrExit } from './status';
 import type { RegisterCommand } from './index';
 
@@ -26,7 +26,7 @@ export const registerSyncUser: RegisterCommand = (program: Command) => {
       const redactor = createRedactor(config.secrets);
       let daemon: Daemon | null = null;
       try {
-        daemon = createDaemon(config, { roles: opts.dryRun ? {} : { workers: true }, dryRun: opts.dryRun === true });
+        daemon = createDaemon(config, { roles: opts.dryRun ? {} : { workers: true }, dryRun: opts.dryRun === true, logger: commandLogger(config) });
         const candidate = await daemon.okta.getCandidate(user);
         const oktaUserId = candidate?.oktaUserId ?? ((await daemon.state.ledger.get(user)) ? user : null);
         if (!oktaUserId) {

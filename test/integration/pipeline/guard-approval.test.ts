@@ -1,0 +1,54 @@
+import type { Daemon } from '../../../src/daemon/daemon';
+import { startPipelineRig, type PipelineRig } from './pipeline-rig';
+
+const DOMAIN = 'acme.example';
+let rig: PipelineRig;
+let daemon: Daemon;
+
+beforeAll(async () => {
+  rig = await startPipelineRig();
+  // No poller: this test drives reconciliations itself, so events do not delete in between.
+  daemon = rig.daemon({ roles: { workers: true } });
+  await daemon.start();
+  await daemon.reconcileNow('manual');
+});
+
+afterAll(async () => {
+  await rig.stop();
+});
+
+it('holds a mass unassignment until an operator approves, then deletes exactly those users', async () => {
+  const managed = await daemon.state.ledger.count();
+  const leavers = rig.okta.sim.admin
+    .listAssigned()
+    .filter((u) => u.assignment?.scope === 'USER' && u.status === 'ACTIVE' && u.login.endsWith(DOMAIN) && u.login !== `grace.hopper@${DOMAIN}`)
+    .slice(0, 15);
+  expect(leavers.length).toBe(15);
+  expect(15 * 100).toBeGreaterThan(20 * managed);
+  for (const u of leavers) {
+    rig.okta.sim.admin.unassign(u.id);
+  }
+
+  const held = await daemon.reconcileNow('manual');
+  expect(held.plan.held?.actions).toHaveLength(15);
+  expect(held.approvalId).toBe(held.id);
+  for (const u of leavers) {
+    expect(rig.hubspot.sim.admin.user(u.login)).not.toBeNull();
+  }
+  expect((await daemon.state.approvals.pending()).map((a) => a.id)).toEqual([held.id]);
+
+  // Held again by the next plan: still nothing deleted, and the older approval is superseded.
+  const again = await daemon.reconcileNow('manual');
+  expect(again.plan.held?.actions).toHaveLength(15);
+  expect((await daemon.state.approvals.get(held.id))?.status).toBe('superseded');
+
+  expect(await daemon.state.approvals.approve(again.id, 'test operator')).not.toBeNull();
+  const released = await daemon.reconcileNow('approve');
+  expect(released.plan.held).toBeUndefined();
+  expect(released.outcome?.applied.delete).toBe(15);
+  for (const u of leavers) {
+    expect(rig.hubspot.sim.admin.user(u.login)).toBeNull();
+  }
+  expect(await daemon.state.ledger.count()).toBe(managed - 15);
+  expect(await daemon.state.approvals.approvedDeletions()).toEqual([]);
+});
