@@ -33,8 +33,8 @@ WORKDIR /app
 COPY --from=build --chown=root:root /app/package.json ./
 COPY --from=build --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
-# dist/config/load.js finds the default rules at ../../config/default.yaml.
-COPY --from=build --chown=root:root /app/config/default.yaml ./config/default.yaml
+# dist/config/load.js finds the bundled rules files (default.yaml, demo.yaml) in ../../config/.
+COPY --from=build --chown=root:root /app/config/*.yaml ./config/
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \

@@ -109,9 +109,9 @@ describe('container files', () => {
     expect(dockerfile).toMatch(/npm prune --omit=dev/);
   });
 
-  it('ship the default rules where dist/config/load.js looks for them', () => {
-    expect(dockerfile).toContain('COPY --from=build --chown=root:root /app/config/default.yaml ./config/default.yaml');
-    expect(read('config/load.ts')).toContain("path.resolve(__dirname, '..', '..', 'config', 'default.yaml')");
+  it('ship the bundled rules files where dist/config/load.js looks for them', () => {
+    expect(dockerfile).toContain('COPY --from=build --chown=root:root /app/config/*.yaml ./config/');
+    expect(read('config/load.ts')).toMatch(/path\.resolve\(__dirname, '\.\.', '\.\.', 'config'/);
   });
 
   it('keep secrets and local builds out of the build context', () => {
