@@ -16,7 +16,8 @@ import type { LogPollResult, OktaAppInfo, OktaClientApi, OktaLogEvent } from './
  * - the SDK never retries (the queue layer does), and rate limits are respected before Okta has
  *   to refuse;
  * - the System Log is read page by page (never `for await`, which spins on empty pages), with
- *   `since` as an ISO string;
+ *   `since` as an ISO string, and resumed from the stored next link;
+ * - next links and stored cursors are followed on the org's origin only (the token goes nowhere else);
  * - app-user listing asks for `expand=user` on every page, because Okta's next link drops it
  *   (SDK issue #439), and fetches any user still missing in bulk, never one call per user.
  */
@@ -129,12 +130,25 @@ export function createOktaClient(opts: OktaClientOptions) {
 
   const fail = (err: unknown, call: string) => toOktaError(err, { call, redactor, nowMs: now() });
 
+  /**
+   * The link moved onto the org's own origin: the token is only ever sent to `orgUrl`, whatever
+   * a next link or a stored cursor says.
+   */
+  function onOrigin(uri: string): string {
+    const u = new URL(uri, orgUrl);
+    return `${orgUrl}${u.pathname}${u.search}`;
+  }
+
   /** Reads one page; a 429 is waited out and the same page asked again (bounded). */
   async function nextPage(pager: Pager, call: string): Promise<Page> {
     for (let attempt = 0; ; attempt++) {
       const uri = pager.nextUri;
       try {
-        return asPage(await pager.getNextPage(), call);
+        const page = asPage(await pager.getNextPage(), call);
+        if (pager.nextUri) {
+          pager.nextUri = onOrigin(pager.nextUri);
+        }
+        return page;
       } catch (err) {
         const e = fail(err, call);
         if (e instanceof RateLimitedError && attempt < pageRetries) {
@@ -257,20 +271,29 @@ export function createOktaClient(opts: OktaClientOptions) {
     return toCandidate(user, appUser);
   }
 
-  async function pollLog(cursor: string | null, since: string, filter?: string): Promise<LogPollResult> {
-    const call = cursor ? 'pollLog(from cursor)' : `pollLog(since ${since})`;
-    let pager: Pager;
-    if (cursor) {
-      // Read page by page with getNextPage (raw JSON items), so no item factory is needed.
-      pager = new Collection(client.http, cursor);
-    } else {
-      const sinceIso = toIso(since, call);
-      try {
-        pager = await client.systemLogApi.listLogEvents({ since: sinceIso, sortOrder: 'ASCENDING', limit: logPageSize, ...(filter ? { filter } : {}) });
-      } catch (err) {
-        throw fail(err, call);
+  /** `/api/v1/logs` with the given parameters (`since`/`until` as ISO strings, never Dates). */
+  function logsUrl(params: Record<string, string | undefined>): string {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) {
+      if (v !== undefined && v !== '') {
+        qs.set(k, v);
       }
     }
+    return `${orgUrl}/api/v1/logs?${qs.toString()}`;
+  }
+
+  /**
+   * A System Log reader starting at `uri` (a first request or a stored next link). Read page by
+   * page with `getNextPage`, items stay raw JSON: no item factory is needed, every field is kept,
+   * and the SDK's slow model deserialisation is skipped.
+   */
+  function logPager(uri: string): Pager {
+    return new Collection(client.http, uri);
+  }
+
+  async function pollLog(cursor: string | null, since: string, filter?: string): Promise<LogPollResult> {
+    const call = cursor ? 'pollLog(from cursor)' : `pollLog(since ${since})`;
+    const pager = logPager(cursor ? onOrigin(cursor) : logsUrl({ since: toIso(since, call), sortOrder: 'ASCENDING', limit: String(logPageSize), filter }));
     const events: OktaLogEvent[] = [];
     let last = pager.nextUri;
     const seen = new Set<string>();
@@ -295,18 +318,7 @@ export function createOktaClient(opts: OktaClientOptions) {
 
   async function* readLogHistory(since: string, until: string, filter?: string): AsyncGenerator<OktaLogEvent[]> {
     const call = `readLogHistory(${since} .. ${until})`;
-    let pager: Pager;
-    try {
-      pager = await client.systemLogApi.listLogEvents({
-        since: toIso(since, call),
-        until: toIso(until, call),
-        sortOrder: 'ASCENDING',
-        limit: logPageSize,
-        ...(filter ? { filter } : {}),
-      });
-    } catch (err) {
-      throw fail(err, call);
-    }
+    const pager = logPager(logsUrl({ since: toIso(since, call), until: toIso(until, call), sortOrder: 'ASCENDING', limit: String(logPageSize), filter }));
     const guard = loopGuard(call);
     while (pager.nextUri) {
       guard(pager.nextUri);

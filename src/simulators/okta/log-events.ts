@@ -1,4 +1,4 @@
-import { eventUuid } from './okta-ids';
+import { eventUuid, oktaRequestId } from './okta-ids';
 
 /**
  * System Log events as the simulator stores them (compact, so 100,000 seeded assignments stay
@@ -22,7 +22,8 @@ export interface StoredLogEvent {
   eventType: string;
   actor: LogRef;
   targets: LogRef[];
-  transactionId: string;
+  /** The change this event belongs to (events of one change share it); rendered as an id. */
+  tx: number;
   requestUri: string;
   outcome: 'SUCCESS' | 'FAILURE';
 }
@@ -50,8 +51,14 @@ export const EVENT_CATALOG: Readonly<Record<string, { displayMessage: string; le
   'user.account.update_profile': { displayMessage: 'Update user profile for Okta' },
 };
 
+/** The transaction (request) id of a change, as events and `debugData.requestId` show it. */
+export function logTransactionId(tx: number, nonce: string): string {
+  return oktaRequestId(tx, `${nonce}|tx`);
+}
+
 /** The LogEvent JSON Okta's `/api/v1/logs` returns for a stored event. */
 export function renderLogEvent(e: StoredLogEvent, nonce: string): Record<string, unknown> {
+  const transactionId = logTransactionId(e.tx, nonce);
   const info = EVENT_CATALOG[e.eventType] ?? { displayMessage: e.eventType };
   const event: Record<string, unknown> = {
     actor: { id: e.actor.id, type: e.actor.type, alternateId: e.actor.alternateId, displayName: e.actor.displayName },
@@ -69,9 +76,9 @@ export function renderLogEvent(e: StoredLogEvent, nonce: string): Record<string,
     published: new Date(e.publishedMs).toISOString(),
     securityContext: { asNumber: null, asOrg: null, isp: null, domain: null, isProxy: null },
     severity: 'INFO',
-    debugContext: { debugData: { requestId: e.transactionId, requestUri: e.requestUri } },
+    debugContext: { debugData: { requestId: transactionId, requestUri: e.requestUri } },
     legacyEventType: info.legacyEventType,
-    transaction: { type: 'WEB', id: e.transactionId, detail: {} },
+    transaction: { type: 'WEB', id: transactionId, detail: {} },
     uuid: eventUuid(nonce, e.seq),
     version: '0',
     request: { ipChain: [{ ip: '127.0.0.1', version: 'V4', source: 'simulator' }] },

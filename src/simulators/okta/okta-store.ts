@@ -1,5 +1,5 @@
 import type { LogRef, StoredLogEvent } from './log-events';
-import { oktaId, oktaRequestId } from './okta-ids';
+import { oktaId } from './okta-ids';
 import { createSystemLog } from './system-log';
 
 /**
@@ -110,7 +110,7 @@ export interface StoreOptions {
 /** One change in progress: all its events share a transaction and a request URI. */
 interface Change {
   at: number;
-  tx: string;
+  tx: number;
   uri: string;
 }
 
@@ -136,15 +136,17 @@ export function createOktaStore(opts: StoreOptions) {
   let sortedUsers: string[] | null = null;
   let sortedAppUsers: string[] | null = null;
 
-  const change = (at: number, uri: string): Change => ({ at, tx: oktaRequestId(++txCounter, `${opts.nonce}|tx`), uri });
+  const change = (at: number, uri: string): Change => ({ at, tx: ++txCounter, uri });
 
   function emit(c: Change, eventType: string, targets: LogRef[]): StoredLogEvent {
-    return log.append({ publishedMs: c.at, eventType, actor, targets, transactionId: c.tx, requestUri: c.uri, outcome: 'SUCCESS' });
+    return log.append({ publishedMs: c.at, eventType, actor, targets, tx: c.tx, requestUri: c.uri, outcome: 'SUCCESS' });
   }
 
   const displayName = (u: SimUser): string => [u.profile.firstName, u.profile.lastName].filter((s) => s).join(' ') || u.profile.login;
   const userRef = (u: SimUser): LogRef => ({ id: u.id, type: 'User', alternateId: u.profile.login, displayName: displayName(u) });
-  const appRef = (): LogRef => ({ id: app.id, type: 'AppInstance', alternateId: app.label, displayName: app.label });
+  const appTarget: LogRef = { id: app.id, type: 'AppInstance', alternateId: app.label, displayName: app.label };
+  const appRef = (): LogRef => appTarget;
+  const assignUri = `/api/v1/apps/${app.id}/users`;
   const groupRef = (g: SimGroup): LogRef => ({ id: g.id, type: 'UserGroup', alternateId: 'unknown', displayName: g.name });
   const appUserRef = (au: SimAppUser, u: SimUser): LogRef => ({ id: au.instanceId, type: 'AppUser', alternateId: u.profile.login, displayName: displayName(u) });
 
@@ -359,7 +361,7 @@ export function createOktaStore(opts: StoreOptions) {
       throw new OktaSimError(403, 'E0000038', `This operation is not allowed in the user's current status: ${u.id} is DEPROVISIONED`);
     }
     direct.set(u.id, at);
-    refreshAssignment(u, change(at, `/api/v1/apps/${app.id}/users`));
+    refreshAssignment(u, change(at, assignUri));
     return appUsers.get(u.id);
   }
 

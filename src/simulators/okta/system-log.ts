@@ -1,4 +1,4 @@
-import { renderLogEvent, type LogRef, type StoredLogEvent } from './log-events';
+import { logTransactionId, renderLogEvent, type LogRef, type StoredLogEvent } from './log-events';
 import { filterPaths, matchesScimFilter, type ScimFilter } from './scim-filter';
 
 /**
@@ -113,7 +113,7 @@ export function createSystemLog(nonce: string) {
       if (!filter && !keywords?.length) {
         return true;
       }
-      const view: unknown = light && !keywords?.length ? lightView(e) : renderLogEvent(e, nonce);
+      const view: unknown = light && !keywords?.length ? lightView(e, nonce) : renderLogEvent(e, nonce);
       if (filter && !matchesScimFilter(filter, view)) {
         return false;
       }
@@ -184,7 +184,7 @@ export function createSystemLog(nonce: string) {
 
 export type SystemLog = ReturnType<typeof createSystemLog>;
 
-function lightView(e: StoredLogEvent): Record<string, unknown> {
+function lightView(e: StoredLogEvent, nonce: string): Record<string, unknown> {
   const ref = (r: LogRef) => ({ id: r.id, type: r.type, alternateId: r.alternateId, displayName: r.displayName });
   return {
     eventType: e.eventType,
@@ -192,6 +192,6 @@ function lightView(e: StoredLogEvent): Record<string, unknown> {
     actor: ref(e.actor),
     target: e.targets.map(ref),
     outcome: { result: e.outcome },
-    transaction: { type: 'WEB', id: e.transactionId },
+    transaction: { type: 'WEB', id: logTransactionId(e.tx, nonce) },
   };
 }

@@ -136,6 +136,15 @@ describe('System Log', () => {
     expect(new Set(uuids).size).toBe(uuids.length);
   });
 
+  test('a stored cursor is only ever followed on the org origin (the token goes nowhere else)', async () => {
+    const client = rig.client();
+    const { nextCursor } = await client.pollLog(null, new Date().toISOString());
+    const elsewhere = nextCursor.replace(rig.url, 'http://attacker.invalid:8443');
+    rig.sim.admin.createUser({ login: 'origin.check@acme.example' });
+    const { events } = await client.pollLog(elsewhere, '', OKTA_EVENT_FILTER);
+    expect(events.map((e) => e.eventType)).toContain('user.lifecycle.create');
+  });
+
   test('events carry the user, app and group ids of their targets', async () => {
     const client = rig.client();
     const since = new Date(Date.now() - 1000).toISOString();

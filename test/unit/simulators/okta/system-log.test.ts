@@ -14,7 +14,7 @@ function logWith(types: string[], startMs = NOW - 100 * MIN) {
       eventType,
       actor,
       targets: [{ id: `00u${i}`, type: 'User', alternateId: `u${i}@x.example`, displayName: `U ${i}` }],
-      transactionId: `tx${i}`,
+      tx: i,
       requestUri: '/api/v1/users',
       outcome: 'SUCCESS',
     }),
@@ -41,7 +41,7 @@ describe('polling (no until, ascending)', () => {
     const p3 = log.query(q({ after: p2.next ?? undefined, limit: 2 }));
     expect(p3.events).toEqual([]);
     expect(p3.next).not.toBeNull();
-    log.append({ publishedMs: NOW, eventType: 'd', actor, targets: [], transactionId: 't', requestUri: '/', outcome: 'SUCCESS' });
+    log.append({ publishedMs: NOW, eventType: 'd', actor, targets: [], tx: 99, requestUri: '/', outcome: 'SUCCESS' });
     const p4 = log.query(q({ after: p3.next ?? undefined, limit: 2 }));
     expect(types(p4.events)).toEqual(['d']);
   });
