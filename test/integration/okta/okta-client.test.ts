@@ -240,6 +240,28 @@ describe('failures', () => {
   });
 });
 
+describe('SDK traps', () => {
+  test('a trailing slash on the org URL does not produce // paths', async () => {
+    await rig.client({ orgUrl: `${rig.url}/` }).getApp();
+    expect(rig.sim.requests.map((r) => r.path)).toEqual([`/api/v1/apps/${rig.sim.appId}`]);
+  });
+
+  test('HTTPS_PROXY in the environment is ignored: the org is reached directly', async () => {
+    const saved = process.env.HTTPS_PROXY;
+    process.env.HTTPS_PROXY = 'http://127.0.0.1:9';
+    try {
+      const client = rig.client();
+      expect((await client.getApp()).id).toBe(rig.sim.appId);
+    } finally {
+      if (saved === undefined) {
+        delete process.env.HTTPS_PROXY;
+      } else {
+        process.env.HTTPS_PROXY = saved;
+      }
+    }
+  });
+});
+
 describe('rate limits', () => {
   test('when the budget runs out the client waits for the reset instead of earning a 429', async () => {
     let clock = Date.parse('2030-01-01T00:00:10Z');
