@@ -2,7 +2,7 @@ import { OktaHttpError, oktaError, validationError } from './okta-errors';
 import { appGroupJson, appJson, appUserJson, groupJson, userJson } from './okta-json';
 import type { OktaStore, SimUser } from './okta-store';
 import { pageLinks, pageUrl, startAfter } from './links';
-import { matchesScimFilter, parseScimFilter, ScimFilterError, type ScimFilter } from './scim-filter';
+import { filterPaths, matchesScimFilter, parseScimFilter, ScimFilterError, type ScimFilter } from './scim-filter';
 import { formatLogCursor, parseLogCursor, unsupportedLogFilter } from './system-log';
 
 /**
@@ -215,23 +215,25 @@ function listUsers(ctx: ApiContext): ApiAnswer {
   const page: Record<string, unknown>[] = [];
   let i = startAfter(ids, after);
   let lastId: string | undefined;
+  const light = [filter, search].every((f) => !f || filterPaths(f).every((p) => /^(id|status|profile\..+|type\.id)$/.test(p)));
   for (; i < ids.length && page.length < limit; i++) {
     const u = store.users.get(ids[i] as string);
     if (!u) {
       continue;
     }
     lastId = u.id;
-    const json = userJson(u, ctx.origin, ctx.typeId);
     if (!filter && !search && u.status === 'DEPROVISIONED') {
       continue;
     }
     if (q && !startsWithAny([u.profile.login, u.profile.firstName, u.profile.lastName, u.profile.email], q)) {
       continue;
     }
-    if ((filter && !matchesScimFilter(filter, json)) || (search && !matchesScimFilter(search, json))) {
+    // Most filters read only id, status and profile: test those before rendering the user.
+    const view = light ? { id: u.id, status: u.status, profile: u.profile, type: { id: ctx.typeId } } : userJson(u, ctx.origin, ctx.typeId);
+    if ((filter && !matchesScimFilter(filter, view)) || (search && !matchesScimFilter(search, view))) {
       continue;
     }
-    page.push(json);
+    page.push(light ? userJson(u, ctx.origin, ctx.typeId) : view);
   }
   const more = i < ids.length && lastId !== undefined;
   const keep = (name: string) => url.searchParams.get(name) ?? undefined;

@@ -1,8 +1,8 @@
 /** The simulated Okta org: `createOktaSimulator` and the types callers need. */
 export { createOktaSimulator, type OktaSimulator, type OktaSimulatorOptions } from './okta-simulator';
 export type { AdminUser, AdminGroup, AdminNewUser, OktaAdmin } from './admin';
-export type { OktaFaults, OktaFaultSettings, BadAnswerKind, RoutePattern } from './faults';
+export { BAD_ANSWER_KINDS, type OktaFaults, type OktaFaultSettings, type BadAnswerKind, type RoutePattern } from './faults';
 export type { RecordedRequest } from './request-log';
 export type { RateLimitSettings } from './rate-limits';
 export type { OAuthClientSettings } from './oauth-token';
-export type { OktaUserStatus, ProfilePatch } from './okta-store';
+export { OKTA_USER_STATUSES, type OktaUserStatus, type ProfilePatch, type NewUser } from './okta-store';
