@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -30,10 +30,15 @@ export class ConfigError extends Error {
   }
 }
 
-/** The default rules file shipped in `config/` (works from `src/` under ts and from `dist/`). */
+/** A YAML file shipped in `config/` (found from `config/` under ts and from `dist/config/`). */
+export function bundledConfigPath(fileName: string): string {
+  const candidates = [path.resolve(__dirname, fileName), path.resolve(__dirname, '..', '..', 'config', fileName)];
+  return candidates.find((p) => existsSync(p)) ?? candidates[0]!;
+}
+
+/** The default rules file shipped in `config/`. */
 export function defaultConfigPath(): string {
-  const candidates = [path.resolve(__dirname, 'default.yaml'), path.resolve(__dirname, '..', '..', 'config', 'default.yaml')];
-  return candidates.find((p) => { try { readFileSync(p); return true; } catch { return false; } }) ?? candidates[0]!;
+  return bundledConfigPath('default.yaml');
 }
 
 function formatIssues(prefix: string, error: z.ZodError, describe?: (key: string) => string | undefined): string[] {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
+import { deleteKeysWithPrefix } from '../../src/lib/redis-keys';
 
 /** The Redis URL the global setup found or started. */
 export function testRedisUrl(): string {
@@ -17,19 +18,9 @@ export function uniquePrefix(label = 'test'): string {
 /** Deletes every key that starts with `prefix` (SCAN, never FLUSHALL). */
 export async function removeKeys(prefix: string, url = testRedisUrl()): Promise<number> {
   const redis = new Redis(url, { maxRetriesPerRequest: 1 });
-  let removed = 0;
   try {
-    const pattern = `${prefix.replace(/([*?[\]\\])/g, '\\$1')}*`;
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) {
-        removed += await redis.del(...keys);
-      }
-    } while (cursor !== '0');
+    return await deleteKeysWithPrefix(redis, prefix);
   } finally {
     redis.disconnect();
   }
-  return removed;
 }

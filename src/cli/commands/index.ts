@@ -4,6 +4,7 @@ import { registerReconcile } from './reconcile';
 import { registerStart } from './start';
 import { registerSyncUser } from './sync-user';
 import { registerWorker } from './worker';
+import { registerDemo } from './demo';
 import { registerDoctor } from './doctor';
 import { registerSimulate } from './simulate';
 import { registerStatus } from './status';
@@ -13,6 +14,7 @@ export type RegisterCommand = (program: Command) => void;
 
 /** Every command, in the order `--help` lists them. Add a command here only once it works. */
 export const commands: RegisterCommand[] = [
+  registerDemo,
   registerSimulate,
   registerDoctor,
   registerStatus,

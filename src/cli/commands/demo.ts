@@ -1,0 +1,64 @@
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { runDemo } from '../../demo/run-demo';
+
+function nonNegative(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) {
+    throw new InvalidArgumentError('expected a number of seconds, 0 or more');
+  }
+  return n;
+}
+
+/** `demo`: the daemon on simulated Okta and HubSpot with a seeded company, changing every few seconds. */
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description('Run the daemon on its bundled demo: simulated Okta and HubSpot with a seeded company, the ops server and status page, and a change in Okta every few seconds. Uses REDIS_URL, 127.0.0.1:6379, or starts a private redis-server.')
+    .option('-p, --port <port>', 'ops server port (default: PORT or 3000)', (v) => Number(v), Number(process.env.PORT ?? 3000))
+    .option('--every <seconds>', 'seconds between two simulated Okta changes (0: none)', nonNegative, 8)
+    .option('--json-logs', 'log JSON lines instead of readable text')
+    .action(async (opts: { port: number; every: number; jsonLogs?: boolean }) => {
+      const print = (line: string) => process.stdout.write(`${line}\n`);
+      let demo;
+      try {
+        demo = await runDemo({
+          port: opts.port,
+          changeEveryMs: opts.every * 1000,
+          redisUrl: process.env.REDIS_URL,
+          host: process.env.HOST,
+          adminToken: process.env.SYNC_ADMIN_TOKEN,
+          queuePrefix: process.env.SYNC_QUEUE_PREFIX,
+          logFormat: opts.jsonLogs ? 'json' : 'pretty',
+          logLevel: process.env.LOG_LEVEL ?? 'info',
+          print,
+        });
+      } catch (err) {
+        process.stderr.write(`demo could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      print('');
+      print('okta-hubspot-sync demo is running (simulated Okta and HubSpot, company "Acme Robotics").');
+      print(`  Status page:  ${demo.statusUrl}/`);
+      print(`  Dashboard:    ${demo.statusUrl}/admin/queues`);
+      print(`  Metrics:      ${demo.statusUrl}/metrics`);
+      print(`  Admin token:  ${demo.adminToken}   (browser: any user name, the token as password; API: Authorization: Bearer <token>)`);
+      print(`  Every ${opts.every} s the demo changes something in Okta; watch the log below and the status page. Ctrl-C stops.`);
+      print('');
+      const running = demo;
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          print('demo: stopping…');
+          running.stop().then(resolve, (err: unknown) => {
+            process.stderr.write(`demo stopped with an error: ${err instanceof Error ? err.message : String(err)}\n`);
+            process.exitCode = 1;
+            resolve();
+          });
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      process.exit(process.exitCode ?? 0);
+    });
+}
