@@ -7,7 +7,8 @@ import type { Logger } from '../src/lib/logger';
 import type { OktaClientApi } from '../src/okta/okta-types';
 import { jobId } from '../src/queue/job-ids';
 import { PRIORITY, type ReconcileData, type ReconcileResult, type SyncUserData } from '../src/queue/queue-map';
-import type { Queues } from '../src/queue/queues';
+import type { Queues, TypedQueue } from '../src/queue/queues';
+import { toJobError } from '../src/queue/job-errors';
 import type { HeldLock } from '../src/state/lock';
 import { newPlanId, type PlanOutcome, type PlanRecord, type PlanTrigger } from '../src/state/plan-store';
 import type { State } from '../src/state/state';
@@ -208,16 +209,49 @@ export function createReconciler(deps: ReconcileDeps) {
 /** The reconciler's API. */
 export type Reconciler = ReturnType<typeof createReconciler>;
 
-/** The `reconcile` BullMQ worker (global concurrency 1 on its queue). */
-export function createReconcileWorker(opts: { connection: ConnectionOptions; prefix: string; reconciler: Reconciler; logger: Logger; settings: DaemonSettings }): Worker<ReconcileData, ReconcileResult> {
+/**
+ * The `reconcile` BullMQ worker (global concurrency 1 on its queue). A rate limit while listing
+ * puts the reconciliation back (not counted as an attempt) to start over after the wait; other
+ * listing failures are retried with backoff, then fail with the reason.
+ */
+export function createReconcileWorker(opts: {
+  connection: ConnectionOptions;
+  prefix: string;
+  queue: TypedQueue<'reconcile'>;
+  reconciler: Reconciler;
+  logger: Logger;
+  settings: DaemonSettings;
+  onRateLimited?: (ms: number) => Promise<void>;
+}): Worker<ReconcileData, ReconcileResult> {
   const log = opts.logger.child({ component: 'reconcile-worker' });
-  const worker = new Worker<ReconcileData, ReconcileResult>('reconcile', (job, token) => opts.reconciler.process(job, token), {
-    connection: opts.connection,
-    prefix: opts.prefix,
-    concurrency: 1,
-    // Listing thousands of users may take a while; keep the lock renewed well within it.
-    lockDuration: 120_000,
-  });
+  const worker = new Worker<ReconcileData, ReconcileResult>(
+    'reconcile',
+    async (job, token) => {
+      try {
+        return await opts.reconciler.process(job, token);
+      } catch (err) {
+        if (err instanceof DelayedError) {
+          throw err;
+        }
+        throw await toJobError(err, {
+          job,
+          queue: opts.queue,
+          who: `reconciliation ${job.id}`,
+          maxRateLimitedStarts: opts.settings.jobs.maxRateLimitedStarts,
+          ...(opts.onRateLimited ? { onRateLimited: opts.onRateLimited } : {}),
+        });
+      }
+    },
+    {
+      connection: opts.connection,
+      prefix: opts.prefix,
+      concurrency: 1,
+      // Listing thousands of users may take a while; keep the lock renewed well within it.
+      lockDuration: 120_000,
+      // Needed for queue.rateLimit() to take effect.
+      limiter: { max: 100, duration: 1000 },
+    },
+  );
   worker.on('failed', (job, err) => {
     if (job && (job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError')) {
       log.error('reconciliation failed; nothing was planned from partial data', { jobId: job.id, reason: err.message });

@@ -171,7 +171,7 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
   function startWorkers(): void {
     const connection = redis.workers;
     track(createSyncUserWorker({ connection, prefix, queue: queues.queue('sync-user'), processor: syncUser, settings, logger, onRateLimited: (ms) => budget.pause(ms) }));
-    track(createReconcileWorker({ connection, prefix, reconciler, logger, settings }));
+    track(createReconcileWorker({ connection, prefix, queue: queues.queue('reconcile'), reconciler, logger, settings, onRateLimited: (ms) => budget.pause(ms) }));
     track(createSummaryWorker({ connection, prefix, processor: summary, logger }));
     track(createPollWorker({ connection, prefix, processor: poll, logger }));
   }

@@ -18,7 +18,7 @@ export function defaultJobOptions(jobs: DaemonSettings['jobs']): Record<QueueNam
   return {
     'sync-user': { attempts: jobs.attempts, backoff, removeOnComplete: { count: jobs.keepCompleted }, removeOnFail },
     // Slot ids must outlive clock skew between replicas, so completed reconcile jobs stay a week.
-    reconcile: { attempts: 3, backoff, removeOnComplete: { age: 7 * DAY_S }, removeOnFail },
+    reconcile: { attempts: jobs.attempts, backoff, removeOnComplete: { age: 7 * DAY_S }, removeOnFail },
     'reconcile-summary': { attempts: 5, backoff, removeOnComplete: { age: 7 * DAY_S }, removeOnFail },
     // A failed poll is simply redone by the next slot.
     'okta-poll': { attempts: 1, removeOnComplete: { age: 3600, count: 1000 }, removeOnFail: { age: DAY_S } },
