@@ -6,12 +6,16 @@ import type { HubSpotUser, LedgerEntry, OktaCandidate, ReasonCode } from './type
 import { deriveDesired } from './desired-user';
 import { remove, skip } from './decisions';
 import { decideLeaveScope } from './leave-scope';
-import { scopeOf } from './scope';
 import { emailKey } from './text';
 import { describeOktaUser, validateCandidate } from './validate-candidate';
 
-/** The in-scope Okta users (valid emails) per email, to find emails two Okta users share. */
-export type EmailOwners = ReadonlyMap<string, readonly OktaCandidate[]>;
+/** Finds the other in-scope Okta users (valid emails) that share an email (by {@link emailKey}). */
+export interface EmailOwners {
+  othersWith(key: string, oktaUserId: string): OktaCandidate[];
+}
+
+const NONE: readonly string[] = [];
+const IN_SYNC: ProvisionDecision['whenNothingToDo'] = { kind: 'in-sync' };
 
 interface InScope {
   c: OktaCandidate;
@@ -33,7 +37,7 @@ function provision(
 ): ProvisionDecision {
   const draft = deriveDesired(user.clean, user.c.groupIds, user.scope, user.why, ctx.desired);
   const unmapped = draft.match !== null && (draft.match.kind === 'unmapped' || draft.match.kind === 'missing-role');
-  return {
+  const decision: ProvisionDecision = {
     type: 'provision',
     kind,
     code,
@@ -44,14 +48,19 @@ function provision(
     entry,
     actual,
     draft,
-    inherits: extra.inherits ?? [],
-    ...(extra.pairId !== undefined ? { pairId: extra.pairId } : {}),
-    ...(extra.ledger !== undefined ? { ledger: extra.ledger } : {}),
+    inherits: extra.inherits ?? NONE,
     guarded: false,
-    whenNothingToDo: { kind: 'in-sync' },
+    whenNothingToDo: IN_SYNC,
     reportsTitle: unmapped ? (user.clean.title ?? '(no title)') : null,
     held: false,
   };
+  if (extra.pairId !== undefined) {
+    decision.pairId = extra.pairId;
+  }
+  if (extra.ledger !== undefined) {
+    decision.ledger = extra.ledger;
+  }
+  return decision;
 }
 
 /** Adopt an unmanaged HubSpot user with the Okta user's email, unless it is hands-off or taken. */
@@ -153,7 +162,7 @@ function decideUnmanaged(user: InScope, ctx: PlanContext): Decision[] {
  */
 export function decideOktaUser(c: OktaCandidate, owners: EmailOwners, ctx: PlanContext): Decision[] {
   const entry = ctx.ledgerByOkta.get(c.oktaUserId) ?? null;
-  const { scope, why } = scopeOf(c, ctx.rules.scope.statuses);
+  const { scope, why } = ctx.scopeOf(c);
   if (scope === 'out') {
     return entry ? decideLeaveScope(entry, why, ctx) : [];
   }
@@ -162,32 +171,31 @@ export function decideOktaUser(c: OktaCandidate, owners: EmailOwners, ctx: PlanC
   if (managedActual) {
     ctx.touched.add(managedActual.id);
   }
-  const kept = entry ? `; the managed HubSpot user ${entry.hubspotUserId} is left as it is` : '';
-  const ids = { email: c.email, oktaUserId: c.oktaUserId, hubspotUserId: entry?.hubspotUserId ?? null };
+  const kept = () => (entry ? `; the managed HubSpot user ${entry.hubspotUserId} is left as it is` : '');
+  const ids = (email: string | null, hubspotUserId: string | null = entry?.hubspotUserId ?? null) => ({ email, oktaUserId: c.oktaUserId, hubspotUserId });
   if (scope === 'pending') {
-    return [skip('not-yet-active', `${who}: ${why}${kept}`, ids)];
+    return [skip('not-yet-active', `${who}: ${why}${kept()}`, ids(c.email))];
   }
   const valid = validateCandidate(c, ctx.rules.limits);
   if (!valid.ok) {
-    return [skip('bad-data', `${valid.problem.reason}${kept}`, ids)];
+    return [skip('bad-data', `${valid.problem.reason}${kept()}`, ids(c.email))];
   }
   const clean = valid.value;
-  const user: InScope = { c, clean, scope, why, who };
-  const cleanIds = { ...ids, email: clean.email };
-  const sharing = (owners.get(emailKey(clean.email)) ?? []).filter((o) => o.oktaUserId !== c.oktaUserId);
+  const sharing = owners.othersWith(emailKey(clean.email), c.oktaUserId);
   if (sharing.length > 0) {
     const others = sharing.map((o) => `${o.login} (${o.oktaUserId})`).join(', ');
-    return [skip('duplicate-email', `${who}: email ${clean.email} is also the email of Okta user ${others}; none of them is provisioned until one remains${kept}`, cleanIds)];
+    return [skip('duplicate-email', `${who}: email ${clean.email} is also the email of Okta user ${others}; none of them is provisioned until one remains${kept()}`, ids(clean.email))];
   }
   if (!ctx.domainAllowed(clean.email)) {
-    return [skip('domain-not-allowed', `${who}: email domain of ${clean.email} is not in emailDomains${kept}`, cleanIds)];
+    return [skip('domain-not-allowed', `${who}: email domain of ${clean.email} is not in emailDomains${kept()}`, ids(clean.email))];
   }
   if (ctx.isProtected(clean.email) || (entry && ctx.isProtected(entry.email))) {
     const existing = managedActual ?? ctx.hubspotByEmail.get(emailKey(clean.email));
     if (existing) {
       ctx.touched.add(existing.id);
     }
-    return [skip('protected', `${who}: ${clean.email} is on the protected list: never created, changed or deleted`, { ...cleanIds, hubspotUserId: existing?.id ?? null })];
+    return [skip('protected', `${who}: ${clean.email} is on the protected list: never created, changed or deleted`, ids(clean.email, existing?.id ?? null))];
   }
+  const user: InScope = { c, clean, scope, why, who };
   return entry ? decideManaged(user, entry, ctx) : decideUnmanaged(user, ctx);
 }

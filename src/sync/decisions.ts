@@ -23,7 +23,7 @@ export interface ProvisionDecision {
   actual: HubSpotUser | null;
   draft: DesiredDraft;
   /** Seat kinds held by the HubSpot user this one replaces (email change): they move over. */
-  inherits: string[];
+  inherits: readonly string[];
   pairId?: string;
   ledger?: LedgerChange;
   /** Counts as a deletion for the guard (a leave-scope downgrade). */
@@ -33,6 +33,8 @@ export interface ProvisionDecision {
   /** Report the Title as unmapped when the user ends up with no role for want of a match. */
   reportsTitle: string | null;
   held: boolean;
+  /** Index in the seat allocation, when the user holds, inherits or wants a seat. */
+  seatRequest?: number;
 }
 
 export interface DeleteDecision {

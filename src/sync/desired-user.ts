@@ -9,8 +9,8 @@ import { sortedSeats } from './hubspot-user';
 /** The desired user before the seat budget has had its say, with the seats the rules give. */
 export interface DesiredDraft {
   desired: DesiredUser;
-  /** Seat kinds the rules give this user (see {@link SeatCatalog}). */
-  wants: string[];
+  /** Seat kinds the rules give this user (see {@link SeatCatalog}); read-only, may be shared. */
+  wants: readonly string[];
   /** How the Title mapped; null when the status strips the role. */
   match: RoleMatch | null;
 }
@@ -27,7 +27,7 @@ export interface DesiredContext {
  * null when no mapping applies, which leaves the user's teams alone.
  */
 export function teamForGroups(groupIds: readonly string[] | undefined, teams: Rules['teams']): string | null {
-  if (!groupIds || groupIds.length === 0) {
+  if (!groupIds || groupIds.length === 0 || Object.keys(teams.byGroup).length === 0) {
     return null;
   }
   const member = new Set(groupIds);
@@ -46,21 +46,29 @@ export function teamForGroups(groupIds: readonly string[] | undefined, teams: Ru
  * ({@link applySeatShare}).
  */
 export function deriveDesired(candidate: CleanCandidate, groupIds: readonly string[] | undefined, scope: Extract<Scope, 'in' | 'strip'>, why: string, ctx: DesiredContext): DesiredDraft {
-  const base = {
-    oktaUserId: candidate.oktaUserId,
-    email: candidate.email,
-    firstName: candidate.firstName,
-    lastName: candidate.lastName,
-    primaryTeamId: teamForGroups(groupIds, ctx.teams),
-  };
+  const primaryTeamId = teamForGroups(groupIds, ctx.teams);
   if (scope === 'strip') {
-    return { desired: { ...base, roleId: null, roleName: null, seatNames: [], roleReason: why }, wants: [], match: null };
+    return {
+      desired: { oktaUserId: candidate.oktaUserId, email: candidate.email, firstName: candidate.firstName, lastName: candidate.lastName, roleId: null, roleName: null, seatNames: [], primaryTeamId, roleReason: why },
+      wants: [],
+      match: null,
+    };
   }
   const match = ctx.roles.roleForTitle(candidate.title);
-  const wants = [...ctx.seats.wantedFor(candidate.title, match.role)];
   const role: HubSpotRole | null = match.role;
+  const wants = ctx.seats.wantedFor(candidate.title, role);
   return {
-    desired: { ...base, roleId: role?.id ?? null, roleName: role?.name ?? null, seatNames: ctx.seats.mode === 'named' ? wants : [], roleReason: match.reason },
+    desired: {
+      oktaUserId: candidate.oktaUserId,
+      email: candidate.email,
+      firstName: candidate.firstName,
+      lastName: candidate.lastName,
+      roleId: role?.id ?? null,
+      roleName: role?.name ?? null,
+      seatNames: ctx.seats.mode === 'named' ? [...wants] : [],
+      primaryTeamId,
+      roleReason: match.reason,
+    },
     wants,
     match,
   };
@@ -72,7 +80,8 @@ export function deriveDesired(candidate: CleanCandidate, groupIds: readonly stri
  */
 export function applySeatShare(desired: DesiredUser, wants: readonly string[], granted: readonly string[], catalog: SeatCatalog): DesiredUser {
   if (catalog.mode === 'named') {
-    return { ...desired, seatNames: sortedSeats(granted) };
+    // Granted seats are a subset of the wanted ones, which the draft already carries.
+    return granted.length === wants.length ? desired : { ...desired, seatNames: sortedSeats(granted) };
   }
   const missing = wants.filter((k) => !granted.includes(k));
   if (missing.length === 0 || desired.roleId === null) {

@@ -12,9 +12,10 @@ export interface BuildInput {
   decisions: Decision[];
   verdict: GuardVerdict;
   allocation: SeatAllocation;
-  requestOf: ReadonlyMap<ProvisionDecision, number>;
   ctx: PlanContext;
 }
+
+const NONE: readonly string[] = [];
 
 function roleText(desired: DesiredUser): string {
   return desired.roleName !== null ? `role "${desired.roleName}" (${desired.roleReason})` : `no role (${desired.roleReason})`;
@@ -68,7 +69,7 @@ function emptySummary(): PlanSummary {
 }
 
 /** Turns decisions into the plan: applies the seat shares, diffs, splits off held actions, counts. */
-export function buildPlan({ decisions, verdict, allocation, requestOf, ctx }: BuildInput): Plan {
+export function buildPlan({ decisions, verdict, allocation, ctx }: BuildInput): Plan {
   const actions: PlanAction[] = [];
   const held: PlanAction[] = [];
   const summary = emptySummary();
@@ -82,8 +83,8 @@ export function buildPlan({ decisions, verdict, allocation, requestOf, ctx }: Bu
       (d.held ? held : actions).push(d.action);
       continue;
     }
-    const index = requestOf.get(d);
-    const granted = index === undefined ? null : (allocation.granted[index] ?? []);
+    const index = d.seatRequest;
+    const granted = d.held ? null : index === undefined ? NONE : (allocation.granted[index] ?? NONE);
     const desired = granted === null ? d.draft.desired : applySeatShare(d.draft.desired, d.draft.wants, granted, ctx.desired.seats);
     const { action, inSync } = provisionAction(d, desired, ctx);
     if (inSync) {

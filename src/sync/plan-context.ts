@@ -1,6 +1,7 @@
 import type { Rules } from '../../config/rules-schema';
 import type { DesiredContext } from './desired-user';
-import type { HubSpotRole, HubSpotUser, LedgerEntry, PlanInput } from './types';
+import type { HubSpotRole, HubSpotUser, LedgerEntry, OktaCandidate, PlanInput } from './types';
+import { scopeOf, type ScopeDecision } from './scope';
 import { createRoleMapper } from './role-mapping';
 import { createSeatCatalog } from './seat-catalog';
 import { emailKey } from './text';
@@ -23,6 +24,8 @@ export interface PlanContext {
   touched: Set<string>;
   warnings: string[];
   isProtected(email: string | null | undefined): boolean;
+  /** {@link scopeOf} under these rules, remembered per status. */
+  scopeOf(candidate: Pick<OktaCandidate, 'assigned' | 'status'>): ScopeDecision;
   domainAllowed(email: string): boolean;
 }
 
@@ -50,6 +53,7 @@ export function createPlanContext(input: PlanInput): PlanContext {
   if (Number.isNaN(nowMs)) {
     warnings.push(`now "${input.now}" is not an ISO time: downgrade grace periods cannot expire in this plan`);
   }
+  const scopes = new Map<string, ScopeDecision>();
   return {
     input,
     rules,
@@ -64,6 +68,15 @@ export function createPlanContext(input: PlanInput): PlanContext {
     touched: new Set(),
     warnings,
     isProtected: (email) => email !== null && email !== undefined && protectedEmails.has(emailKey(email)),
+    scopeOf: (candidate) => {
+      const key = `${candidate.assigned ? 1 : 0}${candidate.status}`;
+      let decision = scopes.get(key);
+      if (!decision) {
+        decision = scopeOf(candidate, rules.scope.statuses);
+        scopes.set(key, decision);
+      }
+      return decision;
+    },
     domainAllowed: (email) => {
       if (allowed === null) {
         return true;

@@ -1,5 +1,5 @@
 import type { PlanContext } from './plan-context';
-import type { Decision, ProvisionDecision } from './decisions';
+import type { Decision } from './decisions';
 import type { SeatAllocation, SeatRequest } from './seats';
 import type { OktaCandidate, Plan, PlanInput } from './types';
 import { decideOktaUser, type EmailOwners } from './decide-okta-user';
@@ -8,37 +8,49 @@ import { reportHandsOff } from './hands-off';
 import { decideLeaveScope } from './leave-scope';
 import { createPlanContext } from './plan-context';
 import { buildPlan } from './plan-build';
-import { scopeOf } from './scope';
 import { allocateSeats } from './seats';
 import { emailKey } from './text';
-import { emailProblem } from './validate-candidate';
 
+/** The candidates with duplicates (the same Okta id listed twice, e.g. across pages) dropped. */
 function uniqueCandidates(candidates: readonly OktaCandidate[]): OktaCandidate[] {
   const seen = new Set<string>();
-  return candidates.filter((c) => (seen.has(c.oktaUserId) ? false : (seen.add(c.oktaUserId), true)));
-}
-
-/** In-scope (in or strip) Okta users with a usable email, grouped by email. */
-function emailOwners(candidates: readonly OktaCandidate[], ctx: PlanContext): EmailOwners {
-  const owners = new Map<string, OktaCandidate[]>();
+  const unique: OktaCandidate[] = [];
   for (const c of candidates) {
-    const email = (c.email ?? '').trim();
-    if (emailProblem(email) !== null) {
-      continue;
-    }
-    const { scope } = scopeOf(c, ctx.rules.scope.statuses);
-    if (scope !== 'in' && scope !== 'strip') {
-      continue;
-    }
-    const key = emailKey(email);
-    const list = owners.get(key);
-    if (list) {
-      list.push(c);
-    } else {
-      owners.set(key, [c]);
+    if (!seen.has(c.oktaUserId)) {
+      seen.add(c.oktaUserId);
+      unique.push(c);
     }
   }
-  return owners;
+  return unique;
+}
+
+/** In-scope (in or strip) Okta users indexed by email; emails two or more of them share are listed apart. */
+function emailOwners(candidates: readonly OktaCandidate[], ctx: PlanContext): EmailOwners {
+  const first = new Map<string, OktaCandidate>();
+  const shared = new Map<string, OktaCandidate[]>();
+  for (const c of candidates) {
+    // Validity is not checked here: two users sharing an email share its validity, and invalid ones are skipped before this matters.
+    const { scope } = ctx.scopeOf(c);
+    if ((scope !== 'in' && scope !== 'strip') || c.email === null) {
+      continue;
+    }
+    const key = emailKey(c.email);
+    if (key === '') {
+      continue;
+    }
+    const earlier = first.get(key);
+    if (earlier === undefined) {
+      first.set(key, c);
+    } else {
+      const list = shared.get(key);
+      if (list) {
+        list.push(c);
+      } else {
+        shared.set(key, [earlier, c]);
+      }
+    }
+  }
+  return { othersWith: (key, oktaUserId) => (shared.get(key) ?? []).filter((c) => c.oktaUserId !== oktaUserId) };
 }
 
 /** Every decision, in a stable order: Okta users as given, then managed users Okta no longer lists, then the hands-off sweep. */
@@ -52,7 +64,9 @@ function decideAll(ctx: PlanContext): { decisions: Decision[]; decided: Set<stri
   const decisions: Decision[] = [];
   const decided = new Set<string>();
   for (const c of considered) {
-    decisions.push(...decideOktaUser(c, owners, ctx));
+    for (const d of decideOktaUser(c, owners, ctx)) {
+      decisions.push(d);
+    }
     decided.add(c.oktaUserId);
   }
   const missing = input.mode === 'full' ? input.ledger.map((e) => e.oktaUserId) : [...(wanted ?? [])];
@@ -98,33 +112,31 @@ function guardDeletions(decisions: Decision[], ctx: PlanContext): GuardVerdict {
   return verdict;
 }
 
-/** Shares out seats among the provision decisions that go ahead. */
-function shareSeats(decisions: Decision[], decided: ReadonlySet<string>, ctx: PlanContext): { allocation: SeatAllocation; requestOf: Map<ProvisionDecision, number> } {
+/**
+ * Shares out seats among the provision decisions that go ahead; each one that holds, inherits or
+ * wants a seat gets `seatRequest` set to its place in the allocation.
+ */
+function shareSeats(decisions: Decision[], decided: ReadonlySet<string>, ctx: PlanContext): SeatAllocation {
   const catalog = ctx.desired.seats;
   const requests: SeatRequest[] = [];
-  const requestOf = new Map<ProvisionDecision, number>();
-  const released: string[][] = [];
+  const released: Array<readonly string[]> = [];
   const covered = new Set<string>();
   for (const d of decisions) {
     if (d.type === 'provision' && !d.held) {
-      requestOf.set(d, requests.length);
-      requests.push({
-        oktaUserId: d.oktaUserId,
-        email: d.draft.desired.email,
-        since: d.since,
-        holds: d.actual ? catalog.heldBy(d.actual) : [],
-        inherits: d.inherits,
-        wants: d.draft.wants,
-      });
+      const holds = d.actual ? catalog.heldBy(d.actual) : [];
       if (d.actual) {
         covered.add(d.actual.id);
+      }
+      if (holds.length > 0 || d.inherits.length > 0 || d.draft.wants.length > 0) {
+        d.seatRequest = requests.length;
+        requests.push({ oktaUserId: d.oktaUserId, email: d.draft.desired.email, since: d.since, holds, inherits: d.inherits, wants: d.draft.wants });
       }
     } else if (d.type === 'delete' && !d.held) {
       released.push(catalog.heldBy(d.actual));
       covered.add(d.actual.id);
     }
   }
-  const fixed: string[][] = [];
+  const fixed: Array<readonly string[]> = [];
   for (const entry of ctx.ledgerByOkta.values()) {
     const actual = ctx.hubspotById.get(entry.hubspotUserId);
     if (actual) {
@@ -135,7 +147,7 @@ function shareSeats(decisions: Decision[], decided: ReadonlySet<string>, ctx: Pl
       fixed.push(catalog.heldByApplied(entry.lastApplied));
     }
   }
-  const allocation = allocateSeats({
+  return allocateSeats({
     requests,
     released,
     fixed,
@@ -144,7 +156,6 @@ function shareSeats(decisions: Decision[], decided: ReadonlySet<string>, ctx: Pl
     label: catalog.label,
     reportedKinds: catalog.reportedKinds(),
   });
-  return { allocation, requestOf };
 }
 
 /**
@@ -158,8 +169,8 @@ export function planSync(input: PlanInput): Plan {
   const ctx = createPlanContext(input);
   const { decisions, decided } = decideAll(ctx);
   const verdict = guardDeletions(decisions, ctx);
-  const { allocation, requestOf } = shareSeats(decisions, decided, ctx);
-  return buildPlan({ decisions, verdict, allocation, requestOf, ctx });
+  const allocation = shareSeats(decisions, decided, ctx);
+  return buildPlan({ decisions, verdict, allocation, ctx });
 }
 
 export type { PlanInput };

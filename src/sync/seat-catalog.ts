@@ -12,12 +12,12 @@ import { exactKey, looseKey } from './text';
  */
 export interface SeatCatalog {
   mode: 'role' | 'named';
-  /** Kinds a HubSpot user holds now. */
-  heldBy(user: HubSpotUser): string[];
+  /** Kinds a HubSpot user holds now (read-only: lists may be shared). */
+  heldBy(user: HubSpotUser): readonly string[];
   /** Kinds the daemon last gave a managed user (when the HubSpot user is not at hand). */
-  heldByApplied(values: AppliedValues): string[];
+  heldByApplied(values: AppliedValues): readonly string[];
   /** Kinds an in-scope user should have, given the Title and the role it mapped to. */
-  wantedFor(title: string | null, role: HubSpotRole | null): string[];
+  wantedFor(title: string | null, role: HubSpotRole | null): readonly string[];
   /** The rules file's budget for a kind, or null. */
   budgetOf(kind: string): number | null;
   /** HubSpot's free seats of a kind now, or null when unknown. */
@@ -28,6 +28,9 @@ export interface SeatCatalog {
   reportedKinds(): string[];
   problems: string[];
 }
+
+/** Shared empty list: the catalog's lists are read-only, so most users need no list of their own. */
+const NONE: string[] = [];
 
 function lookupLoose<V>(entries: Array<[string, V]>): (key: string) => V | undefined {
   const exact = new Map<string, V>();
@@ -55,12 +58,13 @@ function roleCatalog(roles: readonly HubSpotRole[], rules: Rules['seats'], mappe
       budgets.set(r.role.id, budget);
     }
   }
-  const held = (roleId: string | null) => (roleId !== null && paid.has(roleId) ? [roleId] : []);
+  const single = new Map([...paid.keys()].map((id) => [id, [id]]));
+  const held = (roleId: string | null): string[] => (roleId === null ? NONE : (single.get(roleId) ?? NONE));
   return {
     mode: 'role',
     heldBy: (user) => held(currentRoleId(user)),
     heldByApplied: (values) => held(values.roleId),
-    wantedFor: (_title, role) => (role?.requiresBillingWrite ? [role.id] : []),
+    wantedFor: (_title, role) => (role === null ? NONE : (single.get(role.id) ?? NONE)),
     budgetOf: (kind) => budgets.get(kind) ?? null,
     remainingOf: () => null,
     label: (kind) => paid.get(kind)?.name ?? kind,
@@ -96,9 +100,9 @@ function namedCatalog(seats: readonly HubSpotSeat[] | null, rules: Rules['seats'
   }
   return {
     mode: 'named',
-    heldBy: (user) => sortedSeats(user.seatNames),
-    heldByApplied: (values) => sortedSeats(values.seatNames),
-    wantedFor: (title, role) => (title !== null ? byTitle(title) : undefined) ?? (role !== null ? byRole(role.name) : undefined) ?? [],
+    heldBy: (user) => (user.seatNames === undefined || user.seatNames.length === 0 ? NONE : sortedSeats(user.seatNames)),
+    heldByApplied: (values) => (values.seatNames.length === 0 ? NONE : sortedSeats(values.seatNames)),
+    wantedFor: (title, role) => (title !== null ? byTitle(title) : undefined) ?? (role !== null ? byRole(role.name) : undefined) ?? NONE,
     budgetOf: (kind) => budgets.get(kind) ?? null,
     remainingOf: (kind) => {
       const r = known?.get(kind)?.remainingSeats;

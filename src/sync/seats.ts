@@ -29,12 +29,15 @@ export interface SeatAllocationInput {
 }
 
 export interface SeatAllocation {
-  /** Per request (same index): the kinds the user gets. */
-  granted: string[][];
-  /** Per request: the kinds the user wants but waits for. */
-  waiting: string[][];
+  /** Per request (same index): the kinds the user gets (read-only). */
+  granted: ReadonlyArray<readonly string[]>;
+  /** Per request: the kinds the user wants but waits for (read-only). */
+  waiting: ReadonlyArray<readonly string[]>;
   usage: SeatUsage[];
 }
+
+/** Shared empty list for the many users who get (or wait for) nothing; never mutated. */
+const NONE: string[] = [];
 
 function sinceOrder(since: string | null): number {
   if (since === null) {
@@ -65,8 +68,12 @@ function count(lists: ReadonlyArray<readonly string[]>): Map<string, number> {
  */
 export function allocateSeats(input: SeatAllocationInput): SeatAllocation {
   const { requests } = input;
-  const granted: string[][] = requests.map(() => []);
-  const waiting: string[][] = requests.map(() => []);
+  const granted: string[][] = requests.map(() => NONE);
+  const waiting: string[][] = requests.map(() => NONE);
+  const give = (lists: string[][], i: number, kind: string) => {
+    const list = lists[i];
+    lists[i] = list === undefined || list === NONE ? [kind] : [...list, kind];
+  };
   const fixed = count(input.fixed);
   const released = count(input.released);
   const kinds = new Set<string>(input.reportedKinds);
@@ -76,29 +83,29 @@ export function allocateSeats(input: SeatAllocationInput): SeatAllocation {
   }
   fixed.forEach((_, k) => kinds.add(k));
 
-  const order = requests.map((_, i) => i);
-  order.sort((a, b) => {
-    const ra = requests[a];
-    const rb = requests[b];
-    if (!ra || !rb) {
-      return 0;
+  // Only users who want a seat queue; their place in line is computed once.
+  const order: number[] = [];
+  const sinceKey: number[] = [];
+  requests.forEach((r, i) => {
+    if (r.wants.length > 0) {
+      order.push(i);
     }
-    const d = sinceOrder(ra.since) - sinceOrder(rb.since);
+    sinceKey.push(r.wants.length > 0 ? sinceOrder(r.since) : 0);
+  });
+  order.sort((a, b) => {
+    const d = (sinceKey[a] ?? 0) - (sinceKey[b] ?? 0);
     if (d !== 0) {
       return d;
     }
-    return ra.oktaUserId < rb.oktaUserId ? -1 : ra.oktaUserId > rb.oktaUserId ? 1 : a - b;
+    const ida = requests[a]?.oktaUserId ?? '';
+    const idb = requests[b]?.oktaUserId ?? '';
+    return ida < idb ? -1 : ida > idb ? 1 : a - b;
   });
 
   // Index requests by wanted kind once, in line order.
   const wantersByKind = new Map<string, number[]>();
-  const holdersBefore = new Map<string, number>();
   for (const i of order) {
-    const r = requests[i];
-    if (!r) {
-      continue;
-    }
-    for (const k of r.wants) {
+    for (const k of requests[i]?.wants ?? []) {
       const list = wantersByKind.get(k);
       if (list) {
         list.push(i);
@@ -106,10 +113,8 @@ export function allocateSeats(input: SeatAllocationInput): SeatAllocation {
         wantersByKind.set(k, [i]);
       }
     }
-    for (const k of r.holds) {
-      holdersBefore.set(k, (holdersBefore.get(k) ?? 0) + 1);
-    }
   }
+  const holdersBefore = count(requests.map((r) => r.holds));
 
   const usage: SeatUsage[] = [];
   for (const kind of [...kinds].sort((a, b) => input.label(a).localeCompare(input.label(b)))) {
@@ -123,7 +128,7 @@ export function allocateSeats(input: SeatAllocationInput): SeatAllocation {
     for (const i of wanters) {
       const r = requests[i];
       if (r && (r.holds.includes(kind) || r.inherits.includes(kind))) {
-        granted[i]?.push(kind);
+        give(granted, i, kind);
         after++;
       } else {
         line.push(i);
@@ -138,10 +143,10 @@ export function allocateSeats(input: SeatAllocationInput): SeatAllocation {
       const withinBudget = budget === null || fixedHolders + after < budget;
       const withinHubSpot = remaining === null || after - before < remaining;
       if (withinBudget && withinHubSpot) {
-        granted[i]?.push(kind);
+        give(granted, i, kind);
         after++;
       } else {
-        waiting[i]?.push(kind);
+        give(waiting, i, kind);
         usageWaiting.push({ oktaUserId: r.oktaUserId, email: r.email, since: r.since });
       }
     }
@@ -153,7 +158,7 @@ export function allocateSeats(input: SeatAllocationInput): SeatAllocation {
       waiting: usageWaiting,
     });
   }
-  granted.forEach((g) => g.sort());
-  waiting.forEach((w) => w.sort());
+  granted.forEach((g) => g.length > 1 && g.sort());
+  waiting.forEach((w) => w.length > 1 && w.sort());
   return { granted, waiting, usage };
 }

@@ -20,6 +20,10 @@ export function emailKey(email: string): string {
 
 const ZERO_WIDTH_JOINERS = new Set([0x200c, 0x200d]);
 
+/** Every character {@link findForbiddenCharacter} may object to (a quick test before the careful one). */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this looks for
+const SUSPICIOUS = /[\u0000-\u001f\u007f-\u009f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]/u;
+
 /** Describes a character that has no place in a name or title, or returns null. */
 function describeForbidden(cp: number): string | null {
   if (cp <= 0x1f || (cp >= 0x7f && cp <= 0x9f)) {
@@ -48,6 +52,9 @@ function describeForbidden(cp: number): string | null {
  * Returns null when the text is clean.
  */
 export function findForbiddenCharacter(text: string): { codePoint: string; what: string; index: number } | null {
+  if (!SUSPICIOUS.test(text)) {
+    return null;
+  }
   const chars = Array.from(text);
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i] ?? '';

@@ -49,12 +49,26 @@ export function emailProblem(email: string): string | null {
   return null;
 }
 
+function isIssue(value: string | null | { issue: string }): value is { issue: string } {
+  return typeof value === 'object' && value !== null;
+}
+
+/** A trimmed value (null when absent or blank), or the problem with it. */
+function cleanText(raw: string | null, max: number): string | null | { issue: string } {
+  const value = raw === null ? '' : raw.trim();
+  if (value === '') {
+    return null;
+  }
+  const issue = textProblem(value, max);
+  return issue === null ? value : { issue };
+}
+
 function textProblem(value: string, max: number): string | null {
   const bad = findForbiddenCharacter(value);
   if (bad) {
     return `contains ${bad.what} (${bad.codePoint}) at position ${bad.index + 1}`;
   }
-  const length = codePointLength(value);
+  const length = value.length <= max ? value.length : codePointLength(value);
   if (length > max) {
     return `is ${length} characters long (limit ${max})`;
   }
@@ -69,28 +83,23 @@ function textProblem(value: string, max: number): string | null {
  * to HubSpot that differs from what Okta holds.
  */
 export function validateCandidate(c: OktaCandidate, limits: Rules['limits']): CandidateValidation {
-  const who = describeOktaUser(c);
+  const who = () => describeOktaUser(c);
   const email = (c.email ?? '').trim();
   const emailIssue = emailProblem(email);
   if (emailIssue) {
-    return { ok: false, problem: { field: 'email', reason: `${who}: email ${emailIssue}` } };
+    return { ok: false, problem: { field: 'email', reason: `${who()}: email ${emailIssue}` } };
   }
-  const fields: Array<['firstName' | 'lastName' | 'title', string | null, number]> = [
-    ['firstName', c.firstName, limits.maxNameLength],
-    ['lastName', c.lastName, limits.maxNameLength],
-    ['title', c.title, limits.maxTitleLength],
-  ];
-  const clean: Record<'firstName' | 'lastName' | 'title', string | null> = { firstName: null, lastName: null, title: null };
-  for (const [field, raw, max] of fields) {
-    const value = raw === null ? '' : raw.trim();
-    if (value === '') {
-      continue;
-    }
-    const issue = textProblem(value, max);
-    if (issue) {
-      return { ok: false, problem: { field, reason: `${who}: ${field} ${issue}` } };
-    }
-    clean[field] = value;
+  const firstName = cleanText(c.firstName, limits.maxNameLength);
+  if (isIssue(firstName)) {
+    return { ok: false, problem: { field: 'firstName', reason: `${who()}: firstName ${firstName.issue}` } };
   }
-  return { ok: true, value: { oktaUserId: c.oktaUserId, login: c.login, email, ...clean } };
+  const lastName = cleanText(c.lastName, limits.maxNameLength);
+  if (isIssue(lastName)) {
+    return { ok: false, problem: { field: 'lastName', reason: `${who()}: lastName ${lastName.issue}` } };
+  }
+  const title = cleanText(c.title, limits.maxTitleLength);
+  if (isIssue(title)) {
+    return { ok: false, problem: { field: 'title', reason: `${who()}: title ${title.issue}` } };
+  }
+  return { ok: true, value: { oktaUserId: c.oktaUserId, login: c.login, email, firstName, lastName, title } };
 }

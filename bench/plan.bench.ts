@@ -1,0 +1,52 @@
+import type { BenchResult } from './bench-types';
+import { runInChild } from './child-process';
+import { LARGE } from './plan-population';
+
+interface Measured {
+  scenario: string;
+  sizes: { okta: number; hubspot: number; ledger: number };
+  coldMs: number;
+  coldCpuMs: number;
+  warmMedianMs: number;
+  warmBestMs: number;
+  rssBeforeMb: number;
+  maxRssBeforeMb: number;
+  peakRssDeltaMb: number;
+  heapRetainedMb: number;
+  jsonMb: number;
+  renderMs: number;
+  summary: Record<string, number>;
+}
+
+/**
+ * Plans 100,000 Okta users against 10,000 HubSpot users and a ledger of 10,000, once per pricing
+ * model, each in a fresh process so the memory peak belongs to the planner. Targets: under 1 s
+ * and under 200 MB.
+ */
+export async function run(): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  for (const scenario of ['role', 'named'] as const) {
+    const m = (await runInChild(__filename, 'plan-measure', [scenario])) as Measured;
+    const s = m.summary;
+    results.push({
+      name: `${m.sizes.okta / 1000}k Okta × ${m.sizes.hubspot / 1000}k HubSpot, ${scenario} seats`,
+      figures: [
+        { label: 'plan, first run (wall)', value: m.coldMs, unit: 'ms', target: 1000 },
+        { label: 'plan, first run (CPU)', value: m.coldCpuMs, unit: 'ms', target: 1000 },
+        { label: 'plan, warm (median of 5)', value: m.warmMedianMs, unit: 'ms', target: 1000 },
+        { label: 'plan, warm (best of 5)', value: m.warmBestMs, unit: 'ms', target: 1000 },
+        { label: 'per Okta user (first run)', value: (m.coldMs * 1000) / m.sizes.okta, unit: 'µs' },
+        { label: 'peak RSS growth while planning', value: m.peakRssDeltaMb, unit: 'MB', target: 200 },
+        { label: 'heap held by the finished plan', value: m.heapRetainedMb, unit: 'MB', target: 200 },
+        { label: 'plan JSON', value: m.jsonMb, unit: 'MB' },
+        { label: 'renderPlanTable', value: m.renderMs, unit: 'ms' },
+      ],
+      notes: [
+        `ledger ${m.sizes.ledger}; managed ${LARGE.managed}, leavers ${LARGE.leavers}, deleted by hand ${LARGE.vanished}, adoptable ${LARGE.adoptable}, agency ${LARGE.agency}`,
+        `summary: ${Object.entries(s).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+        `RSS before planning ${m.rssBeforeMb.toFixed(0)} MB (process peak until then ${m.maxRssBeforeMb.toFixed(0)} MB); CPU time includes garbage collection on other threads`,
+      ],
+    });
+  }
+  return results;
+}
