@@ -186,7 +186,13 @@ export function createReconciler(deps: ReconcileDeps) {
   }
 
   async function process(job: Job<ReconcileData>, token?: string): Promise<ReconcileResult> {
-    const lock = await deps.state.locks.tryAcquire(RECONCILE_LOCK, lockTtlMs(0));
+    // The job id is the lock's token: a reconciliation retried after its process was killed takes
+    // its own lock back instead of waiting for it to expire.
+    const lockToken = job.id ?? undefined;
+    let lock = await deps.state.locks.tryAcquire(RECONCILE_LOCK, lockTtlMs(0), lockToken);
+    if (!lock && lockToken !== undefined && (await deps.state.locks.holder(RECONCILE_LOCK)) === lockToken) {
+      lock = deps.state.locks.attach(RECONCILE_LOCK, lockToken);
+    }
     if (!lock) {
       if (job.data.waitIfBusy) {
         await job.moveToDelayed(Date.now() + 2000, token);

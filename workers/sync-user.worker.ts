@@ -15,8 +15,11 @@ import type { LedgerGate } from './ledger-rebuild';
 /** The pure planner (`planSync`), passed in so the worker stays a function of its inputs. */
 export type Planner = (input: PlanInput) => Plan;
 
-/** How long one user's lock lives; a killed worker blocks that user no longer than this. */
-const USER_LOCK_MS = 120_000;
+/**
+ * How long one user's lock lives: BullMQ's own job lock (30 s), so by the time a killed worker's
+ * job is handed back as stalled, its user is free again.
+ */
+const USER_LOCK_MS = 30_000;
 /** Roles change rarely; reading them once a minute saves a request per job. */
 const ROLES_TTL_MS = 60_000;
 
