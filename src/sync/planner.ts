@@ -137,20 +137,42 @@ function shareSeats(decisions: Decision[], decided: ReadonlySet<string>, ctx: Pl
     }
   }
   const fixed: Array<readonly string[]> = [];
+  const counts = ctx.input.mode === 'users' ? ctx.input.ledgerSeatCounts : undefined;
+  const decidedKinds: Array<readonly string[]> = [];
   for (const entry of ctx.ledgerByOkta.values()) {
     const actual = ctx.hubspotById.get(entry.hubspotUserId);
+    const isCovered = actual !== undefined && covered.has(actual.id);
+    if (counts) {
+      // Ledger-wide counts include the users this plan updates or deletes: they are counted above instead.
+      if (isCovered && entry.lastApplied) {
+        decidedKinds.push(catalog.heldByApplied(entry.lastApplied));
+      }
+      continue;
+    }
     if (actual) {
-      if (!covered.has(actual.id)) {
+      if (!isCovered) {
         fixed.push(catalog.heldBy(actual));
       }
     } else if (ctx.input.mode === 'users' && !decided.has(entry.oktaUserId) && entry.lastApplied) {
       fixed.push(catalog.heldByApplied(entry.lastApplied));
     }
   }
+  const fixedCounts = new Map<string, number>();
+  if (counts) {
+    const minus = new Map<string, number>();
+    decidedKinds.forEach((kinds) => kinds.forEach((k) => minus.set(k, (minus.get(k) ?? 0) + 1)));
+    for (const kind of new Set([...catalog.reportedKinds(), ...requests.flatMap((r) => [...r.wants, ...r.holds])])) {
+      fixedCounts.set(kind, Math.max(0, catalog.countIn(counts, kind) - (minus.get(kind) ?? 0)));
+    }
+  }
+  // Users mode without ledger-wide counts cannot check a budget: nobody new gets a budgeted seat.
+  const blind = ctx.input.mode === 'users' && counts === undefined;
   return allocateSeats({
+    frozen: blind ? (kind) => catalog.budgetOf(kind) !== null : undefined,
     requests,
     released,
     fixed,
+    fixedCounts,
     budgetOf: catalog.budgetOf,
     remainingOf: catalog.remainingOf,
     label: catalog.label,

@@ -1,6 +1,6 @@
 import type { Rules } from '../../config/rules-schema';
 import type { RoleMapper } from './role-mapping';
-import type { AppliedValues, HubSpotRole, HubSpotSeat, HubSpotUser } from './types';
+import type { AppliedValues, HubSpotRole, HubSpotSeat, HubSpotUser, LedgerSeatCounts } from './types';
 import { currentRoleId, sortedSeats } from './hubspot-user';
 import { exactKey, looseKey } from './text';
 
@@ -22,6 +22,8 @@ export interface SeatCatalog {
   budgetOf(kind: string): number | null;
   /** HubSpot's free seats of a kind now, or null when unknown. */
   remainingOf(kind: string): number | null;
+  /** Managed users holding each kind, from ledger-wide counts (see `PlanInput.ledgerSeatCounts`). */
+  countIn(counts: LedgerSeatCounts, kind: string): number;
   /** What a person calls the kind (role name or seat name). */
   label(kind: string): string;
   /** Kinds worth reporting even when nobody holds or wants them (budgeted or listed by HubSpot). */
@@ -66,6 +68,7 @@ function roleCatalog(roles: readonly HubSpotRole[], rules: Rules['seats'], mappe
     heldByApplied: (values) => held(values.roleId),
     wantedFor: (_title, role) => (role === null ? NONE : (single.get(role.id) ?? NONE)),
     budgetOf: (kind) => budgets.get(kind) ?? null,
+    countIn: (counts, kind) => (Object.hasOwn(counts.byRoleId, kind) ? (counts.byRoleId[kind] ?? 0) : 0),
     remainingOf: () => null,
     label: (kind) => paid.get(kind)?.name ?? kind,
     reportedKinds: () => [...budgets.keys()],
@@ -104,6 +107,7 @@ function namedCatalog(seats: readonly HubSpotSeat[] | null, rules: Rules['seats'
     heldByApplied: (values) => (values.seatNames.length === 0 ? NONE : sortedSeats(values.seatNames)),
     wantedFor: (title, role) => (title !== null ? byTitle(title) : undefined) ?? (role !== null ? byRole(role.name) : undefined) ?? NONE,
     budgetOf: (kind) => budgets.get(kind) ?? null,
+    countIn: (counts, kind) => (Object.hasOwn(counts.bySeatName, kind) ? (counts.bySeatName[kind] ?? 0) : 0),
     remainingOf: (kind) => {
       const r = known?.get(kind)?.remainingSeats;
       return r === undefined ? null : Math.max(0, r);

@@ -21,11 +21,15 @@ export interface SeatAllocationInput {
   released: ReadonlyArray<readonly string[]>;
   /** Kinds held by each managed user the plan leaves as they are: they count against the budget. */
   fixed: ReadonlyArray<readonly string[]>;
+  /** More such holders, already counted per kind (from ledger-wide counts). */
+  fixedCounts?: ReadonlyMap<string, number>;
   budgetOf(kind: string): number | null;
   remainingOf(kind: string): number | null;
   label(kind: string): string;
   /** Kinds to report even when nobody holds or wants them. */
   reportedKinds: readonly string[];
+  /** Kinds nobody new may get in this plan (their budget cannot be checked); holders keep theirs. */
+  frozen?: (kind: string) => boolean;
 }
 
 export interface SeatAllocation {
@@ -75,6 +79,7 @@ export function allocateSeats(input: SeatAllocationInput): SeatAllocation {
     lists[i] = list === undefined || list === NONE ? [kind] : [...list, kind];
   };
   const fixed = count(input.fixed);
+  input.fixedCounts?.forEach((n, k) => fixed.set(k, (fixed.get(k) ?? 0) + n));
   const released = count(input.released);
   const kinds = new Set<string>(input.reportedKinds);
   for (const r of requests) {
@@ -140,7 +145,7 @@ export function allocateSeats(input: SeatAllocationInput): SeatAllocation {
       if (!r) {
         continue;
       }
-      const withinBudget = budget === null || fixedHolders + after < budget;
+      const withinBudget = budget === null || (fixedHolders + after < budget && input.frozen?.(kind) !== true);
       const withinHubSpot = remaining === null || after - before < remaining;
       if (withinBudget && withinHubSpot) {
         give(granted, i, kind);

@@ -277,6 +277,22 @@ export interface PlanInput {
    * the guard's percentage is taken of it. Defaults to `ledger.length`.
    */
   managedCount?: number;
+  /**
+   * Users mode only, when `ledger` holds only part of the ledger: how many managed users hold
+   * each seat according to the whole ledger's `lastApplied` (role ids and seat names counted
+   * separately). The seat budget needs it to give a seat to a new user; without it, users mode
+   * never gives a seat that has a budget in the rules to anyone who does not hold it already (the
+   * next full reconciliation does).
+   */
+  ledgerSeatCounts?: LedgerSeatCounts;
   /** Deletions an operator approved: HubSpot user ids that the guard lets through. */
   approvedDeletions?: readonly string[];
+}
+
+/** Managed users per seat, from the ledger's `lastApplied` (see `PlanInput.ledgerSeatCounts`). */
+export interface LedgerSeatCounts {
+  /** `lastApplied.roleId` → how many entries have it. */
+  byRoleId: Record<string, number>;
+  /** Each name in `lastApplied.seatNames` → how many entries have it. */
+  bySeatName: Record<string, number>;
 }

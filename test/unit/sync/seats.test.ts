@@ -132,3 +132,42 @@ describe('seats in the plan, named mode', () => {
     expect(mutating(planSync({ ...input, ...after }))).toEqual([]);
   });
 });
+
+describe('seats in users mode (one user at a time)', () => {
+  const r = rules({ seats: { mode: 'role', budget: { 'Sales Rep': 2 } } });
+  const holder = managed('h', '101', { candidate: { title: 'Sales Rep' } });
+  const newcomer = candidate('n', { title: 'Sales Rep' });
+  const oneUser = (over: Partial<Parameters<typeof planSync>[0]>) => planSync(planInput({ mode: 'users', oktaUserIds: ['n'], candidates: [newcomer], rules: r, ...over }));
+
+  it('without ledger-wide counts, never gives a budgeted seat to someone new (the reconciliation will)', () => {
+    const plan = oneUser({});
+    expect(onlyAction(plan, 'n').desired?.roleId).toBeNull();
+    expect(plan.seats[0]?.waiting.map((w) => w.oktaUserId)).toEqual(['n']);
+  });
+
+  it('without counts, a holder keeps the seat', () => {
+    const plan = planSync(withManaged([holder], { mode: 'users', oktaUserIds: ['h'], rules: r }));
+    expect(mutating(plan)).toEqual([]);
+  });
+
+  it.each<[string, number, string | null]>([
+    ['one of two used: the newcomer gets it', 1, '2002'],
+    ['both used: the newcomer waits', 2, null],
+  ])('with ledger-wide counts, %s', (_label, used, roleId) => {
+    const plan = oneUser({ ledgerSeatCounts: { byRoleId: { '2002': used, '2004': 50 }, bySeatName: {} } });
+    expect(onlyAction(plan, 'n').desired?.roleId).toBe(roleId);
+  });
+
+  it('with counts, a decided holder is not counted twice', () => {
+    const plan = planSync(withManaged([{ ...holder, candidate: { ...holder.candidate, firstName: 'Renamed' } }], { mode: 'users', oktaUserIds: ['h'], rules: r, ledgerSeatCounts: { byRoleId: { '2002': 2 }, bySeatName: {} } }));
+    expect(plan.seats[0]).toMatchObject({ used: 2, waiting: [] });
+    expect(onlyAction(plan, 'h').changes).toEqual([expect.objectContaining({ field: 'firstName' })]);
+  });
+
+  it('named mode counts seat names', () => {
+    const named = rules({ seats: { mode: 'named', byTitle: { 'Sales Rep': ['Sales Hub'] }, budget: { 'Sales Hub': 3 } } });
+    const plan = oneUser({ rules: named, seats: [{ name: 'Sales Hub', remainingSeats: 5 }], ledgerSeatCounts: { byRoleId: {}, bySeatName: { 'Sales Hub': 2 } } });
+    expect(onlyAction(plan, 'n').desired?.seatNames).toEqual(['Sales Hub']);
+    expect(plan.seats[0]).toMatchObject({ seat: 'Sales Hub', used: 3, budget: 3, remaining: 4 });
+  });
+});
