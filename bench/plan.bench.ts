@@ -32,7 +32,7 @@ export async function run(): Promise<BenchResult[]> {
       name: `${m.sizes.okta / 1000}k Okta × ${m.sizes.hubspot / 1000}k HubSpot, ${scenario} seats`,
       figures: [
         { label: 'plan, first run (wall)', value: m.coldMs, unit: 'ms', target: 1000 },
-        { label: 'plan, first run (CPU)', value: m.coldCpuMs, unit: 'ms', target: 1000 },
+        { label: 'plan, first run (CPU, all threads incl. parallel GC)', value: m.coldCpuMs, unit: 'ms' },
         { label: 'plan, warm (median of 5)', value: m.warmMedianMs, unit: 'ms', target: 1000 },
         { label: 'plan, warm (best of 5)', value: m.warmBestMs, unit: 'ms', target: 1000 },
         { label: 'per Okta user (first run)', value: (m.coldMs * 1000) / m.sizes.okta, unit: 'µs' },
@@ -44,7 +44,7 @@ export async function run(): Promise<BenchResult[]> {
       notes: [
         `ledger ${m.sizes.ledger}; managed ${LARGE.managed}, leavers ${LARGE.leavers}, deleted by hand ${LARGE.vanished}, adoptable ${LARGE.adoptable}, agency ${LARGE.agency}`,
         `summary: ${Object.entries(s).map(([k, v]) => `${k} ${v}`).join(', ')}`,
-        `RSS before planning ${m.rssBeforeMb.toFixed(0)} MB (process peak until then ${m.maxRssBeforeMb.toFixed(0)} MB); CPU time includes garbage collection on other threads`,
+        `RSS before planning ${m.rssBeforeMb.toFixed(0)} MB (process peak until then ${m.maxRssBeforeMb.toFixed(0)} MB); the 1 s target is wall time`,
       ],
     });
   }
