@@ -7,9 +7,10 @@ import type { OktaClientApi } from '../src/okta/okta-types';
 import { toJobError } from '../src/queue/job-errors';
 import type { SyncUserData, SyncUserResult } from '../src/queue/queue-map';
 import type { TypedQueue } from '../src/queue/queues';
+import type { HeldLock } from '../src/state/lock';
 import type { State } from '../src/state/state';
 import type { HubSpotRole, HubSpotSeat, HubSpotUser, LedgerEntry, Plan, PlanInput } from '../src/sync/types';
-import { createActionApplier } from './apply-actions';
+import { createActionApplier, type ApplyReport } from './apply-actions';
 import type { LedgerGate } from './ledger-rebuild';
 
 /** The pure planner (`planSync`), passed in so the worker stays a function of its inputs. */
@@ -133,8 +134,24 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
       // Event-driven (and manual) deletions count towards the rolling hour; reconciliations were
       // judged as a whole by their own plan.
       const eventDriven = trigger !== 'reconcile';
-      const { plan, entry } = await planUser(oktaUserId, { countRecentDeletions: eventDriven });
-      const report = await applier.apply(plan.actions, { jobId: job.id ?? null, countDeletions: eventDriven, entryBefore: entry, logger: log });
+      let { plan, entry } = await planUser(oktaUserId, { countRecentDeletions: eventDriven });
+      let guardLock: HeldLock | null = null;
+      if (eventDriven && plan.actions.some((a) => a.kind === 'delete')) {
+        // The rolling-hour guard counts deletions already made: decide and delete one user at a
+        // time across every worker, re-planning with the count as it is now.
+        guardLock = await deps.state.locks.tryAcquire('deletion-guard', USER_LOCK_MS);
+        if (!guardLock) {
+          await job.moveToDelayed(Date.now() + 200 + Math.floor(Math.random() * 400), token);
+          throw new DelayedError();
+        }
+        ({ plan, entry } = await planUser(oktaUserId, { countRecentDeletions: true }));
+      }
+      let report: ApplyReport;
+      try {
+        report = await applier.apply(plan.actions, { jobId: job.id ?? null, countDeletions: eventDriven, entryBefore: entry, logger: log });
+      } finally {
+        await guardLock?.release();
+      }
       const held = plan.held?.actions ?? [];
       if (held.length > 0 && plan.held) {
         const approvalId = await deps.state.approvals.hold({ id: eventApprovalId(now()), kind: 'events', planId: null, reason: plan.held.reason, actions: held });

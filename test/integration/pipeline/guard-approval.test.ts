@@ -1,5 +1,5 @@
 import type { Daemon } from '../../../src/daemon/daemon';
-import { startPipelineRig, type PipelineRig } from './pipeline-rig';
+import { eventually, startPipelineRig, type PipelineRig } from './pipeline-rig';
 
 const DOMAIN = 'acme.example';
 let rig: PipelineRig;
@@ -51,4 +51,36 @@ it('holds a mass unassignment until an operator approves, then deletes exactly t
   }
   expect(await daemon.state.ledger.count()).toBe(managed - 15);
   expect(await daemon.state.approvals.approvedDeletions()).toEqual([]);
+});
+
+it('holds event-driven deletions beyond the rolling-hour limit in one approval, and approval releases them', async () => {
+  const poller = rig.daemon({ roles: { poller: true, workers: true } });
+  await poller.start();
+  // The first poll finds no cursor: it starts from now and queues a reconciliation; let both settle.
+  await eventually(async () => (await poller.state.plans.latest())?.trigger === 'cursor-lost' && (await poller.state.plans.latest())?.status === 'done', 'the first poll');
+  const managed = await poller.state.ledger.count();
+  // With this many managed users, the 10th deletion of the hour trips the percentage rule.
+  expect(10 * 100).toBeGreaterThan(20 * managed);
+  const leavers = rig.okta.sim.admin
+    .listAssigned()
+    .filter((u) => u.assignment?.scope === 'USER' && u.status === 'ACTIVE' && u.login.endsWith(DOMAIN))
+    .slice(0, 12);
+  expect(leavers).toHaveLength(12);
+  for (const u of leavers) {
+    rig.okta.sim.admin.unassign(u.id);
+  }
+  const approval = await eventually(async () => {
+    const pending = (await poller.state.approvals.pending()).find((a) => a.kind === 'events');
+    return pending && pending.held.length === 3 ? pending : undefined;
+  }, 'three event-driven deletions held');
+  const stillThere = leavers.filter((u) => rig.hubspot.sim.admin.user(u.login) !== null);
+  expect(stillThere).toHaveLength(3);
+  expect(approval.held.map((a) => a.email).sort()).toEqual(stillThere.map((u) => u.login).sort());
+  expect(await poller.state.deletions.count()).toBe(9);
+
+  await poller.state.approvals.approve(approval.id, 'test operator');
+  await poller.reconcileNow('approve');
+  for (const u of leavers) {
+    expect(rig.hubspot.sim.admin.user(u.login)).toBeNull();
+  }
 });
