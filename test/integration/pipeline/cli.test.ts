@@ -1,6 +1,7 @@
+import net from 'node:net';
 import { generatedSeed } from '../../../src/simulators/seeds/generated';
-import { runCli } from './cli-run';
-import { startPipelineRig, type PipelineRig } from './pipeline-rig';
+import { runCli, spawnCli } from './cli-run';
+import { eventually, startPipelineRig, type PipelineRig } from './pipeline-rig';
 
 const USERS = 600;
 let rig: PipelineRig;
@@ -65,5 +66,28 @@ describe('okta-hubspot-sync sync-user', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/update HubSpot user \d+/);
     expect(rig.hubspot.sim.admin.user(login)?.roleIds).toEqual(['2001']);
+  });
+});
+
+describe('okta-hubspot-sync start', () => {
+  it('serves health and readiness, and exits 0 soon after SIGTERM', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const srv = net.createServer().listen(0, '127.0.0.1', () => {
+        const addr = srv.address();
+        srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
+      });
+    });
+    const child = spawnCli(['start'], { ...rig.env, PORT: String(port), LOG_LEVEL: 'error' });
+    child.stdout?.resume();
+    child.stderr?.resume();
+    const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await eventually(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200, 'readiness', 60_000);
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      child.kill('SIGTERM');
+      expect(await exit).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });
