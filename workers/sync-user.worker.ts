@@ -103,8 +103,13 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
       opts.countRecentDeletions ? deps.state.deletions.count() : Promise.resolve(0),
       deps.state.approvals.approvedDeletions(),
     ]);
+    // Seat budgets need the ledger-wide counts to give a seat in users mode (a full scan, so only
+    // when the rules set a budget).
+    const budgeted = Object.keys(deps.rules.seats.budget).length > 0;
+    const ledgerSeatCounts = budgeted ? await deps.state.ledger.seatCounts() : undefined;
     const plan = deps.plan({
       mode: 'users',
+      ...(ledgerSeatCounts ? { ledgerSeatCounts } : {}),
       oktaUserIds: [oktaUserId],
       candidates: candidate && candidate.oktaUserId === oktaUserId ? [candidate] : [],
       hubspotUsers: [...hubspotUsers.values()],

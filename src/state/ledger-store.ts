@@ -1,4 +1,4 @@
-import type { LedgerEntry } from '../sync/types';
+import type { LedgerEntry, LedgerSeatCounts } from '../sync/types';
 import { PermanentError } from '../lib/errors';
 import { stateKeys } from './keys';
 import type { RedisClient } from './redis-client';
@@ -93,6 +93,24 @@ export function createLedgerStore(redis: RedisClient, prefix: string) {
     return out;
   }
 
+  /** Managed users per role id and per seat name, from every entry's `lastApplied` (a full scan). */
+  async function seatCounts(): Promise<LedgerSeatCounts> {
+    const counts: LedgerSeatCounts = { byRoleId: {}, bySeatName: {} };
+    for (const e of await all()) {
+      const applied = e.lastApplied;
+      if (!applied) {
+        continue;
+      }
+      if (applied.roleId) {
+        counts.byRoleId[applied.roleId] = (counts.byRoleId[applied.roleId] ?? 0) + 1;
+      }
+      for (const seat of applied.seatNames) {
+        counts.bySeatName[seat] = (counts.bySeatName[seat] ?? 0) + 1;
+      }
+    }
+    return counts;
+  }
+
   async function count(): Promise<number> {
     return redis.hlen(keys.ledger);
   }
@@ -133,7 +151,7 @@ export function createLedgerStore(redis: RedisClient, prefix: string) {
     await redis.set(keys.epoch, JSON.stringify(value));
   }
 
-  return { get, getByHubSpotId, getByEmail, all, count, upsert, remove, epoch, markComplete };
+  return { get, getByHubSpotId, getByEmail, all, count, seatCounts, upsert, remove, epoch, markComplete };
 }
 
 /** The ledger store's API. */

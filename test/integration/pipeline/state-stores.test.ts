@@ -51,6 +51,15 @@ describe('ledger store', () => {
     expect(await state.ledger.remove('00u4')).toBeNull();
   });
 
+  it('counts managed users per role and seat from what was last applied', async () => {
+    const applied = (roleId: string | null, seatNames: string[]) => ({ email: 'x@x.test', roleId, firstName: null, lastName: null, seatNames, primaryTeamId: null });
+    await state.ledger.upsert({ ...entry('00u7', '701', 'e7@x.test'), lastApplied: applied('2002', ['Sales Hub Professional']) });
+    await state.ledger.upsert({ ...entry('00u8', '801', 'e8@x.test'), lastApplied: applied('2002', []) });
+    const counts = await state.ledger.seatCounts();
+    expect(counts.byRoleId['2002']).toBe(2);
+    expect(counts.bySeatName['Sales Hub Professional']).toBe(1);
+  });
+
   it('has no epoch until marked complete', async () => {
     expect(await state.ledger.epoch()).toBeNull();
     await state.ledger.markComplete({ id: 'e1', since: '2026-01-01T00:00:00.000Z', how: 'fresh' });
