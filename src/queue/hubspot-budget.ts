@@ -48,9 +48,21 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * `beforeRequest` hook); answers (`afterResponse`) pause everyone when HubSpot says the account's
  * budget is spent, which also covers other apps using the same account.
  */
-export function createHubSpotBudget(redis: RedisClient, prefix: string, opts: { requestsPerWindow: number; windowMs: number; maxWaitMs?: number }) {
+export function createHubSpotBudget(
+  redis: RedisClient,
+  prefix: string,
+  opts: {
+    requestsPerWindow: number;
+    windowMs: number;
+    /** Longest wait for room before giving the job back (default: one window). */
+    maxWaitMs?: number;
+    /** Pause everyone when HubSpot says this few requests are left (default 5% of the budget, at least 2). */
+    reserve?: number;
+  },
+) {
   const keys = stateKeys(prefix);
   const maxWaitMs = opts.maxWaitMs ?? opts.windowMs;
+  const reserve = opts.reserve ?? Math.max(2, Math.ceil(opts.requestsPerWindow * 0.05));
 
   async function tryTake(): Promise<number> {
     const wait = await redis.eval(TAKE, 2, keys.hubspotBudget, keys.hubspotPause, String(opts.requestsPerWindow), String(opts.windowMs), randomBytes(4).toString('hex'));
@@ -85,11 +97,15 @@ export function createHubSpotBudget(redis: RedisClient, prefix: string, opts: { 
     await redis.eval(PAUSE, 1, keys.hubspotPause, String(Math.max(1, Math.ceil(ms))));
   }
 
-  /** Reads an answer's rate headers: when HubSpot says nothing is left, everyone waits a little. */
+  /**
+   * Reads an answer's rate headers. HubSpot counts requests when they arrive, which is a little
+   * later than this budget counted them, and several are in flight at once: so when HubSpot says
+   * only a few requests are left (`reserve`), everyone waits a moment instead of earning a 429.
+   */
   async function observe(o: RateObservation): Promise<void> {
     if (o.status === 429) {
       await pause(opts.windowMs / 10);
-    } else if (o.remaining !== null && o.remaining <= 0) {
+    } else if (o.remaining !== null && o.remaining <= reserve) {
       await pause(Math.max(100, (o.intervalMs ?? opts.windowMs) / 10));
     }
   }
