@@ -1,7 +1,6 @@
 import type { Rules } from '../config/rules-schema';
 import type { CreateUserInput, HubSpotClientApi, UpdateUserInput } from '../src/hubspot/hubspot-types';
 import { PermanentError, SyncError, TransientError } from '../src/lib/errors';
-import type { Logger } from '../src/lib/logger';
 import type { State } from '../src/state/state';
 import type { AuditOutcome } from '../src/state/audit-log';
 import { appliedValuesFrom } from '../src/sync/desired-user';
@@ -20,8 +19,15 @@ export interface ApplyContext {
   countDeletions: boolean;
   /** The user's ledger entry as read before planning (pairs delete the HubSpot user it names). */
   entryBefore: LedgerEntry | null;
-  logger: Logger;
 }
+
+/**
+ * Writes a ledger link now, or later: an email-change pair links the new HubSpot user only once
+ * the old one is deleted, so a failed or interrupted delete leaves the old link in place and the
+ * retry still knows which user to delete.
+ */
+type Link = (write: () => Promise<void>) => Promise<void>;
+const linkNow: Link = (write) => write();
 
 function emailKey(email: string): string {
   return email.trim().toLowerCase();
@@ -95,7 +101,7 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
     await state.ledger.upsert(entry);
   }
 
-  async function create(a: PlanAction, ctx: ApplyContext, report: ApplyReport): Promise<void> {
+  async function create(a: PlanAction, ctx: ApplyContext, report: ApplyReport, link: Link): Promise<void> {
     const desired = a.desired;
     if (!desired) {
       throw new PermanentError(`${a.email ?? a.oktaUserId}: the plan's create action has no desired state`, { code: 'PLAN_INCOMPLETE' });
@@ -118,18 +124,18 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
       created = await hubspot.createUser(input);
     } catch (err) {
       if (err instanceof SyncError && err.code === 'HUBSPOT_CONFLICT') {
-        await adoptAfterConflict(a, ctx, report);
+        await adoptAfterConflict(a, ctx, report, link);
         return;
       }
       throw err;
     }
-    await recordManaged(a, created.id, 'created', await state.ledger.get(desired.oktaUserId));
+    await link(async () => recordManaged(a, created.id, 'created', await state.ledger.get(desired.oktaUserId)));
     await audit(a, ctx, 'applied', a.reason, null, appliedValuesFrom(desired), created.id);
     report.applied.push({ kind: 'create', hubspotUserId: created.id, reason: a.reason });
   }
 
   /** The email exists after all (created by someone else, or by an earlier try of this job). */
-  async function adoptAfterConflict(a: PlanAction, ctx: ApplyContext, report: ApplyReport): Promise<void> {
+  async function adoptAfterConflict(a: PlanAction, ctx: ApplyContext, report: ApplyReport, link: Link): Promise<void> {
     const desired = a.desired!;
     const existing = await hubspot.getUserByEmail(desired.email);
     if (!existing) {
@@ -146,7 +152,7 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
     if (Object.keys(changes).length > 0) {
       await hubspot.updateUser(existing.id, changes);
     }
-    await recordManaged(a, existing.id, 'adopted', await state.ledger.get(desired.oktaUserId));
+    await link(async () => recordManaged(a, existing.id, 'adopted', await state.ledger.get(desired.oktaUserId)));
     await audit(a, ctx, 'applied', `${a.reason} (the email already existed in HubSpot: adopted ${existing.id})`, snapshot(existing), appliedValuesFrom(desired), existing.id);
     report.applied.push({ kind: 'adopt', hubspotUserId: existing.id, reason: `${a.reason} (the email already existed in HubSpot)` });
   }
@@ -173,7 +179,7 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
     return out;
   }
 
-  async function update(a: PlanAction, ctx: ApplyContext, report: ApplyReport, how: 'adopted' | 'created'): Promise<void> {
+  async function update(a: PlanAction, ctx: ApplyContext, report: ApplyReport, how: 'adopted' | 'created', link: Link): Promise<void> {
     const hubspotUserId = a.hubspotUserId;
     if (!hubspotUserId) {
       throw new PermanentError(`${a.email ?? a.oktaUserId}: the plan's ${a.kind} action names no HubSpot user`, { code: 'PLAN_INCOMPLETE' });
@@ -188,8 +194,7 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
     if (Object.keys(changes).length > 0) {
       await hubspot.updateUser(hubspotUserId, changes);
     }
-    const previous = a.oktaUserId ? await state.ledger.get(a.oktaUserId) : null;
-    await recordManaged(a, hubspotUserId, how, previous);
+    await link(async () => recordManaged(a, hubspotUserId, how, a.oktaUserId ? await state.ledger.get(a.oktaUserId) : null));
     await audit(a, ctx, 'applied', a.reason, before, after);
     report.applied.push({ kind: a.kind === 'adopt' ? 'adopt' : 'update', hubspotUserId, reason: a.reason });
   }
@@ -246,21 +251,26 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
 
   /**
    * Carries out one user's actions: creates and adoptions first, then updates, deletions last
-   * (so an email-change pair creates the new user before deleting the old one).
+   * (so an email-change pair creates the new user before deleting the old one). The new user of
+   * a pair is linked in the ledger after the old one's delete: if the delete fails, the job is
+   * retried with the old link, and the plan then adopts the new user and deletes the old again.
    */
   async function apply(actions: readonly PlanAction[], ctx: ApplyContext): Promise<ApplyReport> {
     const order: Record<PlanAction['kind'], number> = { create: 0, adopt: 0, update: 1, skip: 2, delete: 3 };
     const report: ApplyReport = { applied: [], skipped: [] };
+    const pairs = new Set(actions.flatMap((a) => (a.kind === 'delete' && a.pairId !== undefined ? [a.pairId] : [])));
+    const afterDeletes: Array<() => Promise<void>> = [];
+    const linkFor = (a: PlanAction): Link => (a.pairId !== undefined && pairs.has(a.pairId) ? async (write) => void afterDeletes.push(write) : linkNow);
     for (const a of [...actions].sort((x, y) => order[x.kind] - order[y.kind])) {
       switch (a.kind) {
         case 'create':
-          await create(a, ctx, report);
+          await create(a, ctx, report, linkFor(a));
           break;
         case 'adopt':
-          await update(a, ctx, report, 'adopted');
+          await update(a, ctx, report, 'adopted', linkFor(a));
           break;
         case 'update':
-          await update(a, ctx, report, 'created');
+          await update(a, ctx, report, 'created', linkFor(a));
           break;
         case 'delete':
           await remove(a, ctx, report);
@@ -269,6 +279,9 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
           await skip(a, ctx, report);
           break;
       }
+    }
+    for (const write of afterDeletes) {
+      await write();
     }
     return report;
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { HubSpotClientApi } from '../src/hubspot/hubspot-types';
-import { TransientError } from '../src/lib/errors';
+import { errorMessage, TransientError } from '../src/lib/errors';
 import type { Logger } from '../src/lib/logger';
 import type { OktaClientApi } from '../src/okta/okta-types';
 import type { State } from '../src/state/state';
@@ -12,14 +12,18 @@ import type { HubSpotUser } from '../src/sync/types';
 export const ASSIGNMENT_HISTORY_FILTER = 'eventType sw "application.user_membership"';
 
 const DAY_MS = 86_400_000;
-const REBUILD_LOCK_MS = 10 * 60_000;
+/** The rebuild lock's lifetime, renewed while the rebuild runs: a killed rebuilder blocks the others no longer. */
+const REBUILD_LOCK_MS = 30_000;
+const REBUILD_LOCK_RENEW_MS = 10_000;
 
 /** What a rebuild found. */
 export interface RebuildResult {
   /** Okta users ever assigned in the history window (or assigned now). */
   oktaUsers: number;
-  /** Ledger entries recovered by email match. */
+  /** Ledger entries recovered by email match, for users out of scope now. */
   recovered: number;
+  /** HubSpot users linked (how: adopted) to Okta users in scope now, as the planner would adopt them. */
+  adopted: number;
   /** Okta users whose email could not be read (deleted in Okta): not matched. */
   unknownEmails: number;
 }
@@ -30,8 +34,12 @@ export interface RebuildResult {
  * assignment history from the System Log (`historyDays`) and the current assignments, reads
  * those users' emails (for a user deleted in Okta since, the login the event named), and links
  * every HubSpot user with one of those emails (how: rebuilt). Users assigned and in scope now are
- * left to the planner, which adopts them by email. So users who left scope while the ledger was
- * gone are still deleted, and HubSpot users the daemon never managed stay untouched.
+ * linked to the HubSpot user with their email too (how: adopted), as the planner would adopt them,
+ * so one who leaves scope before the next reconciliation is still deleted; an email shared by
+ * several of them, a super admin, a protected email or a domain the rules do not allow is left to
+ * the planner. A user whose email changed since the assignment is found by the login the
+ * assignment event named. So users who left scope while the ledger was gone are still deleted,
+ * and HubSpot users the daemon never managed stay untouched.
  */
 export function createLedgerGate(deps: {
   okta: OktaClientApi;
@@ -39,8 +47,10 @@ export function createLedgerGate(deps: {
   state: State;
   appId: string;
   historyDays: number;
-  /** rules.scope.statuses: users assigned and in scope are left to the planner's adoption. */
+  /** rules.scope.statuses: which assigned users are in scope. */
   statuses: Rules['scope']['statuses'];
+  /** The rules that keep an in-scope user from being adopted (default: none). */
+  rules?: Pick<Rules, 'emailDomains' | 'protected'>;
   logger: Logger;
   now?: () => Date;
 }) {
@@ -50,17 +60,20 @@ export function createLedgerGate(deps: {
   async function rebuild(): Promise<RebuildResult> {
     const until = now();
     const since = new Date(until.getTime() - deps.historyDays * DAY_MS);
-    // Okta user id → email of the users to link; null: assigned and in scope, which the planner
-    // adopts by email anyway (so a first start adopts rather than "rebuilds" them).
+    // Okta user id → email of the users to link (how: rebuilt): out of scope now, or in the history only.
     const emails = new Map<string, string | null>();
-    const inScope = new Set<string>();
+    // Okta user id → email of the users in scope now (how: adopted); pending ones are left alone.
+    const inScope = new Map<string, string | null>();
+    const pending = new Set<string>();
     for await (const page of deps.okta.listAssignedUsers()) {
       for (const c of page) {
         const scope = scopeOf(c, deps.statuses).scope;
         if (scope === 'out' || scope === 'strip') {
           emails.set(c.oktaUserId, c.email);
+        } else if (scope === 'in') {
+          inScope.set(c.oktaUserId, c.email);
         } else {
-          inScope.add(c.oktaUserId);
+          pending.add(c.oktaUserId);
         }
       }
     }
@@ -78,7 +91,7 @@ export function createLedgerGate(deps: {
     }
     let unknownEmails = 0;
     for (const [id, login] of history) {
-      if (!emails.has(id) && !inScope.has(id)) {
+      if (!emails.has(id) && !inScope.has(id) && !pending.has(id)) {
         const c = await deps.okta.getCandidate(id);
         const email = c?.email ?? (login && login.includes('@') ? login : null);
         emails.set(id, email);
@@ -93,17 +106,43 @@ export function createLedgerGate(deps: {
         byEmail.set(u.email.trim().toLowerCase(), u);
       }
     }
-    let recovered = 0;
-    const at = until.toISOString();
-    for (const [oktaUserId, email] of emails) {
-      const hs = email ? byEmail.get(email.trim().toLowerCase()) : undefined;
-      if (!hs || hs.superAdmin || (await deps.state.ledger.get(oktaUserId)) || (await deps.state.ledger.getByHubSpotId(hs.id))) {
-        continue;
-      }
-      await deps.state.ledger.upsert({ hubspotUserId: hs.id, oktaUserId, email: hs.email, how: 'rebuilt', managedSince: at, lastApplied: null });
-      recovered++;
+    const key = (email: string) => email.trim().toLowerCase();
+    const protectedEmails = new Set((deps.rules?.protected ?? []).map(key));
+    const domains = new Set((deps.rules?.emailDomains ?? []).map((d) => d.trim().toLowerCase()));
+    const domainAllowed = (email: string) => domains.size === 0 || domains.has(email.slice(email.lastIndexOf('@') + 1).toLowerCase());
+    const owners = new Map<string, number>();
+    for (const email of inScope.values()) {
+      if (email) owners.set(key(email), (owners.get(key(email)) ?? 0) + 1);
     }
-    return { oktaUsers: emails.size + inScope.size, recovered, unknownEmails };
+    const adoptable = new Map([...inScope].filter(([, email]) => email !== null && owners.get(key(email)) === 1 && !protectedEmails.has(key(email)) && domainAllowed(email.trim())));
+    const at = until.toISOString();
+    const counts = { rebuilt: 0, adopted: 0 };
+    /** Links the HubSpot user with this email unless it is a super admin or either side is linked already. */
+    const link = async (oktaUserId: string, email: string | null | undefined, how: 'rebuilt' | 'adopted'): Promise<boolean> => {
+      const hs = email ? byEmail.get(key(email)) : undefined;
+      if (!hs || hs.superAdmin || (how === 'adopted' && protectedEmails.has(key(hs.email))) || (await deps.state.ledger.get(oktaUserId)) || (await deps.state.ledger.getByHubSpotId(hs.id))) {
+        return false;
+      }
+      await deps.state.ledger.upsert({ hubspotUserId: hs.id, oktaUserId, email: hs.email, how, managedSince: at, lastApplied: null });
+      counts[how]++;
+      return true;
+    };
+    // Current emails first, so that an email's current owner wins over a user who once had it.
+    const unlinked: Array<[string, 'rebuilt' | 'adopted']> = [];
+    for (const [group, how] of [[emails, 'rebuilt'], [adoptable, 'adopted']] as const) {
+      for (const [oktaUserId, email] of group) {
+        if (!(await link(oktaUserId, email, how))) {
+          unlinked.push([oktaUserId, how]);
+        }
+      }
+    }
+    for (const [oktaUserId, how] of unlinked) {
+      const login = history.get(oktaUserId);
+      if (login && login.includes('@')) {
+        await link(oktaUserId, login, how);
+      }
+    }
+    return { oktaUsers: emails.size + inScope.size + pending.size, recovered: counts.rebuilt, adopted: counts.adopted, unknownEmails };
   }
 
   /**
@@ -118,6 +157,9 @@ export function createLedgerGate(deps: {
     if (!lock) {
       throw new TransientError('the ledger is being rebuilt after Redis came back empty; trying again shortly', { code: 'LEDGER_REBUILDING', retryAfterMs: 2000 });
     }
+    const renew = setInterval(() => {
+      lock.extend(REBUILD_LOCK_MS).catch((err: unknown) => log.warn('could not renew the ledger rebuild lock', { error: errorMessage(err) }));
+    }, REBUILD_LOCK_RENEW_MS);
     try {
       if (await deps.state.ledger.epoch()) {
         return;
@@ -135,10 +177,11 @@ export function createLedgerGate(deps: {
         after: null,
         jobId: null,
         outcome: 'applied',
-        reason: `ledger rebuilt from ${deps.historyDays} days of System Log: ${result.oktaUsers} Okta users ever assigned, ${result.recovered} HubSpot users linked by email, ${result.unknownEmails} without a readable email`,
+        reason: `ledger rebuilt from ${deps.historyDays} days of System Log: ${result.oktaUsers} Okta users ever assigned, ${result.recovered} HubSpot users linked by email, ${result.adopted} in scope adopted by email, ${result.unknownEmails} without a readable email`,
       });
       log.info('ledger rebuilt', { ...result });
     } finally {
+      clearInterval(renew);
       await lock.release();
     }
   }

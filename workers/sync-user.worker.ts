@@ -2,6 +2,7 @@ import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Rules } from '../config/rules-schema';
 import type { DaemonSettings } from '../config/daemon-schema';
 import type { HubSpotClientApi } from '../src/hubspot/hubspot-types';
+import { errorMessage } from '../src/lib/errors';
 import type { Logger } from '../src/lib/logger';
 import type { OktaClientApi } from '../src/okta/okta-types';
 import { toJobError } from '../src/queue/job-errors';
@@ -153,7 +154,7 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
       }
       let report: ApplyReport;
       try {
-        report = await applier.apply(plan.actions, { jobId: job.id ?? null, countDeletions: eventDriven, entryBefore: entry, logger: log });
+        report = await applier.apply(plan.actions, { jobId: job.id ?? null, countDeletions: eventDriven, entryBefore: entry });
       } finally {
         await guardLock?.release();
       }
@@ -175,7 +176,27 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
     }
   }
 
-  return { process, planUser };
+  /**
+   * Records a job that failed for good in the audit trail (retries are not recorded), so every
+   * failure has its reason where operators look: the user, and why.
+   */
+  async function recordFailure(job: Pick<Job<SyncUserData>, 'id' | 'data'>, reason: string): Promise<void> {
+    const { oktaUserId } = job.data;
+    const entry = await deps.state.ledger.get(oktaUserId);
+    await deps.state.audit.append({
+      action: 'sync',
+      email: entry?.email ?? null,
+      oktaUserId,
+      hubspotUserId: entry?.hubspotUserId ?? null,
+      before: null,
+      after: null,
+      jobId: job.id ?? null,
+      outcome: 'failed',
+      reason: reason.includes(oktaUserId) ? reason : `Okta user ${oktaUserId}: ${reason}`,
+    });
+  }
+
+  return { process, planUser, recordFailure };
 }
 
 /** The sync-user processor's API. */
@@ -230,6 +251,7 @@ export function createSyncUserWorker(opts: {
     const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
     if (final) {
       log.error('sync-user job failed for good', { jobId: job.id, oktaUserId: job.data.oktaUserId, reason: err.message, attempts: job.attemptsMade });
+      opts.processor.recordFailure(job, err.message).catch((e: unknown) => log.warn('could not record the failure in the audit trail', { jobId: job.id, error: errorMessage(e) }));
     } else {
       log.debug('sync-user job will be retried', { jobId: job.id, oktaUserId: job.data.oktaUserId, reason: err.message, attempts: job.attemptsMade });
     }
