@@ -116,7 +116,7 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
     });
 
   const appId = config.env.OKTA_APP_ID;
-  const ledgerGate = createLedgerGate({ okta, hubspot, state, appId, historyDays: settings.okta.historyDays, statuses: config.rules.scope.statuses, logger });
+  const ledgerGate = createLedgerGate({ okta, hubspot, state, appId, historyDays: settings.okta.historyDays, statuses: config.rules.scope.statuses, rules: config.rules, logger });
   const syncUser = createSyncUserProcessor({ okta, hubspot, state, rules: config.rules, plan: planSync, ledgerGate, logger });
   const reconciler = createReconciler({
     okta,

@@ -5,8 +5,11 @@ import type { RedisClient } from './redis-client';
 /** What happened to a change the daemon decided on. */
 export type AuditOutcome = 'applied' | 'failed' | 'held' | 'refused' | 'reported' | 'approved' | 'rejected';
 
-/** Actions recorded in the trail: plan action kinds, plus operator and bookkeeping events. */
-export type AuditAction = ActionKind | 'forget' | 'approve' | 'reject' | 'rebuild';
+/**
+ * Actions recorded in the trail: plan action kinds, plus operator and bookkeeping events, and
+ * `sync` for a per-user job that failed for good (whatever it was doing).
+ */
+export type AuditAction = ActionKind | 'forget' | 'approve' | 'reject' | 'rebuild' | 'sync';
 
 /** One line of the audit trail: who, what, before → after, and why. */
 export interface AuditEntry {
