@@ -61,6 +61,8 @@ export interface HubSpotSimulator {
   counts(): SimCounts;
   /** Mutating API requests that targeted this user id or email. */
   writesTo(userIdOrEmail: string): SimWriteRecord[];
+  /** Every mutating API request, oldest first (whatever user it named, if any). */
+  writes(): readonly SimWriteRecord[];
   /** Forgets requests, writes and counters. */
   clearLog(): void;
   /** Reloads the seed and clears the log, faults and rate limits. */
@@ -438,6 +440,7 @@ export function createHubSpotSimulator(opts: HubSpotSimulatorOptions = {}): HubS
     },
     counts: () => log.counts(),
     writesTo: (key) => log.writesTo(key),
+    writes: () => log.allWrites(),
     clearLog: () => log.clear(),
     reset,
   };
