@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { DelayedError, type Job } from 'bullmq';
 import type { HubSpotClientApi } from '../src/hubspot/hubspot-types';
-import { errorMessage, TransientError } from '../src/lib/errors';
+import { errorMessage, SyncError, TransientError } from '../src/lib/errors';
 import type { Logger } from '../src/lib/logger';
 import type { OktaClientApi } from '../src/okta/okta-types';
 import type { State } from '../src/state/state';
@@ -13,8 +14,9 @@ export const ASSIGNMENT_HISTORY_FILTER = 'eventType sw "application.user_members
 
 const DAY_MS = 86_400_000;
 /** The rebuild lock's lifetime, renewed while the rebuild runs: a killed rebuilder blocks the others no longer. */
-const REBUILD_LOCK_MS = 30_000;
-const REBUILD_LOCK_RENEW_MS = 10_000;
+const REBUILD_LOCK_MS = 15_000;
+const REBUILD_LOCK_RENEW_MS = 5_000;
+const REBUILDING = 'LEDGER_REBUILDING';
 
 /** What a rebuild found. */
 export interface RebuildResult {
@@ -155,7 +157,7 @@ export function createLedgerGate(deps: {
     }
     const lock = await deps.state.locks.tryAcquire('ledger-rebuild', REBUILD_LOCK_MS);
     if (!lock) {
-      throw new TransientError('the ledger is being rebuilt after Redis came back empty; trying again shortly', { code: 'LEDGER_REBUILDING', retryAfterMs: 2000 });
+      throw new TransientError('the ledger is being rebuilt after Redis came back empty; trying again shortly', { code: REBUILDING, retryAfterMs: 2000 });
     }
     const renew = setInterval(() => {
       lock.extend(REBUILD_LOCK_MS).catch((err: unknown) => log.warn('could not renew the ledger rebuild lock', { error: errorMessage(err) }));
@@ -191,3 +193,20 @@ export function createLedgerGate(deps: {
 
 /** The ledger gate's API. */
 export type LedgerGate = ReturnType<typeof createLedgerGate>;
+
+/**
+ * `gate.ensureReady()` for a job: while another worker rebuilds the ledger, the job is put back
+ * for a moment (BullMQ's DelayedError) instead of failing an attempt, so jobs neither run out of
+ * attempts nor wait out a long backoff behind a rebuild.
+ */
+export async function ensureLedgerForJob(gate: Pick<LedgerGate, 'ensureReady'>, job: Pick<Job, 'moveToDelayed'>, token: string | undefined): Promise<void> {
+  try {
+    await gate.ensureReady();
+  } catch (err) {
+    if (err instanceof SyncError && err.code === REBUILDING && token !== undefined) {
+      await job.moveToDelayed(Date.now() + (err.retryAfterMs ?? 2000), token);
+      throw new DelayedError();
+    }
+    throw err;
+  }
+}

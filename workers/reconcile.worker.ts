@@ -13,7 +13,7 @@ import type { HeldLock } from '../src/state/lock';
 import { newPlanId, type PlanOutcome, type PlanRecord, type PlanTrigger } from '../src/state/plan-store';
 import type { State } from '../src/state/state';
 import type { HubSpotUser, OktaCandidate, Plan, PlanAction } from '../src/sync/types';
-import type { LedgerGate } from './ledger-rebuild';
+import { ensureLedgerForJob, type LedgerGate } from './ledger-rebuild';
 import type { Planner } from './sync-user.worker';
 
 /** Per-user children added to the flow in one Redis transaction. */
@@ -186,6 +186,7 @@ export function createReconciler(deps: ReconcileDeps) {
   }
 
   async function process(job: Job<ReconcileData>, token?: string): Promise<ReconcileResult> {
+    await ensureLedgerForJob(deps.ledgerGate, job, token);
     // The job id is the lock's token: a reconciliation retried after its process was killed takes
     // its own lock back instead of waiting for it to expire.
     const lockToken = job.id ?? undefined;

@@ -12,7 +12,7 @@ import type { HeldLock } from '../src/state/lock';
 import type { State } from '../src/state/state';
 import type { HubSpotRole, HubSpotSeat, HubSpotUser, LedgerEntry, Plan, PlanInput } from '../src/sync/types';
 import { createActionApplier, type ApplyReport } from './apply-actions';
-import type { LedgerGate } from './ledger-rebuild';
+import { ensureLedgerForJob, type LedgerGate } from './ledger-rebuild';
 
 /** The pure planner (`planSync`), passed in so the worker stays a function of its inputs. */
 export type Planner = (input: PlanInput) => Plan;
@@ -136,7 +136,7 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
       throw new DelayedError();
     }
     try {
-      await deps.ledgerGate.ensureReady();
+      await ensureLedgerForJob(deps.ledgerGate, job, token);
       // Event-driven (and manual) deletions count towards the rolling hour; reconciliations were
       // judged as a whole by their own plan.
       const eventDriven = trigger !== 'reconcile';
