@@ -1,0 +1,95 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { runDemo, type RunningDemo } from '../../../src/demo/run-demo';
+import { MASS_UNASSIGN_EMAILS } from '../../../src/demo/demo-scenario';
+import { testRedisUrl } from '../../helpers/redis';
+
+/**
+ * The status page in a real browser (Debian's Chromium via playwright-core): an operator opens it
+ * with the admin token, sees the demo's plan and a held mass deletion, approves it, and sees the
+ * users deleted from HubSpot.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = path.resolve(__dirname, '..', '..', 'artifacts');
+
+async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) {
+      return value;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+let demo: RunningDemo;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install chromium) or set CHROMIUM_PATH`);
+  }
+  demo = await runDemo({ port: 0, changeEveryMs: 0, redisUrl: testRedisUrl(), logFormat: 'json', logLevel: 'error', print: () => undefined });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await demo?.stop();
+});
+
+it('shows the plan and a held deletion, approves it, and the users are gone from HubSpot', async () => {
+  const api = async (p: string) => {
+    const res = await fetch(`${demo.statusUrl}${p}`, { headers: { Authorization: `Bearer ${demo.adminToken}` } });
+    return (await res.json()) as Record<string, unknown>;
+  };
+  // The first reconciliation (at start) has provisioned the company.
+  await until('the first reconciliation', async () => {
+    const plans = (await api('/api/plans')) as { plans?: Array<{ outcome?: string }> };
+    return plans.plans?.some((p) => p.outcome === 'succeeded') ?? false;
+  });
+  // Run the story up to the reorganisation: twelve people unassigned at once.
+  let step;
+  do {
+    step = demo.nextStep();
+  } while (!step.say.startsWith('Reorganisation'));
+  await until('a pending approval', async () => {
+    const approvals = (await api('/api/approvals')) as { approvals?: unknown[] };
+    return (approvals.approvals?.length ?? 0) > 0;
+  });
+
+  const context = await browser.newContext({ httpCredentials: { username: 'operator', password: demo.adminToken } });
+  const page = await context.newPage();
+  await page.goto(`${demo.statusUrl}/`);
+  await page.getByRole('heading', { name: 'Latest plan' }).waitFor();
+  const body = await page.locator('body').innerText();
+  expect(body).toContain('Pending approvals');
+  const approve = page.getByRole('button', { name: /^Approve \d+ deletions/ });
+  await approve.first().waitFor();
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'status-page-held.png'), fullPage: true });
+  expect(body).not.toContain(demo.adminToken);
+
+  await approve.first().click();
+  await page.waitForLoadState('load');
+  const afterClick = await page.locator('body').innerText();
+  expect(afterClick).not.toMatch(/refused|wrong/i);
+  // Every unassigned person ends up deleted from HubSpot, and the page no longer offers the approval.
+  await until('the approved deletions', async () => {
+    const audit = (await api('/api/audit?limit=500')) as { entries?: Array<{ action?: string; email?: string | null; outcome?: string }> };
+    const deleted = new Set((audit.entries ?? []).filter((e) => e.action === 'delete' && e.outcome === 'applied').map((e) => e.email));
+    return MASS_UNASSIGN_EMAILS.every((e) => deleted.has(e));
+  }, 90_000);
+  await page.goto(`${demo.statusUrl}/`);
+  await expect(page.getByRole('button', { name: /^Approve \d+ deletions/ }).count()).resolves.toBe(0);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'status-page-approved.png'), fullPage: true });
+  await context.close();
+}, 240_000);
