@@ -44,7 +44,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /**
  * HubSpot's request budget, shared by every worker and replica through Redis: at most
- * `requestsPerWindow` requests per `windowMs`. Called before every HubSpot request (the client's
+ * `requestsPerWindow` requests per `windowMs` (plus a small margin). Called before every HubSpot request (the client's
  * `beforeRequest` hook); answers (`afterResponse`) pause everyone when HubSpot says the account's
  * budget is spent, which also covers other apps using the same account.
  */
@@ -58,14 +58,21 @@ export function createHubSpotBudget(
     maxWaitMs?: number;
     /** Pause everyone when HubSpot says this few requests are left (default 5% of the budget, at least 2). */
     reserve?: number;
+    /**
+     * Added to the window (default 10%, at least 500 ms). Requests reach HubSpot a variable time
+     * after they were counted here; without the margin two requests counted just over a window
+     * apart can arrive within one of HubSpot's windows and earn a 429, which pauses everyone.
+     */
+    marginMs?: number;
   },
 ) {
   const keys = stateKeys(prefix);
   const maxWaitMs = opts.maxWaitMs ?? opts.windowMs;
   const reserve = opts.reserve ?? Math.max(2, Math.ceil(opts.requestsPerWindow * 0.05));
+  const countedWindowMs = opts.windowMs + (opts.marginMs ?? Math.max(500, Math.ceil(opts.windowMs / 10)));
 
   async function tryTake(): Promise<number> {
-    const wait = await redis.eval(TAKE, 2, keys.hubspotBudget, keys.hubspotPause, String(opts.requestsPerWindow), String(opts.windowMs), randomBytes(4).toString('hex'));
+    const wait = await redis.eval(TAKE, 2, keys.hubspotBudget, keys.hubspotPause, String(opts.requestsPerWindow), String(countedWindowMs), randomBytes(4).toString('hex'));
     return Number(wait);
   }
 
