@@ -202,6 +202,23 @@ export function createOktaClient(opts: OktaClientOptions) {
     return found;
   }
 
+  /** One user by id; null only when Okta answers 404 (the user no longer exists). */
+  async function userById(id: string): Promise<Obj | null> {
+    let user: unknown;
+    try {
+      user = await client.userApi.getUser({ userId: id });
+    } catch (err) {
+      if (isNotFound(err)) {
+        return null;
+      }
+      throw fail(err, `getUser(${id})`);
+    }
+    if (user === null || typeof user !== 'object' || appUserId(user) !== id) {
+      throw new TransientError(`Okta getUser(${id}) got an answer that is not that user`, { code: 'OKTA_BAD_RESPONSE' });
+    }
+    return user as Obj;
+  }
+
   async function* listAssignedUsers(): AsyncGenerator<OktaCandidate[]> {
     const call = `listAssignedUsers(app ${appId})`;
     let pager: Pager;
@@ -223,6 +240,14 @@ export function createOktaClient(opts: OktaClientOptions) {
       const fetched = missing.length > 0 ? await usersByIds(missing) : new Map<string, Obj>();
       if (missing.length > 0) {
         log.warn('Okta page came without embedded users; fetched them in bulk', { page: pageNo, missing: missing.length });
+      }
+      // A user the bulk lookup did not return is asked for on its own: only a 404 means it is
+      // gone (a partial answer must never make an assigned user look deleted).
+      for (const id of missing.filter((m) => !fetched.has(m))) {
+        const user = await userById(id);
+        if (user) {
+          fetched.set(id, user);
+        }
       }
       const candidates: OktaCandidate[] = [];
       for (const au of page) {
