@@ -40,7 +40,7 @@ function asSeats(v: unknown): SimSeat[] {
   });
 }
 
-const BAD_KINDS: readonly BadAnswerKind[] = ['malformed-json', 'html-200', 'truncated', 'missing-fields', 'wrong-types', 'slow'];
+const BAD_KINDS: readonly BadAnswerKind[] = ['malformed-json', 'html-200', 'truncated', 'missing-fields', 'wrong-types', 'unknown-fields', 'loop-paging', 'slow'];
 
 function configureFaults(faults: HubSpotFaults, body: unknown): void {
   if (!isObject(body)) {

@@ -8,11 +8,13 @@ import type { RateLimitPolicy } from './hubspot-sim-errors';
  *
  * Whether the request still takes effect: queued answers, 429s, random 5xx, `html-200` and
  * `malformed-json` answer in place of HubSpot (nothing changes); `truncated`, `missing-fields`,
- * `wrong-types` and `slow` damage or delay the answer of a request that was carried out (the
- * nastier case: a create that happened but whose answer was lost).
+ * `wrong-types`, `unknown-fields`, `loop-paging` and `slow` damage or delay the answer of a
+ * request that was carried out (the nastier case: a create that happened but whose answer was
+ * lost). `loop-paging` makes a list answer's next cursor the one the request used (so a first
+ * page, which used none, keeps its real next cursor: queue two to loop).
  */
 
-export type BadAnswerKind = 'malformed-json' | 'html-200' | 'truncated' | 'missing-fields' | 'wrong-types' | 'slow';
+export type BadAnswerKind = 'malformed-json' | 'html-200' | 'truncated' | 'missing-fields' | 'wrong-types' | 'unknown-fields' | 'loop-paging' | 'slow';
 
 /** Which requests a queued fault applies to; empty matches every API request. */
 export interface FaultMatch {

@@ -125,8 +125,12 @@ function parseJson(text: string): ParsedBody {
   }
 }
 
-/** Damages a JSON answer for fuzzing: drops required fields or gives them the wrong type. */
-function damage(body: unknown, kind: 'missing-fields' | 'wrong-types'): unknown {
+/**
+ * Damages a JSON answer for fuzzing: drops required fields or gives them the wrong type (of the
+ * first user of a list), adds fields HubSpot never sent (to every user), or points the next
+ * page at `after`, the cursor the request used.
+ */
+function damage(body: unknown, kind: 'missing-fields' | 'wrong-types' | 'unknown-fields' | 'loop-paging', after: string | null): unknown {
   const target = (o: unknown): Record<string, unknown> | null => {
     if (typeof o !== 'object' || o === null) {
       return null;
@@ -141,6 +145,24 @@ function damage(body: unknown, kind: 'missing-fields' | 'wrong-types'): unknown 
   const copy = JSON.parse(JSON.stringify(body ?? {})) as unknown;
   const t = target(copy);
   if (!t) {
+    return copy;
+  }
+  if (kind === 'loop-paging') {
+    const next = (copy as { paging?: { next?: { after?: unknown } } }).paging?.next;
+    if (next && after !== null) {
+      next.after = after;
+    }
+    return copy;
+  }
+  if (kind === 'unknown-fields') {
+    const rec = copy as Record<string, unknown>;
+    const users = Array.isArray(rec.results) ? rec.results : [rec];
+    for (const u of users) {
+      if (typeof u === 'object' && u !== null) {
+        Object.assign(u, { lastLoginAt: '2026-11-28T12:00:00Z', permissions: { canExport: false }, locale: 'de-DE' });
+      }
+    }
+    rec.experimental = { flag: true };
     return copy;
   }
   if (kind === 'missing-fields') {
@@ -316,8 +338,8 @@ export function createHubSpotSimulator(opts: HubSpotSimulatorOptions = {}): HubS
     let body = outcome.body;
     let mode: Prepared['mode'] = 'normal';
     if (fault?.kind === 'bad') {
-      if (fault.bad === 'missing-fields' || fault.bad === 'wrong-types') {
-        body = damage(body, fault.bad);
+      if (fault.bad === 'missing-fields' || fault.bad === 'wrong-types' || fault.bad === 'unknown-fields' || fault.bad === 'loop-paging') {
+        body = damage(body, fault.bad, url.searchParams.get('after'));
       } else if (fault.bad === 'truncated' || fault.bad === 'slow') {
         mode = fault.bad;
       }

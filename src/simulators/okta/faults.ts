@@ -3,7 +3,8 @@
  * one-shot failures queued for the next matching requests: a 429, any status with any body, or a
  * "bad answer" (malformed JSON, HTML with 200, a truncated body, a next link that loops, a
  * dropped connection, a body of the wrong shape, list items without their `_embedded`
- * resources). Faults can be limited to routes.
+ * resources, a first user without its profile, a first user whose fields have the
+ * wrong types, every item with fields Okta never sent). Faults can be limited to routes.
  */
 
 /**
@@ -13,7 +14,18 @@
  */
 export type RoutePattern = string | RegExp;
 
-export type BadAnswerKind = 'malformed-json' | 'html-200' | 'truncated' | 'loop-link' | 'drop-connection' | 'wrong-shape' | 'empty-200' | 'strip-embedded';
+export type BadAnswerKind =
+  | 'malformed-json'
+  | 'html-200'
+  | 'truncated'
+  | 'loop-link'
+  | 'drop-connection'
+  | 'wrong-shape'
+  | 'empty-200'
+  | 'strip-embedded'
+  | 'missing-fields'
+  | 'wrong-types'
+  | 'unknown-fields';
 
 export const BAD_ANSWER_KINDS: readonly BadAnswerKind[] = [
   'malformed-json',
@@ -24,6 +36,9 @@ export const BAD_ANSWER_KINDS: readonly BadAnswerKind[] = [
   'wrong-shape',
   'empty-200',
   'strip-embedded',
+  'missing-fields',
+  'wrong-types',
+  'unknown-fields',
 ];
 
 /** A failure queued for the next matching request. */

@@ -70,6 +70,44 @@ export interface OktaSimulator {
 const JSON_TYPE = 'application/json;charset=UTF-8';
 const MAX_BODY = 1_000_000;
 
+type Fields = Record<string, unknown>;
+
+const isFields = (v: unknown): v is Fields => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * A copy of an answer with its user(s) damaged: `missing-fields` drops the first user's profile,
+ * `wrong-types` gives its status and profile attributes the wrong JSON types, `unknown-fields`
+ * adds fields Okta never sent to every item. The user of an app user is its `_embedded.user`.
+ */
+function damage(body: unknown, kind: 'missing-fields' | 'wrong-types' | 'unknown-fields'): unknown {
+  const copy = JSON.parse(JSON.stringify(body ?? null)) as unknown;
+  const items = Array.isArray(copy) ? copy : [copy];
+  const userOf = (item: unknown): Fields | null => {
+    if (!isFields(item)) return null;
+    const embedded = isFields(item._embedded) && isFields(item._embedded.user) ? item._embedded.user : null;
+    return embedded ?? item;
+  };
+  if (kind === 'unknown-fields') {
+    for (const item of items) {
+      const user = userOf(item);
+      if (isFields(item)) item.futureField = { nested: [1, 'two', null] };
+      if (user) {
+        user.riskLevel = 'LOW';
+        if (isFields(user.profile)) user.profile.costCenter = 'CC-0042';
+      }
+    }
+    return copy;
+  }
+  const first = userOf(items[0]);
+  if (first && kind === 'missing-fields') {
+    delete first.profile;
+  } else if (first) {
+    first.status = 7;
+    first.profile = isFields(first.profile) ? { ...first.profile, email: 12345, title: ['Sales Rep'], firstName: { given: 'x' } } : 42;
+  }
+  return copy;
+}
+
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -177,6 +215,11 @@ export function createOktaSimulator(opts: OktaSimulatorOptions = {}): OktaSimula
       }
       case 'loop-link':
         send(res, 200, answer.body, pageLinks(selfUrl, selfUrl));
+        return;
+      case 'missing-fields':
+      case 'wrong-types':
+      case 'unknown-fields':
+        send(res, 200, damage(answer.body, kind), answer.links);
         return;
     }
   }
