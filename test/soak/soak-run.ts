@@ -65,6 +65,8 @@ export interface SoakFigures {
   faults: FaultFigures;
   /** Attempts beyond the first, over the sync-user jobs Redis still holds at the end (the data loss forgets earlier ones). */
   retries: number;
+  /** sync-user jobs Redis still holds at the end (completed or failed). */
+  jobsKept: number;
   /** Why attempts failed (first line of each error, user ids and emails masked), with counts. */
   retryReasons: Record<string, number>;
   /** Jobs that failed for good. */
@@ -383,6 +385,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       oktaErrors: oktaRequests.filter((r) => r.status >= 500 || r.status === 0).length,
       faults: faults.figures(),
       retries,
+      jobsKept: finished.length,
       retryReasons,
       failedJobs: failed.length,
       workersKilled: pool.kills(),
@@ -423,7 +426,7 @@ export function formatFigures(f: SoakFigures): string[] {
     `HubSpot 5xx answers           ${f.hubspot5xx}`,
     `HubSpot latency spikes        ${f.faults.latencySpikes}`,
     `Okta requests                 ${f.oktaRequests} (${f.oktaErrors} failed)`,
-    `sync-user job retries         ${f.retries} (jobs kept since the data loss); failed for good ${f.failedJobs}`,
+    `sync-user job retries         ${f.retries} over the ${f.jobsKept} jobs kept since the data loss; failed for good ${f.failedJobs}`,
     ...Object.entries(f.retryReasons)
       .sort((x, y) => y[1] - x[1])
       .slice(0, 6)
