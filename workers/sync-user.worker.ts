@@ -51,6 +51,14 @@ export function eventApprovalId(at: Date): string {
 export function createSyncUserProcessor(deps: SyncUserDeps) {
   const applier = createActionApplier({ hubspot: deps.hubspot, state: deps.state, rules: deps.rules, ...(deps.now ? { now: deps.now } : {}) });
   const now = () => (deps.now ? deps.now() : new Date());
+  const budget = deps.rules.seats.budget;
+  const seatBudgeted = Object.keys(budget).length > 0;
+  /** The action gives a seat that is counted (a budgeted role or seat, or any named seat): such writes are decided one user at a time. */
+  const takesCountedSeat = (a: Plan['actions'][number]): boolean =>
+    (a.kind === 'create' || a.kind === 'update' || a.kind === 'adopt') &&
+    a.desired !== undefined &&
+    ((a.desired.roleName !== null && Object.hasOwn(budget, a.desired.roleName)) ||
+      a.desired.seatNames.some((seat) => deps.rules.seats.mode === 'named' || Object.hasOwn(budget, seat)));
   let roles: { at: number; value: HubSpotRole[] } | null = null;
   let seats: { at: number; value: HubSpotSeat[] | null } | null = null;
 
@@ -106,8 +114,7 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
     ]);
     // Seat budgets need the ledger-wide counts to give a seat in users mode (a full scan, so only
     // when the rules set a budget).
-    const budgeted = Object.keys(deps.rules.seats.budget).length > 0;
-    const ledgerSeatCounts = budgeted ? await deps.state.ledger.seatCounts() : undefined;
+    const ledgerSeatCounts = seatBudgeted ? await deps.state.ledger.seatCounts() : undefined;
     const plan = deps.plan({
       mode: 'users',
       ...(ledgerSeatCounts ? { ledgerSeatCounts } : {}),
@@ -142,15 +149,19 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
       const eventDriven = trigger !== 'reconcile';
       let { plan, entry } = await planUser(oktaUserId, { countRecentDeletions: eventDriven });
       let guardLock: HeldLock | null = null;
-      if (eventDriven && plan.actions.some((a) => a.kind === 'delete')) {
-        // The rolling-hour guard counts deletions already made: decide and delete one user at a
-        // time across every worker, re-planning with the count as it is now.
-        guardLock = await deps.state.locks.tryAcquire('deletion-guard', USER_LOCK_MS);
+      const deletes = eventDriven && plan.actions.some((a) => a.kind === 'delete');
+      const mayTakeSeat = plan.actions.some(takesCountedSeat);
+      if (deletes || mayTakeSeat) {
+        // Shared counts decide these actions: the rolling-hour guard counts deletions already made,
+        // and a seat budget counts seats already held. Decide and write one user at a time across
+        // every worker, re-planning with the counts as they are now, so two users never both take
+        // the last seat and a burst of deletions never slips past the guard.
+        guardLock = await deps.state.locks.tryAcquire('shared-count-guard', USER_LOCK_MS);
         if (!guardLock) {
           await job.moveToDelayed(Date.now() + 200 + Math.floor(Math.random() * 400), token);
           throw new DelayedError();
         }
-        ({ plan, entry } = await planUser(oktaUserId, { countRecentDeletions: true }));
+        ({ plan, entry } = await planUser(oktaUserId, { countRecentDeletions: eventDriven }));
       }
       let report: ApplyReport;
       try {
