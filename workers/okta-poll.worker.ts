@@ -20,6 +20,16 @@ export interface PollReport {
   newestEventAt: string | null;
 }
 
+/** Events after which a managed user is probably leaving scope (and would be deleted). */
+const LEAVING_EVENTS = new Set([
+  'application.user_membership.remove',
+  'user.lifecycle.deactivate',
+  'user.lifecycle.suspend',
+  'user.lifecycle.delete.initiated',
+  'user.lifecycle.delete.completed',
+  'group.user_membership.remove',
+]);
+
 function newest(events: readonly OktaLogEvent[]): string | null {
   let best: string | null = null;
   for (const e of events) {
@@ -54,6 +64,15 @@ export function createPollProcessor(deps: { okta: OktaClientApi; state: State; p
         typesByUser.set(id, set);
       }
     }
+    // Managed users these events take out of scope count towards the deletion guard before any
+    // of their jobs runs, so a mass unassignment is held as a whole, not after its first deletions.
+    const leaving: string[] = [];
+    for (const id of users) {
+      if ([...(typesByUser.get(id) ?? [])].some((t) => LEAVING_EVENTS.has(t)) && (await deps.state.ledger.get(id)) !== null) {
+        leaving.push(id);
+      }
+    }
+    await deps.state.deletions.expect(leaving, now().getTime());
     for (const id of users) {
       await deps.producers.userChanged(id, [...(typesByUser.get(id) ?? [])]);
     }

@@ -109,7 +109,7 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
       currentRoles(),
       currentSeats(),
       deps.state.ledger.count(),
-      opts.countRecentDeletions ? deps.state.deletions.count() : Promise.resolve(0),
+      opts.countRecentDeletions ? deps.state.deletions.count(now().getTime(), oktaUserId) : Promise.resolve(0),
       deps.state.approvals.approvedDeletions(),
     ]);
     // Seat budgets need the ledger-wide counts to give a seat in users mode (a full scan, so only
@@ -170,6 +170,10 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
         await guardLock?.release();
       }
       const held = plan.held?.actions ?? [];
+      if (held.length === 0) {
+        // Decided: deleted (now counted as made) or nothing to delete. A held deletion keeps counting.
+        await deps.state.deletions.settle(oktaUserId);
+      }
       if (held.length > 0 && plan.held) {
         const approvalId = await deps.state.approvals.hold({ id: eventApprovalId(now()), kind: 'events', planId: null, reason: plan.held.reason, actions: held });
         for (const a of held) {

@@ -21,12 +21,42 @@ export function createDeletionCounter(redis: RedisClient, prefix: string, opts: 
       .exec();
   }
 
-  /** Deletions made within the window ending at `now`. */
-  async function count(now: number = Date.now()): Promise<number> {
-    return redis.zcount(key, now - windowMs + 1, '+inf');
+  /**
+   * Deletions made within the window ending at `now`, plus deletions expected from System Log
+   * events not yet decided (see `expect`), so a batch of unassignments is judged as a whole:
+   * `exceptOktaUserId` leaves out that user's own expectation (their plan counts it).
+   */
+  async function count(now: number = Date.now(), exceptOktaUserId?: string): Promise<number> {
+    const [total, own] = await Promise.all([
+      redis.zcount(key, now - windowMs + 1, '+inf'),
+      exceptOktaUserId === undefined ? Promise.resolve(null) : redis.zscore(key, expectationOf(exceptOktaUserId)),
+    ]);
+    return own !== null && Number(own) > now - windowMs ? total - 1 : total;
   }
 
-  return { record, count };
+  /**
+   * Records that System Log events say these managed users are leaving (unassigned, deactivated,
+   * deleted): until each user's job has decided, their deletion counts towards the guard, so the
+   * first jobs of a mass unassignment cannot delete before the guard sees the whole batch.
+   */
+  async function expect(oktaUserIds: readonly string[], at: number = Date.now()): Promise<void> {
+    if (oktaUserIds.length === 0) {
+      return;
+    }
+    const args = oktaUserIds.flatMap((id) => [at, expectationOf(id)] as const);
+    await redis.multi().zadd(key, ...args).pexpire(key, windowMs * 2).exec();
+  }
+
+  /** The user's job has decided (deleted, or nothing to delete): their expectation no longer counts. A held deletion keeps it. */
+  async function settle(oktaUserId: string): Promise<void> {
+    await redis.zrem(key, expectationOf(oktaUserId));
+  }
+
+  return { record, count, expect, settle };
+}
+
+function expectationOf(oktaUserId: string): string {
+  return `expected-${oktaUserId}`;
 }
 
 /** The deletion counter's API. */
