@@ -214,6 +214,9 @@ it('through System Log events: a managed user who gets bad data is left as is, a
   if (!managed || !broken) {
     throw new Error('the fuzz population lacks a managed user or a user with a bad email');
   }
+  // Changes made before the first poll would reach the daemon through the reconciliation that a
+  // missing cursor asks for; these must come as events.
+  await eventually(async () => (await daemon.state.cursor.get()) !== null, 'the first System Log poll');
   const before = hs(managed.values.email ?? '');
   rig.hubspot.sim.clearLog();
   rig.okta.sim.admin.updateProfile(managed.id, { title: `\u202e${'t'.repeat(10_000)}`, firstName: null });
