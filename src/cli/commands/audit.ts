@@ -4,7 +4,7 @@ import { openOpsReader } from '../../server/ops-reader';
 import { redactJson } from '../../server/redact-json';
 import { renderAuditText } from '../../server/status-text';
 import type { RegisterCommand } from './index';
-import { configOrExit, reportFailure } from './status';
+import { configOrExit, reportFailure } from '../cli-config';
 
 function positiveInt(value: string): number {
   const n = Number(value);

@@ -5,7 +5,7 @@ import { createLogger, type Logger } from '../../lib/logger';
 import { createRedactor } from '../../lib/redact';
 import type { PlanRecord } from '../../state/plan-store';
 import { renderPlanTable } from '../../sync/plan-render';
-import { configOrExit } from './status';
+import { configOrExit } from '../cli-config';
 import type { RegisterCommand } from './index';
 
 /**

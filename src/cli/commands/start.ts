@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { createDaemon, type DaemonRoles } from '../../daemon/daemon';
 import { createRedactor } from '../../lib/redact';
-import { configOrExit } from './status';
+import { configOrExit } from '../cli-config';
 import type { RegisterCommand } from './index';
 
 /** The daemon must be gone this long after SIGTERM/SIGINT, whatever hangs (orchestrators kill at 30 s). */

@@ -3,7 +3,7 @@ import { createDaemon, type Daemon } from '../../daemon/daemon';
 import { createRedactor } from '../../lib/redact';
 import { renderPlanTable } from '../../sync/plan-render';
 import { commandLogger, finish } from './reconcile';
-import { configOrExit } from './status';
+import { configOrExit } from '../cli-config';
 import type { RegisterCommand } from './index';
 
 /**
@@ -34,7 +34,7 @@ export const registerSyncUser: RegisterCommand = (program: Command) => {
           await finish(daemon, 1);
           return;
         }
-        const { plan } = await daemon.syncUser.planUser(oktaUserId, { countRecentDeletions: true });
+        const { plan } = await daemon.syncUser.planUser(oktaUserId, { countRecentDeletions: true, lookup: 'always' });
         if (opts.dryRun) {
           const text = opts.json ? `${JSON.stringify({ oktaUserId, dryRun: true, plan })}\n` : `${renderPlanTable(plan, { skips: 'all' })}\nDry run: nothing was changed in HubSpot.\n`;
           await finish(daemon, 0, text);
