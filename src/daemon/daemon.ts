@@ -7,6 +7,7 @@ import { errorMessage } from '../lib/errors';
 import { createLogger, type Logger } from '../lib/logger';
 import { createRedactor } from '../lib/redact';
 import { createOktaClient } from '../okta/okta-client';
+import { oktaConnection } from '../okta/okta-connection';
 import type { OktaClientApi } from '../okta/okta-types';
 import { createHubSpotBudget } from '../queue/hubspot-budget';
 import { slotStart } from '../queue/job-ids';
@@ -82,12 +83,7 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
   const okta: OktaClientApi =
     opts.clients?.okta ??
     createOktaClient({
-      orgUrl: config.env.OKTA_ORG_URL,
-      token: config.env.OKTA_API_TOKEN,
-      clientId: config.env.OKTA_CLIENT_ID,
-      privateKey: config.env.OKTA_PRIVATE_KEY,
-      keyId: config.env.OKTA_KEY_ID,
-      appId: config.env.OKTA_APP_ID,
+      ...oktaConnection(config),
       logger,
       timeoutMs: settings.okta.timeoutMs,
       pageSize: settings.okta.pageSize,

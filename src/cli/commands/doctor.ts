@@ -4,6 +4,7 @@ import { createHubSpotClient } from '../../hubspot/hubspot-client';
 import { fetchHubSpotTokenScopes } from '../../hubspot/hubspot-token-info';
 import { createLogger } from '../../lib/logger';
 import { createOktaClient } from '../../okta/okta-client';
+import { oktaConnection } from '../../okta/okta-connection';
 import { configOrExit, reportFailure } from '../cli-config';
 
 const DOCTOR_TIMEOUT_MS = 10_000;
@@ -22,12 +23,7 @@ export function registerDoctor(program: Command): void {
       const logger = createLogger({ level: 'error', format: 'json', secrets: config.secrets, stream: process.stderr });
       try {
         const okta = createOktaClient({
-          orgUrl: config.env.OKTA_ORG_URL,
-          token: config.env.OKTA_API_TOKEN,
-          clientId: config.env.OKTA_CLIENT_ID,
-          privateKey: config.env.OKTA_PRIVATE_KEY,
-          keyId: config.env.OKTA_KEY_ID,
-          appId: config.env.OKTA_APP_ID,
+          ...oktaConnection(config),
           logger,
           timeoutMs: DOCTOR_TIMEOUT_MS,
           maxRateLimitWaitMs: 5_000,
