@@ -19,6 +19,12 @@ export interface ApplyContext {
   countDeletions: boolean;
   /** The user's ledger entry as read before planning (pairs delete the HubSpot user it names). */
   entryBefore: LedgerEntry | null;
+  /**
+   * What a create that meets an existing email (409) does: `adopt` (the default) looks the email
+   * up and adopts or refuses it here; `throw` gives the conflict back to a caller that planned
+   * without looking the email up, so it can plan again with it.
+   */
+  conflictOnCreate?: 'adopt' | 'throw';
 }
 
 /**
@@ -123,7 +129,7 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
     try {
       created = await hubspot.createUser(input);
     } catch (err) {
-      if (err instanceof SyncError && err.code === 'HUBSPOT_CONFLICT') {
+      if (err instanceof SyncError && err.code === 'HUBSPOT_CONFLICT' && ctx.conflictOnCreate !== 'throw') {
         await adoptAfterConflict(a, ctx, report, link);
         return;
       }

@@ -122,7 +122,9 @@ export function createReconciler(deps: ReconcileDeps) {
     const entries = [...work.entries()];
     for (let i = 0; i < entries.length; i += FAN_OUT_CHUNK) {
       const chunk = entries.slice(i, i + FAN_OUT_CHUNK).map(([oktaUserId, actions]) => {
-        const data: SyncUserData = { oktaUserId, trigger: 'reconcile', planId };
+        // The plan listed every HubSpot user: a user it only creates has no HubSpot match, so the
+        // job may create without looking the email up (a 409 still re-plans with it).
+        const data: SyncUserData = { oktaUserId, trigger: 'reconcile', planId, emailInHubSpot: actions.some((a) => a.kind !== 'create') };
         const deletes = actions.some((a) => a.kind === 'delete');
         return {
           name: 'sync-user' as const,

@@ -2,7 +2,7 @@ import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Rules } from '../config/rules-schema';
 import type { DaemonSettings } from '../config/daemon-schema';
 import type { HubSpotClientApi } from '../src/hubspot/hubspot-types';
-import { errorMessage } from '../src/lib/errors';
+import { errorMessage, SyncError } from '../src/lib/errors';
 import type { Logger } from '../src/lib/logger';
 import type { OktaClientApi } from '../src/okta/okta-types';
 import { toJobError } from '../src/queue/job-errors';
@@ -77,19 +77,35 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
     return seats.value;
   }
 
-  /** Reads both sides for one user and plans. Exposed for `sync-user --dry-run` style callers. */
-  async function planUser(oktaUserId: string, opts: { countRecentDeletions: boolean }): Promise<{ plan: Plan; entry: LedgerEntry | null }> {
+  /**
+   * Reads both sides for one user and plans. Exposed for `sync-user --dry-run` style callers.
+   * `lookup: 'auto'` (the default) asks HubSpot by email only where the answer can change the
+   * plan: not for the email of the linked user, and not for a user the ledger does not know
+   * unless the caller knows the email is in HubSpot (`emailInHubSpot`). Such a plan is
+   * `optimistic`: its create may meet a 409, and the caller then plans again with `'always'`.
+   */
+  async function planUser(
+    oktaUserId: string,
+    opts: { countRecentDeletions: boolean; lookup?: 'auto' | 'always'; emailInHubSpot?: boolean },
+  ): Promise<{ plan: Plan; entry: LedgerEntry | null; optimistic: boolean }> {
     const candidate = await deps.okta.getCandidate(oktaUserId);
     const entry = await deps.state.ledger.get(oktaUserId);
     const hubspotUsers = new Map<string, HubSpotUser>();
+    let linked: HubSpotUser | null = null;
     if (entry) {
-      const linked = await deps.hubspot.getUser(entry.hubspotUserId);
+      linked = await deps.hubspot.getUser(entry.hubspotUserId);
       if (linked) {
         hubspotUsers.set(linked.id, linked);
       }
     }
+    const always = opts.lookup === 'always';
+    const optimistic = !always && !entry && opts.emailInHubSpot !== true;
     const emails = new Set([candidate?.email, entry?.email].filter((e): e is string => typeof e === 'string' && e.trim() !== '').map((e) => e.trim().toLowerCase()));
-    for (const email of emails) {
+    if (!always && linked) {
+      // HubSpot emails are unique: the linked user is the only one with its email.
+      emails.delete(linked.email.trim().toLowerCase());
+    }
+    for (const email of optimistic ? [] : emails) {
       const u = await deps.hubspot.getUserByEmail(email);
       if (u) {
         hubspotUsers.set(u.id, u);
@@ -130,7 +146,7 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
       recentDeletions,
       approvedDeletions,
     });
-    return { plan, entry };
+    return { plan, entry, optimistic };
   }
 
   async function process(job: Job<SyncUserData>, token?: string): Promise<SyncUserResult> {
@@ -147,7 +163,8 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
       // Event-driven (and manual) deletions count towards the rolling hour; reconciliations were
       // judged as a whole by their own plan.
       const eventDriven = trigger !== 'reconcile';
-      let { plan, entry } = await planUser(oktaUserId, { countRecentDeletions: eventDriven });
+      const planOpts = { countRecentDeletions: eventDriven, ...(job.data.emailInHubSpot !== undefined ? { emailInHubSpot: job.data.emailInHubSpot } : {}) };
+      let { plan, entry, optimistic } = await planUser(oktaUserId, planOpts);
       let guardLock: HeldLock | null = null;
       const deletes = eventDriven && plan.actions.some((a) => a.kind === 'delete');
       const mayTakeSeat = plan.actions.some(takesCountedSeat);
@@ -161,11 +178,24 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
           await job.moveToDelayed(Date.now() + 200 + Math.floor(Math.random() * 400), token);
           throw new DelayedError();
         }
-        ({ plan, entry } = await planUser(oktaUserId, { countRecentDeletions: eventDriven }));
+        ({ plan, entry, optimistic } = await planUser(oktaUserId, planOpts));
       }
       let report: ApplyReport;
       try {
-        report = await applier.apply(plan.actions, { jobId: job.id ?? null, countDeletions: eventDriven, entryBefore: entry });
+        const ctx = { jobId: job.id ?? null, countDeletions: eventDriven };
+        try {
+          report = await applier.apply(plan.actions, { ...ctx, entryBefore: entry, conflictOnCreate: optimistic ? 'throw' : 'adopt' });
+        } catch (err) {
+          if (!optimistic || !(err instanceof SyncError) || err.code !== 'HUBSPOT_CONFLICT') {
+            throw err;
+          }
+          // The email is in HubSpot after all (someone else's user, or this job's own earlier
+          // try whose answer was lost): plan again with it, which adopts an unmanaged match and
+          // leaves super admins, protected and otherwise-managed users alone.
+          log.debug('create met an existing email; planning again with it');
+          ({ plan, entry } = await planUser(oktaUserId, { ...planOpts, lookup: 'always' }));
+          report = await applier.apply(plan.actions, { ...ctx, entryBefore: entry });
+        }
       } finally {
         await guardLock?.release();
       }

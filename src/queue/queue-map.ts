@@ -11,6 +11,12 @@ export interface SyncUserData {
   planId?: string;
   /** event: the System Log event types that named the user (for logs and the audit). */
   eventTypes?: string[];
+  /**
+   * reconcile: the plan found a HubSpot user with this Okta user's email (to adopt, or to leave
+   * alone). When false or absent, a user the ledger does not know is created without looking
+   * the email up first; a 409 then re-plans with the lookup.
+   */
+  emailInHubSpot?: boolean;
 }
 
 /** What a sync-user job did (returned to the reconciliation summary). */
