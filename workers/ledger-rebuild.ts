@@ -40,8 +40,10 @@ export interface RebuildResult {
  * so one who leaves scope before the next reconciliation is still deleted; an email shared by
  * several of them, a super admin, a protected email or a domain the rules do not allow is left to
  * the planner. A user whose email changed since the assignment is found by the login the
- * assignment event named. So users who left scope while the ledger was gone are still deleted,
- * and HubSpot users the daemon never managed stay untouched.
+ * assignment event named (for one in scope, that old user is preferred while it still exists, so
+ * an email change the data loss interrupted is completed by the planner). So users who left
+ * scope while the ledger was gone are still deleted, and HubSpot users the daemon never managed
+ * stay untouched.
  */
 export function createLedgerGate(deps: {
   okta: OktaClientApi;
@@ -129,9 +131,35 @@ export function createLedgerGate(deps: {
       counts[how]++;
       return true;
     };
-    // Current emails first, so that an email's current owner wins over a user who once had it.
+    const groups = [
+      [emails, 'rebuilt'],
+      [adoptable, 'adopted'],
+    ] as const;
+    const loginOf = (oktaUserId: string): string | null => {
+      const login = history.get(oktaUserId);
+      return login && login.includes('@') ? login : null;
+    };
+    // Whose current email each HubSpot user has: an email's current owner wins over a user who once had it.
+    const currentOwner = new Map<string, string>();
+    for (const [group] of groups) {
+      for (const [oktaUserId, email] of group) {
+        const hs = email ? byEmail.get(key(email)) : undefined;
+        if (hs && !currentOwner.has(hs.id)) currentOwner.set(hs.id, oktaUserId);
+      }
+    }
+    // An in-scope user whose email changed since the assignment, and whose HubSpot user still has
+    // the old one (the change was not carried out before the data was lost), is linked to that
+    // old user: the planner then replaces it or reports it, as the email-change policy says.
+    for (const [oktaUserId, email] of adoptable) {
+      const login = loginOf(oktaUserId);
+      const old = login && email && key(login) !== key(email) ? byEmail.get(key(login)) : undefined;
+      const owner = old ? currentOwner.get(old.id) : undefined;
+      if (old && (owner === undefined || owner === oktaUserId)) {
+        await link(oktaUserId, login, 'adopted');
+      }
+    }
     const unlinked: Array<[string, 'rebuilt' | 'adopted']> = [];
-    for (const [group, how] of [[emails, 'rebuilt'], [adoptable, 'adopted']] as const) {
+    for (const [group, how] of groups) {
       for (const [oktaUserId, email] of group) {
         if (!(await link(oktaUserId, email, how))) {
           unlinked.push([oktaUserId, how]);
@@ -139,10 +167,7 @@ export function createLedgerGate(deps: {
       }
     }
     for (const [oktaUserId, how] of unlinked) {
-      const login = history.get(oktaUserId);
-      if (login && login.includes('@')) {
-        await link(oktaUserId, login, how);
-      }
+      await link(oktaUserId, loginOf(oktaUserId), how);
     }
     return { oktaUsers: emails.size + inScope.size + pending.size, recovered: counts.rebuilt, adopted: counts.adopted, unknownEmails };
   }
