@@ -104,7 +104,7 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
     if (downgradedAt) {
       entry.downgradedAt = downgradedAt;
     }
-    await state.ledger.upsert(entry);
+    await state.ledger.upsert(entry, { whileComplete: true });
   }
 
   async function create(a: PlanAction, ctx: ApplyContext, report: ApplyReport, link: Link): Promise<void> {
@@ -245,7 +245,7 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
     if (a.ledger?.forgottenAt && a.oktaUserId) {
       const entry = await state.ledger.get(a.oktaUserId);
       if (entry) {
-        await state.ledger.upsert({ ...entry, forgottenAt: a.ledger.forgottenAt });
+        await state.ledger.upsert({ ...entry, forgottenAt: a.ledger.forgottenAt }, { whileComplete: true });
       }
       await state.audit.append({ action: 'forget', email: a.email, oktaUserId: a.oktaUserId, hubspotUserId: a.hubspotUserId, before: null, after: null, jobId: ctx.jobId, outcome: 'applied', reason: a.reason });
       return;

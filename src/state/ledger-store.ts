@@ -1,13 +1,15 @@
 import type { LedgerEntry, LedgerSeatCounts } from '../sync/types';
-import { PermanentError } from '../lib/errors';
+import { PermanentError, TransientError } from '../lib/errors';
 import { stateKeys } from './keys';
 import type { RedisClient } from './redis-client';
 
 /**
  * Replaces an entry and its two indexes in one step. Refuses (returns the other Okta id) when the
- * HubSpot user is already linked to a different Okta user: one HubSpot user has one owner.
+ * HubSpot user is already linked to a different Okta user: one HubSpot user has one owner. With
+ * ARGV[5] = '1', refuses (returns 0) while the epoch key (KEYS[4]) is missing.
  */
 const UPSERT = `
+if ARGV[5] == '1' and redis.call('EXISTS', KEYS[4]) == 0 then return 0 end
 local linked = redis.call('HGET', KEYS[2], ARGV[3])
 if linked and linked ~= ARGV[1] then return linked end
 local old = redis.call('HGET', KEYS[1], ARGV[1])
@@ -115,17 +117,27 @@ export function createLedgerStore(redis: RedisClient, prefix: string) {
     return redis.hlen(keys.ledger);
   }
 
-  /** Writes an entry; throws PermanentError when its HubSpot user belongs to another Okta user. */
-  async function upsert(entry: LedgerEntry): Promise<void> {
+  /**
+   * Writes an entry; throws PermanentError when its HubSpot user belongs to another Okta user.
+   * `whileComplete`: jobs write only into a ledger known to be complete; when Redis lost its data
+   * while the job ran, the write is refused (TransientError, retried once the ledger is rebuilt)
+   * so that a half-empty ledger never keeps the rebuild from linking what it finds.
+   */
+  async function upsert(entry: LedgerEntry, opts: { whileComplete?: boolean } = {}): Promise<void> {
     const conflict = await redis.eval(
       UPSERT,
-      3,
+      4,
       ...indexKeys,
+      keys.epoch,
       entry.oktaUserId,
       JSON.stringify(entry),
       entry.hubspotUserId,
       entry.email.trim().toLowerCase(),
+      opts.whileComplete ? '1' : '0',
     );
+    if (conflict === 0) {
+      throw new TransientError(`${entry.email}: the ledger was lost while this job ran (Redis came back empty); the job is retried once the ledger is rebuilt`, { code: 'LEDGER_LOST' });
+    }
     if (typeof conflict === 'string') {
       throw new PermanentError(
         `${entry.email}: HubSpot user ${entry.hubspotUserId} is already managed for Okta user ${conflict}, not ${entry.oktaUserId}`,
