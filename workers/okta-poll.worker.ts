@@ -73,6 +73,7 @@ export function createPollProcessor(deps: { okta: OktaClientApi; state: State; p
       }
     }
     await deps.state.deletions.expect(leaving, now().getTime());
+    await deps.state.userEvents.touch(users, now().getTime());
     for (const id of users) {
       await deps.producers.userChanged(id, [...(typesByUser.get(id) ?? [])]);
     }

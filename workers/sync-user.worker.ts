@@ -9,6 +9,7 @@ import { toJobError } from '../src/queue/job-errors';
 import type { SyncUserData, SyncUserResult } from '../src/queue/queue-map';
 import type { TypedQueue } from '../src/queue/queues';
 import type { HeldLock } from '../src/state/lock';
+import type { CandidateReadOptions } from '../src/okta/okta-types';
 import type { State } from '../src/state/state';
 import type { HubSpotRole, HubSpotSeat, HubSpotUser, LedgerEntry, Plan, PlanInput } from '../src/sync/types';
 import { createActionApplier, type ApplyReport } from './apply-actions';
@@ -86,9 +87,9 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
    */
   async function planUser(
     oktaUserId: string,
-    opts: { countRecentDeletions: boolean; lookup?: 'auto' | 'always'; emailInHubSpot?: boolean },
+    opts: { countRecentDeletions: boolean; lookup?: 'auto' | 'always'; emailInHubSpot?: boolean; knownAssignment?: CandidateReadOptions['knownAssignment'] },
   ): Promise<{ plan: Plan; entry: LedgerEntry | null; optimistic: boolean }> {
-    const candidate = await deps.okta.getCandidate(oktaUserId);
+    const candidate = await deps.okta.getCandidate(oktaUserId, opts.knownAssignment ? { knownAssignment: opts.knownAssignment } : {});
     const entry = await deps.state.ledger.get(oktaUserId);
     const hubspotUsers = new Map<string, HubSpotUser>();
     let linked: HubSpotUser | null = null;
@@ -149,6 +150,22 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
     return { plan, entry, optimistic };
   }
 
+  /**
+   * The assignment a reconciliation's listing saw, when it can be trusted: no System Log event
+   * has named the user since the listing. Okta's apps endpoint (one request per user) has its
+   * tightest rate limit, so a large reconciliation would otherwise crawl at Okta's pace.
+   */
+  async function listedAssignment(data: SyncUserData): Promise<CandidateReadOptions['knownAssignment'] | undefined> {
+    if (data.trigger !== 'reconcile' || !data.assignment) {
+      return undefined;
+    }
+    const lastEvent = await deps.state.userEvents.last(data.oktaUserId);
+    if (lastEvent !== null && lastEvent >= data.assignment.listedAt) {
+      return undefined;
+    }
+    return { assignedVia: data.assignment.via, assignedAt: data.assignment.at };
+  }
+
   async function process(job: Job<SyncUserData>, token?: string): Promise<SyncUserResult> {
     const { oktaUserId, trigger } = job.data;
     const log = deps.logger.child({ jobId: job.id, oktaUserId });
@@ -163,7 +180,12 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
       // Event-driven (and manual) deletions count towards the rolling hour; reconciliations were
       // judged as a whole by their own plan.
       const eventDriven = trigger !== 'reconcile';
-      const planOpts = { countRecentDeletions: eventDriven, ...(job.data.emailInHubSpot !== undefined ? { emailInHubSpot: job.data.emailInHubSpot } : {}) };
+      const knownAssignment = await listedAssignment(job.data);
+      const planOpts = {
+        countRecentDeletions: eventDriven,
+        ...(job.data.emailInHubSpot !== undefined ? { emailInHubSpot: job.data.emailInHubSpot } : {}),
+        ...(knownAssignment ? { knownAssignment } : {}),
+      };
       let { plan, entry, optimistic } = await planUser(oktaUserId, planOpts);
       let guardLock: HeldLock | null = null;
       const deletes = eventDriven && plan.actions.some((a) => a.kind === 'delete');

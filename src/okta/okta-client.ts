@@ -6,7 +6,7 @@ import type { OktaCandidate } from '../sync/types';
 import { isNotFound, toOktaError } from './okta-errors';
 import { appUserId, embeddedUser, toCandidate, toLogEvent } from './okta-mapping';
 import { createOktaRequestExecutor, type OktaClientHooks } from './okta-request-executor';
-import type { LogPollResult, OktaAppInfo, OktaClientApi, OktaLogEvent } from './okta-types';
+import type { CandidateReadOptions, LogPollResult, OktaAppInfo, OktaClientApi, OktaLogEvent } from './okta-types';
 
 /**
  * The daemon's Okta adapter over `@okta/okta-sdk-nodejs`, with the SDK's traps avoided:
@@ -268,7 +268,7 @@ export function createOktaClient(opts: OktaClientOptions) {
     }
   }
 
-  async function getCandidate(idOrLogin: string): Promise<OktaCandidate | null> {
+  async function getCandidate(idOrLogin: string, opts: CandidateReadOptions = {}): Promise<OktaCandidate | null> {
     let user: unknown;
     try {
       user = await client.userApi.getUser({ userId: idOrLogin });
@@ -281,6 +281,9 @@ export function createOktaClient(opts: OktaClientOptions) {
     const userId = appUserId(user);
     if (!userId) {
       throw new TransientError(`Okta getCandidate(${idOrLogin}) got a user without an id`, { code: 'OKTA_BAD_RESPONSE' });
+    }
+    if (opts.knownAssignment) {
+      return { ...toCandidate(user, null), assigned: true, assignedVia: opts.knownAssignment.assignedVia, assignedAt: opts.knownAssignment.assignedAt };
     }
     let appUser: unknown = null;
     try {

@@ -1,4 +1,4 @@
-import type { OktaCandidate } from '../sync/types';
+import type { AssignmentScope, OktaCandidate } from '../sync/types';
 
 /**
  * The Okta operations the daemon uses, implemented by `createOktaClient` over
@@ -47,11 +47,20 @@ export interface OktaAppInfo {
   status: string;
 }
 
+/** How `getCandidate` learns the app assignment. */
+export interface CandidateReadOptions {
+  /**
+   * The assignment as a full listing just saw it: the user is read (users endpoint) but the
+   * assignment is not asked for again (the apps endpoint has Okta's tightest rate limit).
+   */
+  knownAssignment?: { assignedVia: AssignmentScope; assignedAt: string | null };
+}
+
 export interface OktaClientApi {
   /** Pages through the app's assignments with users embedded (one request per page, none per user). */
   listAssignedUsers(): AsyncIterable<OktaCandidate[]>;
   /** The current state of one user (id or login) and their assignment to the app; null when the user does not exist. */
-  getCandidate(idOrLogin: string): Promise<OktaCandidate | null>;
+  getCandidate(idOrLogin: string, opts?: CandidateReadOptions): Promise<OktaCandidate | null>;
   /**
    * Reads the System Log from `cursor` (a stored next link) or, without one, from `since` (ISO).
    * Stops at the first empty page; never loops on empty pages.

@@ -1,3 +1,4 @@
+import type { AssignmentScope } from '../sync/types';
 import type { PlanTrigger } from '../state/plan-store';
 
 /** Why a sync-user job exists. */
@@ -17,6 +18,12 @@ export interface SyncUserData {
    * the email up first; a 409 then re-plans with the lookup.
    */
   emailInHubSpot?: boolean;
+  /**
+   * reconcile: the user's app assignment as the plan's listing saw it (`listedAt`, epoch ms). The
+   * job trusts it instead of asking Okta's rate-limited apps endpoint again, unless a System Log
+   * event named the user since; jobs that may delete always ask.
+   */
+  assignment?: { via: AssignmentScope; at: string | null; listedAt: number };
 }
 
 /** What a sync-user job did (returned to the reconciliation summary). */

@@ -8,6 +8,7 @@ import { createLocks } from './lock';
 import { createPlanStore } from './plan-store';
 import type { RedisClient } from './redis-client';
 import { createStatusStore } from './status-store';
+import { createUserEventTimes } from './user-event-times';
 
 /**
  * Every state store over one Redis connection and prefix. The daemon builds this once; the ops
@@ -24,6 +25,7 @@ export function createState(redis: RedisClient, prefix: string, settings: Pick<D
     deletions: createDeletionCounter(redis, prefix),
     locks: createLocks(redis, prefix),
     status: createStatusStore(redis, prefix),
+    userEvents: createUserEventTimes(redis, prefix),
   };
 }
 
