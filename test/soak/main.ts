@@ -18,6 +18,7 @@ const HELP = `npm run soak -- [options]
   --rate R             Okta changes per second (default 4)
   --workers N          worker child processes (default 2)
   --kill-every S       seconds between SIGKILLs of a worker (default 20, 0: never)
+  --kills N            at most N SIGKILLs (default: as many as fit)
   --data-loss-at S     seconds into the changes when Redis loses its data (default: half way)
   --redis MODE         private: restart a private redis-server (default when installed);
                        shared: delete the run's keys on REDIS_URL / 127.0.0.1:6379
@@ -34,6 +35,7 @@ async function main(): Promise<number> {
       rate: { type: 'string', default: '4' },
       workers: { type: 'string', default: '2' },
       'kill-every': { type: 'string', default: '20' },
+      kills: { type: 'string' },
       'data-loss-at': { type: 'string' },
       redis: { type: 'string' },
       command: { type: 'string', default: 'dist' },
@@ -78,6 +80,7 @@ async function main(): Promise<number> {
       workerProcesses: num('workers', values.workers),
       workerCommand: command,
       killEveryMs: num('kill-every', values['kill-every']) * 1000,
+      ...(values.kills === undefined ? {} : { maxKills: num('kills', values.kills) }),
       dataLossAtMs: values['data-loss-at'] === undefined ? changeMs / 2 : num('data-loss-at', values['data-loss-at']) * 1000,
       ...(restart ? { loseRedisData: () => restart.restart() } : {}),
       seed: num('seed', values.seed),

@@ -33,6 +33,8 @@ export interface SoakOptions {
   workerCommand: WorkerCommand;
   /** A child is killed with SIGKILL this often (0: never). */
   killEveryMs: number;
+  /** At most this many kills (default: as many as fit). */
+  maxKills?: number;
   /** When (from the start of the changes) the Redis data is lost. */
   dataLossAtMs: number;
   /**
@@ -234,12 +236,15 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     tick();
     let killing = Promise.resolve();
     if (opts.killEveryMs > 0) {
+      let kills = 0;
       const kill = () => {
         killing = killing.then(async () => {
           const name = await pool.killOne();
           say(`killed ${name ?? 'nothing'} with SIGKILL and started another`);
         });
-        timers.push(setTimeout(kill, opts.killEveryMs));
+        if (++kills < (opts.maxKills ?? Number.POSITIVE_INFINITY)) {
+          timers.push(setTimeout(kill, opts.killEveryMs));
+        }
       };
       timers.push(setTimeout(kill, opts.killEveryMs));
     }
