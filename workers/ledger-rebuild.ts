@@ -9,8 +9,11 @@ import { scopeOf } from '../src/sync/scope';
 import type { Rules } from '../config/rules-schema';
 import type { HubSpotUser } from '../src/sync/types';
 
-/** System Log filter for the rebuild: the app's assignment history. */
-export const ASSIGNMENT_HISTORY_FILTER = 'eventType sw "application.user_membership"';
+/**
+ * System Log filter for the rebuild: the app's assignment history, and profile changes (their
+ * events name the login a user had after each change, so an email replaced since is known).
+ */
+export const ASSIGNMENT_HISTORY_FILTER = 'eventType sw "application.user_membership" or eventType eq "user.account.update_profile"';
 
 const DAY_MS = 86_400_000;
 /** The rebuild lock's lifetime, renewed while the rebuild runs: a killed rebuilder blocks the others no longer. */
@@ -39,9 +42,9 @@ export interface RebuildResult {
  * linked to the HubSpot user with their email too (how: adopted), as the planner would adopt them,
  * so one who leaves scope before the next reconciliation is still deleted; an email shared by
  * several of them, a super admin, a protected email or a domain the rules do not allow is left to
- * the planner. A user whose email changed since the assignment is found by the login the
- * assignment event named (for one in scope, that old user is preferred while it still exists, so
- * an email change the data loss interrupted is completed by the planner). So users who left
+ * the planner. A user whose email changed is found by the logins its assignment and profile
+ * events named (for one in scope, such an old user is preferred while it still exists, so an
+ * email change the data loss interrupted is completed by the planner). So users who left
  * scope while the ledger was gone are still deleted, and HubSpot users the daemon never managed
  * stay untouched.
  */
@@ -81,13 +84,28 @@ export function createLedgerGate(deps: {
         }
       }
     }
+    const key = (email: string) => email.trim().toLowerCase();
     // Okta user id → the login the event named (the only trace of a user deleted in Okta since).
     const history = new Map<string, string | null>();
+    // Okta user id → every login its assignment and profile events named, oldest first.
+    const logins = new Map<string, string[]>();
+    const remember = (id: string, login: string | null) => {
+      if (login && login.includes('@')) {
+        const seen = logins.get(id) ?? [];
+        if (!seen.some((l) => key(l) === key(login))) seen.push(login);
+        logins.set(id, seen);
+      }
+    };
     for await (const events of deps.okta.readLogHistory(since.toISOString(), until.toISOString(), ASSIGNMENT_HISTORY_FILTER)) {
       for (const e of events) {
-        if (e.eventType.startsWith('application.user_membership') && e.appIds.includes(deps.appId)) {
-          for (const id of e.userIds) {
-            const login = e.targets?.find((t) => t.type === 'User' && t.id === id)?.alternateId ?? null;
+        const membership = e.eventType.startsWith('application.user_membership') && e.appIds.includes(deps.appId);
+        if (!membership && e.eventType !== 'user.account.update_profile') {
+          continue;
+        }
+        for (const id of e.userIds) {
+          const login = e.targets?.find((t) => t.type === 'User' && t.id === id)?.alternateId ?? null;
+          remember(id, login);
+          if (membership) {
             history.set(id, login ?? history.get(id) ?? null);
           }
         }
@@ -110,7 +128,6 @@ export function createLedgerGate(deps: {
         byEmail.set(u.email.trim().toLowerCase(), u);
       }
     }
-    const key = (email: string) => email.trim().toLowerCase();
     const protectedEmails = new Set((deps.rules?.protected ?? []).map(key));
     const domains = new Set((deps.rules?.emailDomains ?? []).map((d) => d.trim().toLowerCase()));
     const domainAllowed = (email: string) => domains.size === 0 || domains.has(email.slice(email.lastIndexOf('@') + 1).toLowerCase());
@@ -135,10 +152,9 @@ export function createLedgerGate(deps: {
       [emails, 'rebuilt'],
       [adoptable, 'adopted'],
     ] as const;
-    const loginOf = (oktaUserId: string): string | null => {
-      const login = history.get(oktaUserId);
-      return login && login.includes('@') ? login : null;
-    };
+    /** Logins the user had before the current email, newest first. */
+    const formerLogins = (oktaUserId: string, current: string | null): string[] =>
+      [...(logins.get(oktaUserId) ?? [])].reverse().filter((l) => current === null || key(l) !== key(current));
     // Whose current email each HubSpot user has: an email's current owner wins over a user who once had it.
     const currentOwner = new Map<string, string>();
     for (const [group] of groups) {
@@ -147,15 +163,16 @@ export function createLedgerGate(deps: {
         if (hs && !currentOwner.has(hs.id)) currentOwner.set(hs.id, oktaUserId);
       }
     }
-    // An in-scope user whose email changed since the assignment, and whose HubSpot user still has
-    // the old one (the change was not carried out before the data was lost), is linked to that
-    // old user: the planner then replaces it or reports it, as the email-change policy says.
+    // An in-scope user whose email changed, and whose HubSpot user still has an earlier one (the
+    // change was not carried out before the data was lost), is linked to that old user: the
+    // planner then replaces it or reports it, as the email-change policy says.
     for (const [oktaUserId, email] of adoptable) {
-      const login = loginOf(oktaUserId);
-      const old = login && email && key(login) !== key(email) ? byEmail.get(key(login)) : undefined;
-      const owner = old ? currentOwner.get(old.id) : undefined;
-      if (old && (owner === undefined || owner === oktaUserId)) {
-        await link(oktaUserId, login, 'adopted');
+      for (const login of formerLogins(oktaUserId, email)) {
+        const old = byEmail.get(key(login));
+        const owner = old ? currentOwner.get(old.id) : undefined;
+        if (old && (owner === undefined || owner === oktaUserId) && (await link(oktaUserId, login, 'adopted'))) {
+          break;
+        }
       }
     }
     const unlinked: Array<[string, 'rebuilt' | 'adopted']> = [];
@@ -167,7 +184,11 @@ export function createLedgerGate(deps: {
       }
     }
     for (const [oktaUserId, how] of unlinked) {
-      await link(oktaUserId, loginOf(oktaUserId), how);
+      for (const login of formerLogins(oktaUserId, null)) {
+        if (await link(oktaUserId, login, how)) {
+          break;
+        }
+      }
     }
     return { oktaUsers: emails.size + inScope.size + pending.size, recovered: counts.rebuilt, adopted: counts.adopted, unknownEmails };
   }
