@@ -179,7 +179,7 @@ export function createOktaChaos(opts: OktaChaosOptions) {
     /** Changes made so far, by kind. */
     counts: (): Readonly<Record<ChangeKind, number>> => ({ ...counts }),
     /** What the changes did to this email's user, oldest first (empty when nothing). */
-    story: (email: string): string[] => story.get(email.trim().toLowerCase()) ?? [],
+    story: (email: string): string[] => [...(story.get(email.trim().toLowerCase()) ?? [])],
     /** Lower-case emails Okta asked to remove from HubSpot (a deletion may target these only). */
     removableEmails: (): ReadonlySet<string> => removable,
   };

@@ -296,6 +296,11 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       const explain = (b: string) => {
         const email = /(\S+@\S+?)[\s(:]/.exec(b)?.[1];
         const story = email ? chaos.story(email) : [];
+        // Follow the user through its email changes.
+        for (let i = 0; i < story.length && i < 50; i++) {
+          const next = / email changed to (\S+)$/.exec(story[i] ?? '')?.[1];
+          if (next) story.push(...chaos.story(next).filter((line) => !line.includes('email changed from')).map((line) => `[${next}] ${line}`));
+        }
         return story.length > 0 ? `${b} [Okta: ${story.join('; ')}]` : b;
       };
       breaches.push(...breachesNow().map(explain));
