@@ -58,7 +58,7 @@ export function createHubSpotBudget(
     maxWaitMs?: number;
     /**
      * Pause everyone when HubSpot says this few requests are left (default 2% of the budget, at
-     * least 2). Kept small: at full use of the budget HubSpot's own count leaves only about the
+     * least 3). Kept small: at full use of the budget HubSpot's own count leaves only about the
      * margin's share free, and pausing then would throttle below the budget.
      */
     reserve?: number;
@@ -73,7 +73,7 @@ export function createHubSpotBudget(
 ) {
   const keys = stateKeys(prefix);
   const maxWaitMs = opts.maxWaitMs ?? opts.windowMs;
-  const reserve = opts.reserve ?? Math.max(2, Math.ceil(opts.requestsPerWindow * 0.02));
+  const reserve = opts.reserve ?? Math.max(3, Math.ceil(opts.requestsPerWindow * 0.02));
   const countedWindowMs = opts.windowMs + (opts.marginMs ?? Math.max(250, Math.ceil(opts.windowMs * 0.03)));
 
   async function tryTake(): Promise<number> {
