@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     peak = Math.max(peak, process.memoryUsage().rss);
   }, 10);
   const started = Date.now();
-  const record = await daemon.reconciler.dryRun();
+  const record = await daemon.reconciler.dryRun({ actions: false });
   const durationMs = Date.now() - started;
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     baselineRssMb: mb(baseline),
     peakRssMb: mb(peak),
     maxRssMb: process.resourceUsage().maxRSS / 1024,
-    actions: record.plan.actions.length,
+    actions: record.summary.create + record.summary.update + record.summary.delete + record.summary.adopt + record.summary.skip,
     summary: record.summary,
   };
   await daemon.stop();

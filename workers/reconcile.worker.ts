@@ -10,9 +10,10 @@ import { PRIORITY, type ReconcileData, type ReconcileResult, type SyncUserData }
 import type { Queues, TypedQueue } from '../src/queue/queues';
 import { toJobError } from '../src/queue/job-errors';
 import type { HeldLock } from '../src/state/lock';
-import { newPlanId, type PlanOutcome, type PlanRecord, type PlanTrigger } from '../src/state/plan-store';
+import { newPlanId, PLAN_ACTIONS_CHUNK, type PlanHeader, type PlanOutcome, type PlanRecord, type PlanTrigger } from '../src/state/plan-store';
 import type { State } from '../src/state/state';
-import type { HubSpotUser, OktaCandidate, Plan, PlanAction } from '../src/sync/types';
+import type { PlanStream } from '../src/sync/plan-build';
+import type { HubSpotUser, OktaCandidate, Plan, PlanAction, PlanInput } from '../src/sync/types';
 import { ensureLedgerForJob, type LedgerGate } from './ledger-rebuild';
 import type { Planner } from './sync-user.worker';
 
@@ -34,6 +35,8 @@ export interface ReconcileDeps {
   state: State;
   rules: Rules;
   plan: Planner;
+  /** The planner handing out actions one at a time (`planSyncStream`); without it, `plan`'s actions are streamed. */
+  planStream?: (input: PlanInput) => PlanStream;
   ledgerGate: LedgerGate;
   queues: Queues;
   logger: Logger;
@@ -58,6 +61,40 @@ export function groupWork(actions: readonly PlanAction[]): Map<string, PlanActio
   return out;
 }
 
+/** What a reconciliation's per-user job needs to know of its user's actions. */
+export interface WorkItem {
+  deletes: boolean;
+  /** The plan matched a HubSpot user (anything but a plain create): see `SyncUserData.emailInHubSpot`. */
+  emailInHubSpot: boolean;
+}
+
+/** Adds one action to `work` (per Okta user), skipping pure reports as {@link groupWork} does. */
+export function noteWork(work: Map<string, WorkItem>, a: PlanAction): void {
+  if (!a.oktaUserId || (a.kind === 'skip' && !a.ledger)) {
+    return;
+  }
+  const item = work.get(a.oktaUserId) ?? { deletes: false, emailInHubSpot: false };
+  item.deletes ||= a.kind === 'delete';
+  item.emailInHubSpot ||= a.kind !== 'create';
+  work.set(a.oktaUserId, item);
+}
+
+/** `actions` in arrays of `size`, each one seen by `each` first. */
+function* inChunks(actions: Iterable<PlanAction>, size: number, each: (a: PlanAction) => void): Generator<PlanAction[]> {
+  let chunk: PlanAction[] = [];
+  for (const a of actions) {
+    each(a);
+    chunk.push(a);
+    if (chunk.length >= size) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) {
+    yield chunk;
+  }
+}
+
 /**
  * Full reconciliation: reads every app assignment and every HubSpot user (a failed read aborts:
  * never plan from a partial list), plans in `full` mode, stores the plan, files held deletions
@@ -69,16 +106,20 @@ export function createReconciler(deps: ReconcileDeps) {
   const now = () => (deps.now ? deps.now() : new Date());
   const log = deps.logger.child({ component: 'reconcile' });
 
-  /** Reads both sides in full and plans. Throws when any listing fails. */
-  async function planFull(): Promise<Plan> {
+  /** Reads both sides in full: the planner's input. Throws when any listing fails. */
+  async function readInput(): Promise<PlanInput> {
     await deps.ledgerGate.ensureReady();
     const candidates: OktaCandidate[] = [];
     for await (const page of deps.okta.listAssignedUsers()) {
-      candidates.push(...page);
+      for (const c of page) {
+        candidates.push(c);
+      }
     }
     const hubspotUsers: HubSpotUser[] = [];
     for await (const page of deps.hubspot.listUsers()) {
-      hubspotUsers.push(...page);
+      for (const u of page) {
+        hubspotUsers.push(u);
+      }
     }
     const [roles, seats, ledger, approvedDeletions] = await Promise.all([
       deps.hubspot.listRoles(),
@@ -86,29 +127,61 @@ export function createReconciler(deps: ReconcileDeps) {
       deps.state.ledger.all(),
       deps.state.approvals.approvedDeletions(),
     ]);
-    return deps.plan({ mode: 'full', candidates, hubspotUsers, roles, seats, ledger, rules: deps.rules, now: now().toISOString(), approvedDeletions });
+    return { mode: 'full', candidates, hubspotUsers, roles, seats, ledger, rules: deps.rules, now: now().toISOString(), approvedDeletions };
   }
 
-  /** Plans and stores the plan without changing anything (for `reconcile --dry-run`). */
-  async function dryRun(): Promise<PlanRecord> {
-    const plan = await planFull();
-    const record: PlanRecord = {
-      id: newPlanId(now()),
+  /** Reads both sides in full and plans. Throws when any listing fails. */
+  async function planFull(): Promise<Plan> {
+    return deps.plan(await readInput());
+  }
+
+  function streamOf(input: PlanInput): PlanStream {
+    if (deps.planStream) {
+      return deps.planStream(input);
+    }
+    const plan = deps.plan(input);
+    return { actions: plan.actions.values(), rest: () => ({ ...plan, actions: [] }) };
+  }
+
+  /**
+   * Plans in full and stores the plan's actions as they come (in chunks), noting the per-user
+   * work; the plan's header and the rest are stored by the caller. The whole list of actions is
+   * never held at once.
+   */
+  async function planAndStoreActions(planId: string): Promise<{ rest: Plan; work: Map<string, WorkItem> }> {
+    const stream = streamOf(await readInput());
+    const work = new Map<string, WorkItem>();
+    await deps.state.plans.appendActions(planId, inChunks(stream.actions, PLAN_ACTIONS_CHUNK, (a) => noteWork(work, a)));
+    return { rest: stream.rest(), work };
+  }
+
+  /**
+   * Plans and stores the plan without changing anything (for `reconcile --dry-run`). The record
+   * comes back with the plan's actions unless `actions: false` (they are in the store:
+   * `state.plans.actionChunks(id)`), which keeps a large plan out of memory.
+   */
+  async function dryRun(opts: { actions?: boolean } = {}): Promise<PlanRecord> {
+    const id = newPlanId(now());
+    const { rest, work } = await planAndStoreActions(id);
+    const header: PlanHeader = {
+      id,
       createdAt: now().toISOString(),
       trigger: 'dry-run',
       dryRun: true,
       status: 'dry-run',
-      summary: plan.summary,
+      summary: rest.summary,
       approvalId: null,
-      jobs: groupWork(plan.actions).size,
+      jobs: work.size,
       outcome: null,
-      plan,
     };
-    await deps.state.plans.save(record);
-    return record;
+    await deps.state.plans.saveMeta(header, rest);
+    if (opts.actions === false) {
+      return { ...header, plan: rest };
+    }
+    return (await deps.state.plans.get(id)) ?? { ...header, plan: rest };
   }
 
-  async function fanOut(planId: string, work: Map<string, PlanAction[]>, lock: HeldLock, startedAt: string): Promise<void> {
+  async function fanOut(planId: string, work: Map<string, WorkItem>, lock: HeldLock, startedAt: string): Promise<void> {
     const summaryId = jobId('summary', planId);
     const gateId = jobId('gate', planId);
     await deps.queues.flow.add({
@@ -119,26 +192,36 @@ export function createReconciler(deps: ReconcileDeps) {
       children: [{ name: 'reconcile-gate', queueName: 'reconcile-summary', data: { planId }, opts: { jobId: gateId, delay: GATE_DELAY_MS } }],
     });
     const parent = { id: summaryId, queue: deps.queues.qualifiedName('reconcile-summary') };
-    const entries = [...work.entries()];
-    for (let i = 0; i < entries.length; i += FAN_OUT_CHUNK) {
-      const chunk = entries.slice(i, i + FAN_OUT_CHUNK).map(([oktaUserId, actions]) => {
-        // The plan listed every HubSpot user: a user it only creates has no HubSpot match, so the
-        // job may create without looking the email up (a 409 still re-plans with it).
-        const data: SyncUserData = { oktaUserId, trigger: 'reconcile', planId, emailInHubSpot: actions.some((a) => a.kind !== 'create') };
-        const deletes = actions.some((a) => a.kind === 'delete');
-        return {
-          name: 'sync-user' as const,
-          data,
-          opts: {
-            jobId: jobId('r', planId, oktaUserId),
-            parent,
-            ignoreDependencyOnFailure: true,
-            priority: deletes ? PRIORITY.reconcileDelete : PRIORITY.reconcileOther,
-          },
-        };
-      });
-      await deps.queues.queue('sync-user').addBulk(chunk);
+    let chunk: Array<[string, WorkItem]> = [];
+    const addChunk = async () => {
+      await deps.queues.queue('sync-user').addBulk(
+        chunk.map(([oktaUserId, item]) => {
+          // The plan listed every HubSpot user: a user it only creates has no HubSpot match, so the
+          // job may create without looking the email up (a 409 still re-plans with it).
+          const data: SyncUserData = { oktaUserId, trigger: 'reconcile', planId, emailInHubSpot: item.emailInHubSpot };
+          return {
+            name: 'sync-user' as const,
+            data,
+            opts: {
+              jobId: jobId('r', planId, oktaUserId),
+              parent,
+              ignoreDependencyOnFailure: true,
+              priority: item.deletes ? PRIORITY.reconcileDelete : PRIORITY.reconcileOther,
+            },
+          };
+        }),
+      );
+      chunk = [];
       await lock.extend(lockTtlMs(work.size));
+    };
+    for (const entry of work) {
+      chunk.push(entry);
+      if (chunk.length >= FAN_OUT_CHUNK) {
+        await addChunk();
+      }
+    }
+    if (chunk.length > 0) {
+      await addChunk();
     }
     const gate = await deps.queues.queue('reconcile-summary').getJob(gateId);
     await gate?.promote();
@@ -147,9 +230,8 @@ export function createReconciler(deps: ReconcileDeps) {
   async function run(trigger: PlanTrigger, lock: HeldLock): Promise<ReconcileResult> {
     const startedAt = now().toISOString();
     await deps.state.status.set({ lastReconcileStartedAt: startedAt });
-    const plan = await planFull();
     const planId = newPlanId(now());
-    const work = groupWork(plan.actions);
+    const { rest: plan, work } = await planAndStoreActions(planId);
     let approvalId: string | null = null;
     if (plan.held && plan.held.actions.length > 0) {
       approvalId = await deps.state.approvals.hold({ id: planId, kind: 'reconcile', planId, reason: plan.held.reason, actions: plan.held.actions });
@@ -159,7 +241,7 @@ export function createReconciler(deps: ReconcileDeps) {
       log.warn('deletions held by the guard until an operator approves', { planId, held: plan.held.actions.length, reason: plan.held.reason });
     }
     await deps.state.approvals.supersedeReconcileHolds(approvalId);
-    await deps.state.plans.save({ id: planId, createdAt: startedAt, trigger, dryRun: false, status: 'applying', summary: plan.summary, approvalId, jobs: work.size, outcome: null, plan });
+    await deps.state.plans.saveMeta({ id: planId, createdAt: startedAt, trigger, dryRun: false, status: 'applying', summary: plan.summary, approvalId, jobs: work.size, outcome: null }, plan);
     deps.onPlanned?.(plan);
     log.info('reconciliation planned', { planId, trigger, jobs: work.size, summary: plan.summary });
     if (work.size === 0) {

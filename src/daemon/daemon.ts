@@ -23,7 +23,7 @@ import { createQueueJobs } from '../server/queue-jobs';
 import { createStatusSource } from '../server/status-source';
 import type { PlanRecord, PlanTrigger } from '../state/plan-store';
 import { createState } from '../state/state';
-import { planSync } from '../sync/planner';
+import { planSync, planSyncStream } from '../sync/planner';
 import { createLedgerGate } from '../../workers/ledger-rebuild';
 import { createPollProcessor, createPollWorker } from '../../workers/okta-poll.worker';
 import { createReconciler, createReconcileWorker } from '../../workers/reconcile.worker';
@@ -120,6 +120,7 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
     state,
     rules: config.rules,
     plan: planSync,
+    planStream: planSyncStream,
     ledgerGate,
     queues,
     logger,
@@ -285,8 +286,10 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
       throw new Error('the reconciliation was skipped because another one was running');
     }
     for (;;) {
-      const record = await state.plans.get(planId);
-      if (record && record.status !== 'applying') {
+      // Poll the small header; read the whole plan (which may be large) once, when it is done.
+      const header = await state.plans.header(planId);
+      const record = header && header.status !== 'applying' ? await state.plans.get(planId) : null;
+      if (record) {
         return record;
       }
       if (Date.now() > deadline) {

@@ -29,6 +29,8 @@ export function stateKeys(prefix: string) {
     plans: k('plans'),
     /** String: one plan record (JSON). */
     plan: (planId: string) => k(`plan-${planId}`),
+    /** List: one plan's actions, each element a JSON array of up to a chunk of them, in order. */
+    planActions: (planId: string) => k(`plan-actions-${planId}`),
     /** Sorted set: approval ids by creation time. */
     approvals: k('approvals'),
     /** Hash: an approval's metadata. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Plan, PlanSummary } from '../sync/types';
+import type { Plan, PlanAction, PlanSummary } from '../sync/types';
 import { stateKeys } from './keys';
 import type { RedisClient } from './redis-client';
 
@@ -48,6 +48,16 @@ export interface PlanRecord extends PlanHeader {
   plan: Plan;
 }
 
+/** Actions per element of a plan's action list: small JSON values instead of one giant string. */
+export const PLAN_ACTIONS_CHUNK = 1000;
+
+/** `actions` in chunks of {@link PLAN_ACTIONS_CHUNK}. */
+export function* chunksOf<T>(items: readonly T[], size = PLAN_ACTIONS_CHUNK): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) {
+    yield items.slice(i, i + size);
+  }
+}
+
 /** A plan id: sortable by time, safe as part of a BullMQ job id (no ':' and not all digits). */
 export function newPlanId(now: Date = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'z').toLowerCase();
@@ -61,19 +71,45 @@ export function newPlanId(now: Date = new Date()): string {
 export function createPlanStore(redis: RedisClient, prefix: string, opts: { kept: number }) {
   const keys = stateKeys(prefix);
 
+  /**
+   * Stores a plan: its header, the plan without its actions, and the actions in chunks of
+   * {@link PLAN_ACTIONS_CHUNK} in a list, so no single value (nor its JSON text) is the size of
+   * the whole plan.
+   */
   async function save(record: PlanRecord): Promise<void> {
     const { plan, ...header } = record;
+    await appendActions(record.id, chunksOf(plan.actions));
+    await saveMeta(header, plan);
+  }
+
+  /** Stores a plan's actions as they come, chunk by chunk (replacing any stored under `id`). */
+  async function appendActions(id: string, chunks: Iterable<PlanAction[]> | AsyncIterable<PlanAction[]>): Promise<void> {
+    await redis.del(keys.planActions(id));
+    for await (const chunk of chunks) {
+      if (chunk.length > 0) {
+        await redis.rpush(keys.planActions(id), JSON.stringify(chunk));
+      }
+    }
+  }
+
+  /**
+   * Stores a plan's header and the plan without its actions (`plan.actions` is not stored: see
+   * {@link appendActions}), and trims the oldest plans beyond `kept`.
+   */
+  async function saveMeta(header: PlanHeader, plan: Plan): Promise<void> {
+    const meta: Partial<Plan> = { ...plan };
+    delete meta.actions;
     await redis
       .multi()
-      .hset(keys.plan(record.id), 'header', JSON.stringify(header), 'plan', JSON.stringify(plan))
-      .zadd(keys.plans, Date.parse(record.createdAt), record.id)
+      .hset(keys.plan(header.id), 'header', JSON.stringify(header), 'meta', JSON.stringify(meta))
+      .zadd(keys.plans, Date.parse(header.createdAt), header.id)
       .exec();
     const stale = await redis.zrange(keys.plans, 0, -(opts.kept + 1));
     if (stale.length > 0) {
       await redis
         .multi()
         .zrem(keys.plans, ...stale)
-        .del(...stale.map((id) => keys.plan(id)))
+        .del(...stale.map((id) => keys.plan(id)), ...stale.map((id) => keys.planActions(id)))
         .exec();
     }
   }
@@ -83,9 +119,35 @@ export function createPlanStore(redis: RedisClient, prefix: string, opts: { kept
     return raw ? (JSON.parse(raw) as PlanHeader) : null;
   }
 
+  /** A stored plan's actions, one chunk at a time, in plan order. */
+  async function* actionChunks(id: string): AsyncGenerator<PlanAction[]> {
+    const n = await redis.llen(keys.planActions(id));
+    for (let i = 0; i < n; i++) {
+      const raw = await redis.lindex(keys.planActions(id), i);
+      if (raw !== null) {
+        yield JSON.parse(raw) as PlanAction[];
+      }
+    }
+  }
+
+  /** A stored plan without its actions (`plan.actions` is empty): for readers that stream them. */
+  async function getMeta(id: string): Promise<PlanRecord | null> {
+    const [h, m] = await redis.hmget(keys.plan(id), 'header', 'meta');
+    return h && m ? { ...(JSON.parse(h) as PlanHeader), plan: { ...(JSON.parse(m) as Omit<Plan, 'actions'>), actions: [] } } : null;
+  }
+
   async function get(id: string): Promise<PlanRecord | null> {
-    const [h, p] = await redis.hmget(keys.plan(id), 'header', 'plan');
-    return h && p ? { ...(JSON.parse(h) as PlanHeader), plan: JSON.parse(p) as Plan } : null;
+    const record = await getMeta(id);
+    if (!record) {
+      return null;
+    }
+    const actions: PlanAction[] = [];
+    for await (const chunk of actionChunks(id)) {
+      for (const a of chunk) {
+        actions.push(a);
+      }
+    }
+    return { ...record, plan: { ...record.plan, actions } };
   }
 
   /** Updates the header (status, outcome, approval) of a stored plan; no-op when it was trimmed. */
@@ -111,7 +173,7 @@ export function createPlanStore(redis: RedisClient, prefix: string, opts: { kept
     return id ? get(id) : null;
   }
 
-  return { save, get, header, update, list, latest };
+  return { save, appendActions, saveMeta, get, getMeta, actionChunks, header, update, list, latest };
 }
 
 /** The plan store's API. */

@@ -2,7 +2,7 @@
  * The pure core's public surface: plan a sync, render it, and the helpers workers and CLI
  * commands use to explain or record a decision. Nothing here does I/O.
  */
-export { planSync } from './planner';
+export { planSync, planSyncStream, type PlanStream } from './planner';
 export { renderPlanTable, type RenderOptions } from './plan-render';
 export { appliedValuesFrom, deriveDesired, teamForGroups, type DesiredDraft } from './desired-user';
 export { createRoleMapper, roleForTitle, type RoleMapper, type RoleMatch, type RoleMatchKind } from './role-mapping';

@@ -68,69 +68,103 @@ function emptySummary(): PlanSummary {
   return { create: 0, update: 0, delete: 0, adopt: 0, skip: 0, held: 0, drift: 0, unmapped: 0, waitingForSeat: 0, inSync: 0 };
 }
 
-/** Turns decisions into the plan: applies the seat shares, diffs, splits off held actions, counts. */
-export function buildPlan({ decisions, verdict, allocation, ctx }: BuildInput): Plan {
-  const actions: PlanAction[] = [];
+/**
+ * A plan whose actions come one at a time, so a caller can store them in chunks without ever
+ * holding them all. `rest()` is the plan without its actions (`actions` empty); it is complete
+ * once `actions` has been read to the end, and throws before.
+ */
+export interface PlanStream {
+  actions: Iterable<PlanAction>;
+  rest(): Plan;
+}
+
+/** Turns decisions into the plan's actions, one at a time: applies the seat shares, diffs, splits off held actions, counts. */
+export function streamPlan({ decisions, verdict, allocation, ctx }: BuildInput): PlanStream {
   const held: PlanAction[] = [];
   const summary = emptySummary();
   const unmapped = new Map<string, UnmappedTitle>();
-  for (const d of decisions) {
-    if (d.type === 'report') {
-      actions.push(d.action);
-      continue;
-    }
-    if (d.type === 'delete') {
-      (d.held ? held : actions).push(d.action);
-      continue;
-    }
-    const index = d.seatRequest;
-    const granted = d.held ? null : index === undefined ? NONE : (allocation.granted[index] ?? NONE);
-    const desired = granted === null ? d.draft.desired : applySeatShare(d.draft.desired, d.draft.wants, granted, ctx.desired.seats);
-    const { action, inSync } = provisionAction(d, desired, ctx);
-    if (inSync) {
-      summary.inSync++;
-    }
-    if (action) {
-      (d.held ? held : actions).push(action);
-    }
-    if (d.held) {
-      continue;
-    }
-    if (index !== undefined && (allocation.waiting[index]?.length ?? 0) > 0) {
-      summary.waitingForSeat++;
-    }
-    if (d.reportsTitle !== null && desired.roleId === null) {
-      const key = looseKey(d.reportsTitle);
-      const group = unmapped.get(key) ?? { title: d.reportsTitle, users: [] };
-      group.users.push({ oktaUserId: d.oktaUserId, email: desired.email });
-      unmapped.set(key, group);
-    }
-    if (d.draft.match?.kind === 'ambiguous') {
-      actions.push({
-        kind: 'skip',
-        code: 'ambiguous-role',
-        reason: `${d.who}: ${d.draft.match.reason}; provisioned without a role until the Title or the HubSpot roles are fixed`,
-        email: desired.email,
-        oktaUserId: d.oktaUserId,
-        hubspotUserId: d.actual?.id ?? null,
-      });
-    }
-  }
-  for (const a of actions) {
+  let finished = false;
+  const count = (a: PlanAction): PlanAction => {
     summary[a.kind]++;
     if (a.kind === 'update' && a.drift) {
       summary.drift++;
     }
-  }
-  summary.held = held.filter((a) => a.kind === 'delete' || a.code === 'left-scope-downgrade').length;
-  const unmappedTitles = [...unmapped.values()].sort((a, b) => b.users.length - a.users.length || a.title.localeCompare(b.title));
-  summary.unmapped = unmappedTitles.reduce((n, t) => n + t.users.length, 0);
-  return {
-    summary,
-    actions,
-    ...(held.length > 0 ? { held: { reason: verdict.reason ?? 'held by the deletion guard', actions: held } } : {}),
-    unmappedTitles,
-    seats: allocation.usage,
-    warnings: ctx.warnings,
+    return a;
   };
+  function* actions(): Generator<PlanAction, void, undefined> {
+    for (const d of decisions) {
+      if (d.type === 'report') {
+        yield count(d.action);
+        continue;
+      }
+      if (d.type === 'delete') {
+        if (d.held) {
+          held.push(d.action);
+        } else {
+          yield count(d.action);
+        }
+        continue;
+      }
+      const index = d.seatRequest;
+      const granted = d.held ? null : index === undefined ? NONE : (allocation.granted[index] ?? NONE);
+      const desired = granted === null ? d.draft.desired : applySeatShare(d.draft.desired, d.draft.wants, granted, ctx.desired.seats);
+      const { action, inSync } = provisionAction(d, desired, ctx);
+      if (inSync) {
+        summary.inSync++;
+      }
+      if (action && d.held) {
+        held.push(action);
+      } else if (action) {
+        yield count(action);
+      }
+      if (d.held) {
+        continue;
+      }
+      if (index !== undefined && (allocation.waiting[index]?.length ?? 0) > 0) {
+        summary.waitingForSeat++;
+      }
+      if (d.reportsTitle !== null && desired.roleId === null) {
+        const key = looseKey(d.reportsTitle);
+        const group = unmapped.get(key) ?? { title: d.reportsTitle, users: [] };
+        group.users.push({ oktaUserId: d.oktaUserId, email: desired.email });
+        unmapped.set(key, group);
+      }
+      if (d.draft.match?.kind === 'ambiguous') {
+        yield count({
+          kind: 'skip',
+          code: 'ambiguous-role',
+          reason: `${d.who}: ${d.draft.match.reason}; provisioned without a role until the Title or the HubSpot roles are fixed`,
+          email: desired.email,
+          oktaUserId: d.oktaUserId,
+          hubspotUserId: d.actual?.id ?? null,
+        });
+      }
+    }
+    finished = true;
+  }
+  function rest(): Plan {
+    if (!finished) {
+      throw new Error('the plan is complete only once all its actions have been read');
+    }
+    summary.held = held.filter((a) => a.kind === 'delete' || a.code === 'left-scope-downgrade').length;
+    const unmappedTitles = [...unmapped.values()].sort((a, b) => b.users.length - a.users.length || a.title.localeCompare(b.title));
+    summary.unmapped = unmappedTitles.reduce((n, t) => n + t.users.length, 0);
+    return {
+      summary,
+      actions: [],
+      ...(held.length > 0 ? { held: { reason: verdict.reason ?? 'held by the deletion guard', actions: held } } : {}),
+      unmappedTitles,
+      seats: allocation.usage,
+      warnings: ctx.warnings,
+    };
+  }
+  return { actions: actions(), rest };
+}
+
+/** Turns decisions into the plan: applies the seat shares, diffs, splits off held actions, counts. */
+export function buildPlan(input: BuildInput): Plan {
+  const stream = streamPlan(input);
+  const actions = [...stream.actions];
+  const { summary, held, unmappedTitles, seats, warnings } = stream.rest();
+  return { summary, actions, ...(held ? { held } : {}), unmappedTitles, seats, ...(warnings ? { warnings } : {}) };
 }

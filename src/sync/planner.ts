@@ -7,7 +7,7 @@ import { evaluateDeletionGuard, type GuardVerdict } from './deletion-guard';
 import { reportHandsOff } from './hands-off';
 import { decideLeaveScope } from './leave-scope';
 import { createPlanContext } from './plan-context';
-import { buildPlan } from './plan-build';
+import { buildPlan, streamPlan, type PlanStream } from './plan-build';
 import { allocateSeats } from './seats';
 import { emailKey } from './text';
 
@@ -195,4 +195,16 @@ export function planSync(input: PlanInput): Plan {
   return buildPlan({ decisions, verdict, allocation, ctx });
 }
 
-export type { PlanInput };
+/**
+ * {@link planSync} with the actions handed out one at a time (see {@link PlanStream}): the same
+ * actions in the same order, for callers that store a large plan without holding all of it.
+ */
+export function planSyncStream(input: PlanInput): PlanStream {
+  const ctx = createPlanContext(input);
+  const { decisions, decided } = decideAll(ctx);
+  const verdict = guardDeletions(decisions, ctx);
+  const allocation = shareSeats(decisions, decided, ctx);
+  return streamPlan({ decisions, verdict, allocation, ctx });
+}
+
+export type { PlanInput, PlanStream };

@@ -6,6 +6,7 @@ import { createRedactor } from '../../lib/redact';
 import type { PlanRecord } from '../../state/plan-store';
 import { renderPlanTable } from '../../sync/plan-render';
 import { configOrExit } from '../cli-config';
+import { startReconcileProgress } from '../reconcile-progress';
 import type { RegisterCommand } from './index';
 
 /**
@@ -61,6 +62,26 @@ function toJson(record: PlanRecord): ReconcileJson {
     ...(record.plan.held ? { held: record.plan.held } : {}),
     outcome: record.outcome,
   };
+}
+
+/**
+ * Writes the `--json` document of a stored plan, its actions read from the store one chunk at a
+ * time: the same document as `JSON.stringify(toJson(record))`, without holding every action.
+ */
+async function writeJsonStreamed(daemon: Daemon, record: PlanRecord): Promise<void> {
+  const { actions: _none, ...rest } = toJson(record);
+  const head = JSON.stringify({ planId: rest.planId, dryRun: rest.dryRun, summary: rest.summary });
+  const tail = JSON.stringify({ halted: rest.halted, ...(rest.approvalId ? { approvalId: rest.approvalId } : {}), ...(rest.held ? { held: rest.held } : {}), outcome: rest.outcome });
+  await writeOut(`${head.slice(0, -1)},"actions":[`);
+  let first = true;
+  for await (const chunk of daemon.state.plans.actionChunks(record.id)) {
+    if (chunk.length > 0) {
+      const text = JSON.stringify(chunk).slice(1, -1);
+      await writeOut(first ? text : `,${text}`);
+      first = false;
+    }
+  }
+  await writeOut(`],${tail.slice(1)}\n`);
 }
 
 function toText(record: PlanRecord): string {
@@ -149,8 +170,12 @@ export const registerReconcile: RegisterCommand = (program: Command) => {
         }
         if (opts.dryRun) {
           daemon = createDaemon(config, { roles: {}, dryRun: true, logger: commandLogger(config) });
+          if (json) {
+            await writeJsonStreamed(daemon, await daemon.reconciler.dryRun({ actions: false }));
+            await finish(daemon, 0);
+          }
           const record = await daemon.reconciler.dryRun();
-          await finish(daemon, 0, json ? `${JSON.stringify(toJson(record))}\n` : toText(record));
+          await finish(daemon, 0, toText(record));
           return;
         }
         daemon = createDaemon(config, { roles: { workers: true }, logger: commandLogger(config) });
@@ -174,7 +199,8 @@ export const registerReconcile: RegisterCommand = (program: Command) => {
             reason: `${approval?.held.length ?? 0} held deletions approved by operator via CLI (approval ${opts.approve}: ${approval?.reason ?? ''})`,
           });
         }
-        const record = await daemon.reconcileNow(opts.approve ? 'approve' : 'manual');
+        const stopProgress = startReconcileProgress(daemon);
+        const record = await daemon.reconcileNow(opts.approve ? 'approve' : 'manual').finally(stopProgress);
         await finish(daemon, 0, json ? `${JSON.stringify(toJson(record))}\n` : toText(record));
       } catch (err) {
         process.stderr.write(`reconciliation did not run: ${redactor.redactString(err instanceof Error ? err.message : String(err))}\n`);
