@@ -303,7 +303,13 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
         }
         return story.length > 0 ? `${b} [Okta: ${story.join('; ')}]` : b;
       };
-      breaches.push(...breachesNow().map(explain));
+      for (const b of breachesNow()) {
+        // What the ledger says about the HubSpot user named, for the one who has to find out why.
+        const id = /\((\d+)\)/.exec(b)?.[1];
+        const entry = id ? await a.state.ledger.getByHubSpotId(id) : null;
+        const audit = id ? (await a.state.audit.recent(5_000)).filter((e) => e.hubspotUserId === id).map((e) => `${e.action} ${e.outcome}`) : [];
+        breaches.push(`${explain(b)}${id ? ` [ledger: ${entry ? `${entry.oktaUserId} ${entry.how}` : 'none'}; audit: ${audit.join(', ') || 'none'}]` : ''}`);
+      }
     }
 
     // Every failure has a reason: jobs that failed for good name the user, and the audit trail says why.
