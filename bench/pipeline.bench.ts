@@ -105,7 +105,7 @@ async function provisioning(): Promise<BenchResult> {
       ],
       notes: [
         `created ${record.outcome?.applied.create ?? 0}, failures ${record.outcome?.failures.length ?? 0}; HubSpot requests by route: ${JSON.stringify(counts.byRoute)}`,
-        'each create is preceded by a lookup by email (no duplicate on retries), so the floor for this design is about 2 requests per user',
+        'a user the ledger does not know is created without an email lookup (a 409 re-plans with the lookup, so a retried create adopts instead of duplicating): 1 request per new user',
       ],
     };
   } finally {
@@ -187,7 +187,7 @@ async function memory(): Promise<BenchResult> {
         { label: 'RSS growth while reconciling', value: m.peakRssMb - m.baselineRssMb, unit: 'MB' },
         { label: 'list + plan + store', value: m.durationMs / 1000, unit: 's' },
       ],
-      notes: [`${m.actions} actions planned (all creates: HubSpot starts empty); simulators run in the parent process`],
+      notes: [`${m.actions} actions planned (all creates: HubSpot starts empty), stored in chunks as they are planned; simulators run in the parent process`],
     };
   } finally {
     await rig.stop();
