@@ -13,7 +13,7 @@ import type { HeldLock } from '../src/state/lock';
 import { newPlanId, PLAN_ACTIONS_CHUNK, type PlanHeader, type PlanOutcome, type PlanRecord, type PlanTrigger } from '../src/state/plan-store';
 import type { State } from '../src/state/state';
 import type { PlanStream } from '../src/sync/plan-build';
-import type { HubSpotUser, OktaCandidate, Plan, PlanAction, PlanInput } from '../src/sync/types';
+import type { HubSpotUser, OktaCandidate, Plan, PlanAction, PlanInput, AssignmentScope } from '../src/sync/types';
 import { ensureLedgerForJob, type LedgerGate } from './ledger-rebuild';
 import type { Planner } from './sync-user.worker';
 
@@ -66,6 +66,8 @@ export interface WorkItem {
   deletes: boolean;
   /** The plan matched a HubSpot user (anything but a plain create): see `SyncUserData.emailInHubSpot`. */
   emailInHubSpot: boolean;
+  /** The assignment the listing saw (see `SyncUserData.assignment`); jobs that delete never get it. */
+  assignment?: { via: AssignmentScope; at: string | null };
 }
 
 /** Adds one action to `work` (per Okta user), skipping pure reports as {@link groupWork} does. */
@@ -148,11 +150,29 @@ export function createReconciler(deps: ReconcileDeps) {
    * work; the plan's header and the rest are stored by the caller. The whole list of actions is
    * never held at once.
    */
-  async function planAndStoreActions(planId: string): Promise<{ rest: Plan; work: Map<string, WorkItem> }> {
-    const stream = streamOf(await readInput());
+  async function planAndStoreActions(planId: string): Promise<{ rest: Plan; work: Map<string, WorkItem>; listedAt: number }> {
+    const listedAt = now().getTime();
+    const input = await readInput();
+    const assignments = new Map<string, { via: AssignmentScope; at: string | null }>();
+    for (const c of input.candidates) {
+      if (c.assigned && c.assignedVia) {
+        assignments.set(c.oktaUserId, { via: c.assignedVia, at: c.assignedAt });
+      }
+    }
+    const stream = streamOf(input);
     const work = new Map<string, WorkItem>();
-    await deps.state.plans.appendActions(planId, inChunks(stream.actions, PLAN_ACTIONS_CHUNK, (a) => noteWork(work, a)));
-    return { rest: stream.rest(), work };
+    await deps.state.plans.appendActions(
+      planId,
+      inChunks(stream.actions, PLAN_ACTIONS_CHUNK, (a) => {
+        noteWork(work, a);
+        const item = a.oktaUserId ? work.get(a.oktaUserId) : undefined;
+        const seen = a.oktaUserId ? assignments.get(a.oktaUserId) : undefined;
+        if (item && seen && !item.deletes) {
+          item.assignment = seen;
+        }
+      }),
+    );
+    return { rest: stream.rest(), work, listedAt };
   }
 
   /**
@@ -181,7 +201,7 @@ export function createReconciler(deps: ReconcileDeps) {
     return (await deps.state.plans.get(id)) ?? { ...header, plan: rest };
   }
 
-  async function fanOut(planId: string, work: Map<string, WorkItem>, lock: HeldLock, startedAt: string): Promise<void> {
+  async function fanOut(planId: string, work: Map<string, WorkItem>, lock: HeldLock, startedAt: string, listedAt: number): Promise<void> {
     const summaryId = jobId('summary', planId);
     const gateId = jobId('gate', planId);
     await deps.queues.flow.add({
@@ -198,7 +218,13 @@ export function createReconciler(deps: ReconcileDeps) {
         chunk.map(([oktaUserId, item]) => {
           // The plan listed every HubSpot user: a user it only creates has no HubSpot match, so the
           // job may create without looking the email up (a 409 still re-plans with it).
-          const data: SyncUserData = { oktaUserId, trigger: 'reconcile', planId, emailInHubSpot: item.emailInHubSpot };
+          const data: SyncUserData = {
+            oktaUserId,
+            trigger: 'reconcile',
+            planId,
+            emailInHubSpot: item.emailInHubSpot,
+            ...(item.assignment && !item.deletes ? { assignment: { ...item.assignment, listedAt } } : {}),
+          };
           return {
             name: 'sync-user' as const,
             data,
@@ -231,7 +257,7 @@ export function createReconciler(deps: ReconcileDeps) {
     const startedAt = now().toISOString();
     await deps.state.status.set({ lastReconcileStartedAt: startedAt });
     const planId = newPlanId(now());
-    const { rest: plan, work } = await planAndStoreActions(planId);
+    const { rest: plan, work, listedAt } = await planAndStoreActions(planId);
     let approvalId: string | null = null;
     if (plan.held && plan.held.actions.length > 0) {
       approvalId = await deps.state.approvals.hold({ id: planId, kind: 'reconcile', planId, reason: plan.held.reason, actions: plan.held.actions });
@@ -261,7 +287,7 @@ export function createReconciler(deps: ReconcileDeps) {
     }
     await lock.extend(lockTtlMs(work.size));
     try {
-      await fanOut(planId, work, lock, startedAt);
+      await fanOut(planId, work, lock, startedAt, listedAt);
     } catch (err) {
       await deps.state.plans.update(planId, { status: 'failed', error: `fan-out failed: ${errorMessage(err)}` });
       throw err;
