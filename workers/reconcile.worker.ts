@@ -363,8 +363,10 @@ export function createReconcileWorker(opts: {
       connection: opts.connection,
       prefix: opts.prefix,
       concurrency: 1,
-      // Listing thousands of users may take a while; keep the lock renewed well within it.
-      lockDuration: 120_000,
+      // BullMQ renews the lock every 15 s; planning 100,000 users blocks the event loop for a few
+      // seconds only (docs/PERFORMANCE.md). A longer lock would keep every reconciliation waiting
+      // (one at a time) for as long after the process running one is killed.
+      lockDuration: 30_000,
       // Needed for queue.rateLimit() to take effect.
       limiter: { max: 100, duration: 1000 },
     },
