@@ -10,10 +10,11 @@ import { eventually, startPipelineRig, type PipelineRig } from '../pipeline/pipe
  * Bad and strange Okta data through the whole daemon (simulated Okta → reconciliation and System
  * Log events → simulated HubSpot): missing, invalid, very long, mixed-case and unicode emails;
  * names and Titles with control, zero-width and right-to-left characters, 10,000 characters,
- * emoji; null profile fields; duplicate emails, also differing only by case. Every value is
- * listed with what must happen to it, so the checks never ask the planner what it thinks.
- * Okta itself refuses logins that differ only by case (so does the simulator): emails are what
- * can collide.
+ * emoji; null profile fields; duplicate emails, also differing only by case; logins that differ
+ * only by case. Every value is listed with what must happen to it, so the checks never ask the
+ * planner what it thinks. Okta refuses logins that differ only by case (so does the simulator):
+ * the test sets one in the simulator's store directly, as an org migrated from elsewhere might
+ * hold.
  */
 
 type Field = 'email' | 'firstName' | 'lastName' | 'title';
@@ -141,6 +142,16 @@ beforeAll(async () => {
   addUser(plain, ++i, { email: 'dup.case@ACME.example' }, true);
   addUser({ ...plain, firstName: NAMES.findIndex((c) => c.note === 'NUL') }, ++i, { email: 'dup.bad@acme.example' }, true);
   addUser(plain, ++i, { email: 'dup.bad@acme.example' }, true);
+  // Two users whose logins differ only by case (and whose emails differ): two HubSpot users.
+  const twinA = addUser(plain, ++i, { email: 'twin.a@acme.example' });
+  const twinB = addUser(plain, ++i, { email: 'twin.b@acme.example' });
+  twinA.login = 'Twin.Login@login.example';
+  twinB.login = 'twin.login@LOGIN.example';
+  for (const t of [twinA, twinB]) {
+    const stored = rig.okta.sim.store.users.get(t.id);
+    if (!stored) throw new Error(`user ${t.id} missing from the simulator`);
+    stored.profile.login = t.login;
+  }
 
   daemon = rig.daemon({ roles: { workers: true, poller: true } });
   await daemon.start();
@@ -197,6 +208,14 @@ it('provisions none of the users who share an email, even when the emails differ
     expect([u.values.email, skip?.code]).toEqual([u.values.email, u.badField ? 'bad-data' : 'duplicate-email']);
     expect(hs(u.values.email ?? '')).toBeNull();
   }
+});
+
+it('provisions two users whose logins differ only by case as two users, each under its own email', () => {
+  const twins = users.filter((u) => u.login.toLowerCase() === 'twin.login@login.example');
+  expect(twins).toHaveLength(2);
+  const ids = twins.map((t) => hs(t.values.email ?? '')?.id);
+  expect(ids.every((id) => id !== undefined)).toBe(true);
+  expect(new Set(ids).size).toBe(2);
 });
 
 it('keeps running through it all: no failed job, no deletion, every plan action named', async () => {

@@ -6,9 +6,9 @@ import { formatFigures, runSoak, type SoakReport } from '../../soak/soak-run';
  * change every 250 ms for 30 s, HubSpot 5xx/429/latency faults, a `worker` child process killed
  * with SIGKILL twice, the Redis data deleted once while everything runs, two replicas. Then one
  * reconciliation, and HubSpot must be exactly what Okta calls for, with no secret anywhere.
- * The kills come before the data loss: a reconciliation killed mid-run waits out BullMQ's lock
- * (two minutes) before another process takes it over, which the long soak meets but this one
- * has no time for.
+ * The kills come before the data loss: a reconciliation killed mid-run (the one a data loss asks
+ * for, say) waits out BullMQ's job lock and stalled check (up to a minute) before another process
+ * takes it over, which the long soak meets but this one has no time for.
  */
 
 let report: SoakReport;
