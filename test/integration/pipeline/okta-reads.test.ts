@@ -1,6 +1,6 @@
 import type { Daemon } from '../../../src/daemon/daemon';
 import { generatedSeed } from '../../../src/simulators/seeds/generated';
-import { eventually, startPipelineRig, type PipelineRig } from './pipeline-rig';
+import { startPipelineRig, type PipelineRig } from './pipeline-rig';
 
 /**
  * Okta's apps endpoint has its tightest rate limit (100 requests a minute on most orgs): a
