@@ -8,7 +8,7 @@ import type { OktaClientApi } from '../src/okta/okta-types';
 import { jobId } from '../src/queue/job-ids';
 import { PRIORITY, type ReconcileData, type ReconcileResult, type SyncUserData } from '../src/queue/queue-map';
 import type { Queues, TypedQueue } from '../src/queue/queues';
-import { toJobError } from '../src/queue/job-errors';
+import { withJobErrors } from '../src/queue/job-errors';
 import type { HeldLock } from '../src/state/lock';
 import { newPlanId, PLAN_ACTIONS_CHUNK, type PlanHeader, type PlanOutcome, type PlanRecord, type PlanTrigger } from '../src/state/plan-store';
 import type { State } from '../src/state/state';
@@ -343,22 +343,12 @@ export function createReconcileWorker(opts: {
   const log = opts.logger.child({ component: 'reconcile-worker' });
   const worker = new Worker<ReconcileData, ReconcileResult>(
     'reconcile',
-    async (job, token) => {
-      try {
-        return await opts.reconciler.process(job, token);
-      } catch (err) {
-        if (err instanceof DelayedError) {
-          throw err;
-        }
-        throw await toJobError(err, {
-          job,
-          queue: opts.queue,
-          who: `reconciliation ${job.id}`,
-          maxRateLimitedStarts: opts.settings.jobs.maxRateLimitedStarts,
-          ...(opts.onRateLimited ? { onRateLimited: opts.onRateLimited } : {}),
-        });
-      }
-    },
+    withJobErrors((job, token) => opts.reconciler.process(job, token), {
+      queue: opts.queue,
+      who: (job) => `reconciliation ${job.id}`,
+      maxRateLimitedStarts: opts.settings.jobs.maxRateLimitedStarts,
+      ...(opts.onRateLimited ? { onRateLimited: opts.onRateLimited } : {}),
+    }),
     {
       connection: opts.connection,
       prefix: opts.prefix,

@@ -5,7 +5,7 @@ import type { HubSpotClientApi } from '../src/hubspot/hubspot-types';
 import { errorMessage, SyncError } from '../src/lib/errors';
 import type { Logger } from '../src/lib/logger';
 import type { OktaClientApi } from '../src/okta/okta-types';
-import { toJobError } from '../src/queue/job-errors';
+import { withJobErrors } from '../src/queue/job-errors';
 import type { SyncUserData, SyncUserResult } from '../src/queue/queue-map';
 import type { TypedQueue } from '../src/queue/queues';
 import type { HeldLock } from '../src/state/lock';
@@ -287,22 +287,12 @@ export function createSyncUserWorker(opts: {
   const log = opts.logger.child({ component: 'sync-user-worker' });
   const worker = new Worker<SyncUserData, SyncUserResult>(
     'sync-user',
-    async (job, token) => {
-      try {
-        return await opts.processor.process(job, token);
-      } catch (err) {
-        if (err instanceof DelayedError) {
-          throw err;
-        }
-        throw await toJobError(err, {
-          job,
-          queue: opts.queue,
-          who: job.data.oktaUserId,
-          maxRateLimitedStarts: opts.settings.jobs.maxRateLimitedStarts,
-          ...(opts.onRateLimited ? { onRateLimited: opts.onRateLimited } : {}),
-        });
-      }
-    },
+    withJobErrors((job, token) => opts.processor.process(job, token), {
+      queue: opts.queue,
+      who: (job) => job.data.oktaUserId,
+      maxRateLimitedStarts: opts.settings.jobs.maxRateLimitedStarts,
+      ...(opts.onRateLimited ? { onRateLimited: opts.onRateLimited } : {}),
+    }),
     {
       connection: opts.connection,
       prefix: opts.prefix,

@@ -1,4 +1,4 @@
-import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import { classifyError, errorMessage, SyncError } from '../lib/errors';
 
 /** Fallback pause after a 429 that did not say how long to wait. */
@@ -40,4 +40,24 @@ export async function toJobError(err: unknown, ctx: JobErrorContext): Promise<Er
     case 'retry':
       return err instanceof Error ? err : new Error(message);
   }
+}
+
+/**
+ * Wraps a job processor so everything it throws goes through {@link toJobError}; a
+ * `DelayedError` (the job moved itself to delayed) passes through untouched.
+ */
+export function withJobErrors<J extends Pick<Job, 'attemptsStarted'>, R>(
+  process: (job: J, token?: string) => Promise<R>,
+  ctx: Omit<JobErrorContext, 'job' | 'who'> & { who: (job: J) => string },
+): (job: J, token?: string) => Promise<R> {
+  return async (job, token) => {
+    try {
+      return await process(job, token);
+    } catch (err) {
+      if (err instanceof DelayedError) {
+        throw err;
+      }
+      throw await toJobError(err, { ...ctx, job, who: ctx.who(job) });
+    }
+  };
 }
