@@ -3,8 +3,8 @@ import type { OktaSimulator } from '../../src/simulators/okta';
 import type { SeededRandom } from './random';
 
 /**
- * The faults of a chaos run, on a timer: HubSpot answers a share of requests with a 5xx all
- * along, and now and then a burst of 429s or a latency spike hits HubSpot, and a few 5xx hit
+ * The faults of a chaos run, on a timer: HubSpot answers three requests with a 5xx at the start
+ * and a share of requests all along, and now and then a burst of 429s or a latency spike hits HubSpot, and a few 5xx hit
  * Okta. `stop` clears every fault, so the run can end on a healthy network.
  */
 export interface FaultScheduleOptions {
@@ -54,6 +54,8 @@ export function createFaultSchedule(opts: FaultScheduleOptions) {
 
   return {
     start(): void {
+      // Three 5xx answers at once, so even a short run meets some whatever the random draws.
+      hubspot.faults.failNext([{ status: 500 }, { status: 503 }, { status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>' }]);
       hubspot.faults.errorRate = opts.hubspotErrorRate ?? 0.05;
       okta.faults.set({ errorRate5xx: opts.oktaErrorRate ?? 0.01 });
       timer = setTimeout(burst, random.int(1_000, every));
