@@ -171,9 +171,19 @@ export function createApprovalStore(redis: RedisClient, prefix: string, opts: { 
     return redis.hkeys(keys.approvedDeletions);
   }
 
-  /** Forgets an approved deletion once it has been carried out. */
+  /**
+   * Forgets an approved deletion once it has been carried out, and takes the user out of every
+   * pending approval that still held them (the event path and a reconciliation may both have
+   * held one deletion): an approval left with nothing to hold is marked superseded, so operators
+   * are never asked to approve deletions that already happened.
+   */
   async function consume(hubspotUserId: string): Promise<void> {
     await redis.hdel(keys.approvedDeletions, hubspotUserId);
+    for (const a of await pending()) {
+      if ((await redis.hdel(keys.approvalHeld(a.id), hubspotUserId)) > 0 && (await redis.hlen(keys.approvalHeld(a.id))) === 0) {
+        await decide(a.id, 'superseded', 'its deletions were carried out under another approval');
+      }
+    }
   }
 
   return { hold, get, list, pending, approve, reject, supersedeReconcileHolds, approvedDeletions, consume };

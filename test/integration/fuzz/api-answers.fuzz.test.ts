@@ -52,6 +52,9 @@ beforeAll(async () => {
   rig.hubspot.sim.faults.slowMs = TIMEOUT_MS * 2;
   daemon = rig.daemon({ roles: { workers: true, poller: true } });
   await daemon.start();
+  // The first poll finds no cursor and queues a reconciliation of its own: let it finish, so no
+  // background reconciliation takes a fault meant for a test's own.
+  await eventually(async () => (await daemon.state.plans.list(10)).some((p) => p.trigger === 'cursor-lost' && p.status !== 'applying'), "the first poll's reconciliation", 60_000);
   await daemon.reconcileNow('manual');
   emails = rig.hubspot.sim.admin
     .users()

@@ -94,6 +94,16 @@ describe('approval store', () => {
     expect(await state.approvals.approvedDeletions()).not.toContain('7');
   });
 
+  it('drops a deletion carried out elsewhere from every pending approval, and retires an approval left with none', async () => {
+    await state.approvals.hold({ id: 'plan-c', kind: 'reconcile', planId: 'plan-c', reason: 'r', actions: [deleteAction('21'), deleteAction('22')] });
+    await state.approvals.hold({ id: 'events-c', kind: 'events', planId: null, reason: 'r', actions: [deleteAction('21')] });
+    await state.approvals.consume('21');
+    expect((await state.approvals.get('events-c'))?.status).toBe('superseded');
+    const plan = await state.approvals.get('plan-c');
+    expect(plan?.status).toBe('pending');
+    expect(plan?.held.map((a) => a.hubspotUserId)).toEqual(['22']);
+  });
+
   it('supersedes older reconciliation holds', async () => {
     await state.approvals.hold({ id: 'plan-old', kind: 'reconcile', planId: 'plan-old', reason: 'r', actions: [deleteAction('5')] });
     await state.approvals.hold({ id: 'plan-new', kind: 'reconcile', planId: 'plan-new', reason: 'r', actions: [deleteAction('5')] });
