@@ -1,5 +1,6 @@
 import type { Logger } from '../lib/logger';
 import type { Producers } from '../queue/producers';
+import { decideApproval } from '../state/approval-decision';
 import type { Approval } from '../state/approval-store';
 import type { State } from '../state/state';
 import type { OperatorContext, OpsActionResult, OpsActions } from './ops-types';
@@ -51,22 +52,11 @@ export function createOpsActions(deps: OpsActionsDeps): OpsActions {
 
   async function decide(id: string, decision: 'approve' | 'reject', by: OperatorContext): Promise<OpsActionResult> {
     const who = describeOperator(by);
-    const approval = decision === 'approve' ? await deps.state.approvals.approve(id, who) : await deps.state.approvals.reject(id, who);
+    const approval = await decideApproval(deps.state, id, decision, who);
     if (!approval) {
       return notPending(id);
     }
     const count = approval.held.length;
-    await deps.state.audit.append({
-      action: decision,
-      email: null,
-      oktaUserId: null,
-      hubspotUserId: null,
-      before: null,
-      after: null,
-      jobId: null,
-      outcome: decision === 'approve' ? 'approved' : 'rejected',
-      reason: `${count} held deletions ${decision === 'approve' ? 'approved' : 'rejected'} by ${who} (approval ${id}: ${approval.reason})`,
-    });
     log.info(`held deletions ${decision === 'approve' ? 'approved' : 'rejected'}`, { approvalId: id, deletions: count, via: by.via });
     if (decision === 'reject') {
       return { ok: true, message: `${count} held deletions rejected` };

@@ -3,6 +3,7 @@ import type { Config } from '../../../config/load';
 import { createDaemon, type Daemon } from '../../daemon/daemon';
 import { createLogger, type Logger } from '../../lib/logger';
 import { createRedactor } from '../../lib/redact';
+import { decideApproval } from '../../state/approval-decision';
 import type { PlanRecord } from '../../state/plan-store';
 import { renderPlanTable } from '../../sync/plan-render';
 import { configOrExit } from '../cli-config';
@@ -35,6 +36,9 @@ export async function finish(daemon: Daemon | null, code: number, text = ''): Pr
   await daemon?.stop().catch(() => undefined);
   process.exit(code);
 }
+
+/** Who decided, in the approval store and the audit trail, when the CLI did. */
+const CLI_OPERATOR = 'operator via CLI';
 
 /** The `--json` document of a reconciliation. */
 export interface ReconcileJson {
@@ -110,23 +114,12 @@ function toText(record: PlanRecord): string {
 
 async function reject(config: Config, approvalId: string, json: boolean): Promise<void> {
   const daemon = createDaemon(config, { roles: {}, logger: commandLogger(config) });
-  const approval = await daemon.state.approvals.reject(approvalId, 'operator via CLI');
+  const approval = await decideApproval(daemon.state, approvalId, 'reject', CLI_OPERATOR);
   if (!approval) {
     const existing = await daemon.state.approvals.get(approvalId);
     process.stderr.write(existing ? `approval ${approvalId} is already ${existing.status}\n` : `no approval ${approvalId}\n`);
     await finish(daemon, 1);
   }
-  await daemon.state.audit.append({
-    action: 'reject',
-    email: null,
-    oktaUserId: null,
-    hubspotUserId: null,
-    before: null,
-    after: null,
-    jobId: null,
-    outcome: 'rejected',
-    reason: `${approval?.held.length ?? 0} held deletions rejected by operator via CLI (approval ${approvalId}: ${approval?.reason ?? ''})`,
-  });
   const text = json
     ? `${JSON.stringify({ rejected: approvalId, deletions: approval?.held.length ?? 0 })}\n`
     : `Rejected approval ${approvalId}: its ${approval?.held.length ?? 0} deletions stay held (nothing deleted).\n`;
@@ -181,23 +174,12 @@ export const registerReconcile: RegisterCommand = (program: Command) => {
         daemon = createDaemon(config, { roles: { workers: true }, logger: commandLogger(config) });
         await daemon.start();
         if (opts.approve) {
-          const approval = await daemon.state.approvals.approve(opts.approve, 'operator via CLI');
+          const approval = await decideApproval(daemon.state, opts.approve, 'approve', CLI_OPERATOR);
           if (!approval) {
             const existing = await daemon.state.approvals.get(opts.approve);
             process.stderr.write(existing ? `approval ${opts.approve} is already ${existing.status}\n` : `no approval ${opts.approve}\n`);
             await finish(daemon, 1);
           }
-          await daemon.state.audit.append({
-            action: 'approve',
-            email: null,
-            oktaUserId: null,
-            hubspotUserId: null,
-            before: null,
-            after: null,
-            jobId: null,
-            outcome: 'approved',
-            reason: `${approval?.held.length ?? 0} held deletions approved by operator via CLI (approval ${opts.approve}: ${approval?.reason ?? ''})`,
-          });
         }
         const stopProgress = startReconcileProgress(daemon);
         const record = await daemon.reconcileNow(opts.approve ? 'approve' : 'manual').finally(stopProgress);
