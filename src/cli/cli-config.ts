@@ -1,5 +1,7 @@
 import { ConfigError, loadConfig, type Config } from '../../config/load';
 import { createRedactor } from '../lib/redact';
+import { openOpsReader } from '../server/ops-reader';
+import { redactJson } from '../server/redact-json';
 
 /**
  * Loads the configuration for a command; on bad configuration prints every problem and sets
@@ -23,4 +25,31 @@ export function reportFailure(config: Config, what: string, err: unknown): void 
   const message = createRedactor(config.secrets).redactString(err instanceof Error ? err.message : String(err));
   process.stderr.write(`${what}: ${message}\n`);
   process.exitCode = 1;
+}
+
+/**
+ * A read-only command over the daemon's state in Redis: loads the configuration, opens a reader,
+ * prints what `read` returns (redacted; JSON with `--json`, else `render`), and always closes the
+ * reader. A failure is reported as `cannot read <what> from Redis` and exits 1.
+ */
+export async function printFromRedis<T>(
+  what: string,
+  json: boolean,
+  read: (reader: Awaited<ReturnType<typeof openOpsReader>>, config: Config) => Promise<T>,
+  render: (value: T) => string,
+): Promise<void> {
+  const config = configOrExit();
+  if (!config) {
+    return;
+  }
+  let reader: Awaited<ReturnType<typeof openOpsReader>> | undefined;
+  try {
+    reader = await openOpsReader(config);
+    const clean = redactJson(createRedactor(config.secrets), await read(reader, config));
+    process.stdout.write(json ? `${JSON.stringify(clean, null, 2)}\n` : `${render(clean)}\n`);
+  } catch (err) {
+    reportFailure(config, `cannot read ${what} from Redis`, err);
+  } finally {
+    await reader?.close();
+  }
 }

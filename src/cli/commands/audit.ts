@@ -1,10 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { createRedactor } from '../../lib/redact';
-import { openOpsReader } from '../../server/ops-reader';
-import { redactJson } from '../../server/redact-json';
 import { renderAuditText } from '../../server/status-text';
 import type { RegisterCommand } from './index';
-import { configOrExit, reportFailure } from '../cli-config';
+import { printFromRedis } from '../cli-config';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -22,21 +19,12 @@ export const registerAudit: RegisterCommand = (program: Command) => {
     .option('--user <email>', "only this user's entries (by email, any case)")
     .option('--limit <n>', 'at most this many entries', positiveInt, 50)
     .option('--json', 'print the entries as JSON')
-    .action(async (opts: { user?: string; limit: number; json?: boolean }) => {
-      const config = configOrExit();
-      if (!config) {
-        return;
-      }
-      let reader: Awaited<ReturnType<typeof openOpsReader>> | undefined;
-      try {
-        reader = await openOpsReader(config);
-        const entries = await reader.status.getAudit({ ...(opts.user ? { user: opts.user } : {}), limit: opts.limit });
-        const clean = redactJson(createRedactor(config.secrets), entries);
-        process.stdout.write(opts.json ? `${JSON.stringify(clean, null, 2)}\n` : `${renderAuditText(clean)}\n`);
-      } catch (err) {
-        reportFailure(config, 'cannot read the audit trail from Redis', err);
-      } finally {
-        await reader?.close();
-      }
-    });
+    .action((opts: { user?: string; limit: number; json?: boolean }) =>
+      printFromRedis(
+        'the audit trail',
+        opts.json === true,
+        (reader) => reader.status.getAudit({ ...(opts.user ? { user: opts.user } : {}), limit: opts.limit }),
+        renderAuditText,
+      ),
+    );
 };
