@@ -3,6 +3,17 @@ import { PermanentError, TransientError } from '../lib/errors';
 import { stateKeys } from './keys';
 import type { RedisClient } from './redis-client';
 
+/** Lua: drops the HubSpot-id and email index fields that still point at entry `old` (of Okta user ARGV[1]). */
+const UNINDEX_OLD = `
+local o = cjson.decode(old)
+if type(o.hubspotUserId) == 'string' and redis.call('HGET', KEYS[2], o.hubspotUserId) == ARGV[1] then
+  redis.call('HDEL', KEYS[2], o.hubspotUserId)
+end
+if type(o.email) == 'string' and redis.call('HGET', KEYS[3], string.lower(o.email)) == ARGV[1] then
+  redis.call('HDEL', KEYS[3], string.lower(o.email))
+end
+`;
+
 /**
  * Replaces an entry and its two indexes in one step. Refuses (returns the other Okta id) when the
  * HubSpot user is already linked to a different Okta user: one HubSpot user has one owner. With
@@ -14,14 +25,7 @@ local linked = redis.call('HGET', KEYS[2], ARGV[3])
 if linked and linked ~= ARGV[1] then return linked end
 local old = redis.call('HGET', KEYS[1], ARGV[1])
 if old then
-  local o = cjson.decode(old)
-  if type(o.hubspotUserId) == 'string' and redis.call('HGET', KEYS[2], o.hubspotUserId) == ARGV[1] then
-    redis.call('HDEL', KEYS[2], o.hubspotUserId)
-  end
-  if type(o.email) == 'string' and redis.call('HGET', KEYS[3], string.lower(o.email)) == ARGV[1] then
-    redis.call('HDEL', KEYS[3], string.lower(o.email))
-  end
-end
+${UNINDEX_OLD}end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('HSET', KEYS[2], ARGV[3], ARGV[1])
 redis.call('HSET', KEYS[3], ARGV[4], ARGV[1])
@@ -32,14 +36,7 @@ return false
 const REMOVE = `
 local old = redis.call('HGET', KEYS[1], ARGV[1])
 if not old then return false end
-local o = cjson.decode(old)
-if type(o.hubspotUserId) == 'string' and redis.call('HGET', KEYS[2], o.hubspotUserId) == ARGV[1] then
-  redis.call('HDEL', KEYS[2], o.hubspotUserId)
-end
-if type(o.email) == 'string' and redis.call('HGET', KEYS[3], string.lower(o.email)) == ARGV[1] then
-  redis.call('HDEL', KEYS[3], string.lower(o.email))
-end
-redis.call('HDEL', KEYS[1], ARGV[1])
+${UNINDEX_OLD}redis.call('HDEL', KEYS[1], ARGV[1])
 return old
 `;
 
