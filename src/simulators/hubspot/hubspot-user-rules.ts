@@ -100,6 +100,45 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return sa.size === sb.size && [...sa].every((x) => sb.has(x));
 }
 
+/** The user fields a create or an update may carry (`nullable`: an update's `null` clears). */
+interface UserFields {
+  firstName: string | null | undefined;
+  lastName: string | null | undefined;
+  roleId: string | null | undefined;
+  primaryTeamId: string | null | undefined;
+  secondaryTeamIds: string[] | undefined;
+  seatNames: string[] | undefined;
+}
+
+function parseUserFields(body: Fields, nullable: boolean, features: VersionFeatures): SimResult<UserFields> {
+  const firstName = optionalString(body, 'firstName', nullable);
+  const lastName = optionalString(body, 'lastName', nullable);
+  const roleId = optionalString(body, 'roleId', nullable);
+  const primaryTeamId = optionalString(body, 'primaryTeamId', nullable);
+  const secondaryTeamIds = stringArray(body, 'secondaryTeamIds');
+  const seatNames = features.seatAware ? stringArray(body, 'seatNames') : ({ ok: true, value: undefined } as const);
+  if (!firstName.ok) return firstName;
+  if (!lastName.ok) return lastName;
+  if (!roleId.ok) return roleId;
+  if (!primaryTeamId.ok) return primaryTeamId;
+  if (!secondaryTeamIds.ok) return secondaryTeamIds;
+  if (!seatNames.ok) return seatNames;
+  return {
+    ok: true,
+    value: { firstName: firstName.value, lastName: lastName.value, roleId: roleId.value, primaryTeamId: primaryTeamId.value, secondaryTeamIds: secondaryTeamIds.value, seatNames: seatNames.value },
+  };
+}
+
+/** 400 when the fields name a role, team or seat the account does not have. */
+function checkReferences(store: HubSpotStore, f: UserFields): SimErrorAnswer | null {
+  return (
+    checkRole(store, f.roleId) ??
+    checkTeams(store, 'primaryTeamId', [f.primaryTeamId]) ??
+    checkTeams(store, 'secondaryTeamIds', f.secondaryTeamIds ?? []) ??
+    checkSeatNames(store, f.seatNames)
+  );
+}
+
 /** Validates a `UserProvisionRequest` body (400 on bad shape, email, role, team or seat name). */
 export function parseCreate(body: unknown, store: HubSpotStore, features: VersionFeatures): SimResult<ParsedCreate> {
   if (!isObject(body)) {
@@ -112,38 +151,25 @@ export function parseCreate(body: unknown, store: HubSpotStore, features: Versio
   if (!EMAIL.test(email.trim())) {
     return fail(validationError('email', `"${email}" is not a valid email address.`, 'INVALID_EMAIL'));
   }
-  const first = optionalString(body, 'firstName', false);
-  const last = optionalString(body, 'lastName', false);
-  const role = optionalString(body, 'roleId', false);
-  const team = optionalString(body, 'primaryTeamId', false);
-  const secondary = stringArray(body, 'secondaryTeamIds');
-  const seatNames = features.seatAware ? stringArray(body, 'seatNames') : ({ ok: true, value: undefined } as const);
-  if (!first.ok) return first;
-  if (!last.ok) return last;
-  if (!role.ok) return role;
-  if (!team.ok) return team;
-  if (!secondary.ok) return secondary;
-  if (!seatNames.ok) return seatNames;
+  const parsed = parseUserFields(body, false, features);
+  if (!parsed.ok) return parsed;
+  const { firstName: first, lastName: last, roleId: role, primaryTeamId: team, secondaryTeamIds: secondary, seatNames } = parsed.value;
   const welcome = body.sendWelcomeEmail;
   if (welcome !== undefined && welcome !== null && typeof welcome !== 'boolean') {
     return fail(validationError('sendWelcomeEmail', 'sendWelcomeEmail must be a boolean'));
   }
-  const error =
-    checkRole(store, role.value) ??
-    checkTeams(store, 'primaryTeamId', [team.value]) ??
-    checkTeams(store, 'secondaryTeamIds', secondary.value ?? []) ??
-    checkSeatNames(store, seatNames.value);
+  const error = checkReferences(store, parsed.value);
   if (error) {
     return fail(error);
   }
   const user: NewSimUser = {
     email: email.trim(),
-    firstName: first.value ?? undefined,
-    lastName: last.value ?? undefined,
-    roleId: role.value ?? undefined,
-    primaryTeamId: team.value ?? undefined,
-    secondaryTeamIds: secondary.value,
-    seatNames: seatNames.value,
+    firstName: first ?? undefined,
+    lastName: last ?? undefined,
+    roleId: role ?? undefined,
+    primaryTeamId: team ?? undefined,
+    secondaryTeamIds: secondary,
+    seatNames: seatNames,
   };
   return {
     ok: true,
@@ -163,33 +189,20 @@ export function parseUpdate(body: unknown, current: SimUser, store: HubSpotStore
   if (!isObject(body)) {
     return fail(validationError('body', 'The request body must be a JSON object.', 'INVALID_JSON'));
   }
-  const first = optionalString(body, 'firstName', true);
-  const last = optionalString(body, 'lastName', true);
-  const role = optionalString(body, 'roleId', true);
-  const team = optionalString(body, 'primaryTeamId', true);
-  const secondary = stringArray(body, 'secondaryTeamIds');
-  const seatNames = features.seatAware ? stringArray(body, 'seatNames') : ({ ok: true, value: undefined } as const);
-  if (!first.ok) return first;
-  if (!last.ok) return last;
-  if (!role.ok) return role;
-  if (!team.ok) return team;
-  if (!secondary.ok) return secondary;
-  if (!seatNames.ok) return seatNames;
-  const error =
-    checkRole(store, role.value) ??
-    checkTeams(store, 'primaryTeamId', [team.value]) ??
-    checkTeams(store, 'secondaryTeamIds', secondary.value ?? []) ??
-    checkSeatNames(store, seatNames.value);
+  const parsed = parseUserFields(body, true, features);
+  if (!parsed.ok) return parsed;
+  const { firstName: first, lastName: last, roleId: role, primaryTeamId: team, secondaryTeamIds: secondary, seatNames } = parsed.value;
+  const error = checkReferences(store, parsed.value);
   if (error) {
     return fail(error);
   }
   const patch: SimUserPatch = {};
-  if (first.value !== undefined) patch.firstName = first.value;
-  if (last.value !== undefined) patch.lastName = last.value;
-  if (role.value !== undefined) patch.roleId = role.value;
-  if (team.value !== undefined) patch.primaryTeamId = team.value;
-  if (secondary.value !== undefined) patch.secondaryTeamIds = secondary.value;
-  if (seatNames.value !== undefined) patch.seatNames = seatNames.value;
+  if (first !== undefined) patch.firstName = first;
+  if (last !== undefined) patch.lastName = last;
+  if (role !== undefined) patch.roleId = role;
+  if (team !== undefined) patch.primaryTeamId = team;
+  if (secondary !== undefined) patch.secondaryTeamIds = secondary;
+  if (seatNames !== undefined) patch.seatNames = seatNames;
 
   const roleChanges = patch.roleId !== undefined && (patch.roleId ?? undefined) !== current.roleId;
   const seatsChange = patch.seatNames !== undefined && !sameSet(patch.seatNames, current.seatNames);
