@@ -3,7 +3,8 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { DaemonSchema, type DaemonSettings } from './daemon-schema';
-import { EnvSchema, oktaAuthProblems, type Env } from './env-schema';
+import { adminTokenProblems, adminTokenWarnings, EnvSchema, oktaAuthProblems, readQueuePrefix, type Env } from './env-schema';
+import { redisUrlPassword } from './redis-url';
 import { RulesSchema, type Rules } from './rules-schema';
 
 /** The YAML file: `rules:` (what is enforced) and `daemon:` (how it runs). */
@@ -20,6 +21,14 @@ export interface Config {
   configPath: string;
   /** Secret values (tokens, keys) that must never appear in output; fed to the log redactor. */
   secrets: string[];
+  /** What the daemon logs once at start about how it read the settings (never a secret). */
+  notices: ConfigNotice[];
+}
+
+/** A line for the log at start: a setting was adjusted (info) or works but is risky (warn). */
+export interface ConfigNotice {
+  level: 'info' | 'warn';
+  message: string;
 }
 
 /** Bad configuration: `problems` lists every one found, one line each. */
@@ -78,6 +87,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(...formatIssues('environment ', parsedEnv.error, envDescription));
   }
   problems.push(...oktaAuthProblems(env));
+  const binding = EnvSchema.pick({ HOST: true, SYNC_ADMIN_TOKEN: true }).safeParse(env);
+  if (binding.success) {
+    problems.push(...adminTokenProblems(binding.data));
+  }
   const configPath = env.SYNC_CONFIG && env.SYNC_CONFIG.trim() !== '' ? path.resolve(env.SYNC_CONFIG) : defaultConfigPath();
   let file: { rules: Rules; daemon: DaemonSettings } | undefined;
   try {
@@ -93,17 +106,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(problems);
   }
   const e = parsedEnv.data;
-  const secrets = [e.OKTA_API_TOKEN, e.OKTA_PRIVATE_KEY, e.HUBSPOT_ACCESS_TOKEN, e.SYNC_ADMIN_TOKEN, redisPassword(e.REDIS_URL)].filter(
+  const secrets = [e.OKTA_API_TOKEN, e.OKTA_PRIVATE_KEY, e.HUBSPOT_ACCESS_TOKEN, e.SYNC_ADMIN_TOKEN, redisUrlPassword(e.REDIS_URL)].filter(
     (s): s is string => typeof s === 'string' && s.length >= 4,
   );
-  return { env: e, rules: file.rules, daemon: file.daemon, configPath, secrets };
+  const notices: ConfigNotice[] = adminTokenWarnings(e).map((message) => ({ level: 'warn', message }));
+  const prefix = readQueuePrefix(env.SYNC_QUEUE_PREFIX);
+  if (prefix.problem === undefined && prefix.wrapped) {
+    notices.unshift({
+      level: 'info',
+      message: `SYNC_QUEUE_PREFIX "${env.SYNC_QUEUE_PREFIX?.trim() ?? ''}" has no Redis Cluster hash tag: using "${e.SYNC_QUEUE_PREFIX}" as the key prefix`,
+    });
+  }
+  return { env: e, rules: file.rules, daemon: file.daemon, configPath, secrets, notices };
 }
 
-function redisPassword(redisUrl: string): string | undefined {
-  try {
-    const u = new URL(redisUrl);
-    return u.password ? decodeURIComponent(u.password) : undefined;
-  } catch {
-    return undefined;
-  }
-}

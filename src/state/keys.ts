@@ -3,10 +3,18 @@
  * same prefix). One place, so a reader can see the whole layout and tests can remove it.
  */
 
-/** Throws unless `prefix` carries a `{hash-tag}`: every key must land in one Redis Cluster slot. */
+import { readQueuePrefix, redisHashTag } from '../../config/env-schema';
+
+/**
+ * Throws unless `prefix` carries a Redis Cluster hash tag (every key must land in one slot). The
+ * configuration already wraps SYNC_QUEUE_PREFIX (see `readQueuePrefix`): pass
+ * `config.env.SYNC_QUEUE_PREFIX`, never the raw environment value.
+ */
 export function assertHashTagged(prefix: string): void {
-  if (!/\{[^}]+\}/.test(prefix)) {
-    throw new Error(`Redis key prefix "${prefix}" must contain a {hash-tag} so every key lands in one Redis Cluster slot`);
+  if (redisHashTag(prefix) === null) {
+    const read = readQueuePrefix(prefix);
+    const fix = read.problem === undefined ? `use "${read.prefix}"` : read.problem;
+    throw new Error(`Redis key prefix "${prefix}" has no {hash-tag}, so its keys would spread over Redis Cluster slots: ${fix}`);
   }
 }
 

@@ -17,6 +17,9 @@ export async function runDaemon(roles: Partial<DaemonRoles>): Promise<void> {
     return;
   }
   const daemon = createDaemon(config, { roles });
+  for (const notice of config.notices) {
+    daemon.logger[notice.level](notice.message);
+  }
   const redactor = createRedactor(config.secrets);
   let stopping = false;
   const shutdown = (signal: string) => {

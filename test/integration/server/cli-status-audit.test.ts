@@ -75,15 +75,26 @@ describe('status and audit commands', () => {
     expect(table.out).not.toContain(SECRETS.hubspot);
   });
 
+  it('reads the same state when SYNC_QUEUE_PREFIX is given without its braces (wrapped as the daemon wraps it)', async () => {
+    process.env.SYNC_QUEUE_PREFIX = prefix.replace(/[{}]/g, '');
+    try {
+      const { out, code } = await run(['status', '--json']);
+      expect(code).toBe(0);
+      expect(JSON.parse(out)).toMatchObject({ approvals: [{ id: 'plan-1' }] });
+    } finally {
+      process.env.SYNC_QUEUE_PREFIX = prefix;
+    }
+  });
+
   it('lists every configuration problem and exits with 2', async () => {
     const token = process.env.HUBSPOT_ACCESS_TOKEN;
     delete process.env.HUBSPOT_ACCESS_TOKEN;
-    process.env.SYNC_QUEUE_PREFIX = 'no-hash-tag';
+    process.env.SYNC_QUEUE_PREFIX = '{no-hash-tag';
     try {
       const { err, code } = await run(['status']);
       expect(code).toBe(2);
       expect(err).toContain('HUBSPOT_ACCESS_TOKEN');
-      expect(err).toContain('SYNC_QUEUE_PREFIX');
+      expect(err).toContain('SYNC_QUEUE_PREFIX={no-hash-tag}');
     } finally {
       process.env.HUBSPOT_ACCESS_TOKEN = token;
       process.env.SYNC_QUEUE_PREFIX = prefix;

@@ -161,9 +161,13 @@ describe('ops server: authentication', () => {
 
   it('refuses to listen beyond loopback without an admin token', () => {
     const ops = fakeOps();
+    const loopback = testConfig({ adminToken: null });
+    const exposedWithoutToken = { ...loopback, env: { ...loopback.env, HOST: '0.0.0.0' } };
+    expect(() => testConfig({ host: '0.0.0.0', adminToken: null })).toThrow(/without authentication/);
     expect(() =>
       createOpsServer({
-        config: testConfig({ host: '0.0.0.0', adminToken: null }),
+        // loadConfig refuses this binding itself; the server refuses it too when handed such a config.
+        config: exposedWithoutToken,
         logger: silentLogger(),
         redis,
         queues,

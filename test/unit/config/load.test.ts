@@ -1,7 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig } from '../../../config/load';
+import { stateKeys } from '../../../src/state/keys';
 
 const good = {
   OKTA_ORG_URL: 'https://acme.okta.com/',
@@ -49,7 +51,94 @@ describe('loadConfig', () => {
     expect(cfg.rules.policies.leaveScope).toBe('delete');
   });
 
-  it('requires a hash-tagged queue prefix', () => {
-    expect(() => loadConfig({ ...good, SYNC_QUEUE_PREFIX: 'plain' })).toThrow(/hash-tag/);
+  describe('SYNC_QUEUE_PREFIX', () => {
+    const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
+      try {
+        loadConfig(env);
+      } catch (err) {
+        if (err instanceof ConfigError) {
+          return err.problems;
+        }
+        throw err;
+      }
+      return [];
+    };
+
+    it('wraps a plain prefix in a hash tag and says so once, as an info notice', () => {
+      const cfg = loadConfig({ ...good, SYNC_QUEUE_PREFIX: 'myapp' });
+      expect(cfg.env.SYNC_QUEUE_PREFIX).toBe('{myapp}');
+      expect(cfg.notices).toEqual([{ level: 'info', message: expect.stringContaining('using "{myapp}" as the key prefix') }]);
+    });
+
+    it('keeps a prefix that already has a hash tag as it is, without a notice', () => {
+      for (const given of ['{myapp}', 'prod:{myapp}', '{tenant-a}:sync']) {
+        const cfg = loadConfig({ ...good, SYNC_QUEUE_PREFIX: given });
+        expect(cfg.env.SYNC_QUEUE_PREFIX).toBe(given);
+        expect(cfg.notices).toEqual([]);
+      }
+    });
+
+    it('takes an unset, empty or blank value as the default', () => {
+      for (const given of [undefined, '', '   ']) {
+        const cfg = loadConfig({ ...good, ...(given === undefined ? {} : { SYNC_QUEUE_PREFIX: given }) });
+        expect(cfg.env.SYNC_QUEUE_PREFIX).toBe('{okta-hubspot-sync}');
+        expect(cfg.notices).toEqual([]);
+      }
+    });
+
+    it('refuses braces that make no hash tag, with the value to write instead, beside the other problems', () => {
+      const problems = problemsOf({ ...good, HUBSPOT_ACCESS_TOKEN: '', SYNC_QUEUE_PREFIX: '{myapp' });
+      expect(problems).toEqual(
+        expect.arrayContaining([expect.stringContaining('HUBSPOT_ACCESS_TOKEN'), expect.stringMatching(/^environment SYNC_QUEUE_PREFIX: .*SYNC_QUEUE_PREFIX=\{myapp\}/)]),
+      );
+      expect(problemsOf({ ...good, SYNC_QUEUE_PREFIX: '{}myapp' }).join('\n')).toContain('SYNC_QUEUE_PREFIX={myapp}');
+      expect(problemsOf({ ...good, SYNC_QUEUE_PREFIX: 'my}app' }).join('\n')).toContain('SYNC_QUEUE_PREFIX={myapp}');
+    });
+
+    it('state keys and queues refuse a prefix without a hash tag, naming the fix', () => {
+      expect(() => stateKeys('myapp')).toThrow(/use "\{myapp\}"/);
+      expect(() => stateKeys('{myapp')).toThrow(/SYNC_QUEUE_PREFIX=\{myapp\}/);
+      expect(stateKeys('{myapp}').ledger).toBe('{myapp}:ledger');
+    });
+  });
+
+  describe('SYNC_ADMIN_TOKEN', () => {
+    const strong = randomBytes(32).toString('hex');
+    const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (err) {
+        return err instanceof ConfigError ? err.problems : [String(err)];
+      }
+    };
+
+    it('refuses a short token on a HOST beyond loopback, saying how to make a strong one, with every other problem', () => {
+      const problems = problemsOf({ ...good, OKTA_APP_ID: '', HOST: '0.0.0.0', SYNC_ADMIN_TOKEN: 'abc' });
+      expect(problems).toEqual(expect.arrayContaining([expect.stringContaining('OKTA_APP_ID')]));
+      const token = problems.find((p) => p.startsWith('environment SYNC_ADMIN_TOKEN'));
+      expect(token).toContain('3 characters, fewer than 32');
+      expect(token).toContain('openssl rand -hex 32');
+      expect(token).toContain("require('crypto').randomBytes(32).toString('hex')");
+      expect(token).not.toMatch(/\babc\b/);
+    });
+
+    it('refuses a long token with too little variety, and a missing one, beyond loopback', () => {
+      expect(problemsOf({ ...good, HOST: '10.0.0.5', SYNC_ADMIN_TOKEN: 'ab'.repeat(20) }).join('\n')).toContain('only 2 different characters');
+      expect(problemsOf({ ...good, HOST: '::', SYNC_ADMIN_TOKEN: '' }).join('\n')).toMatch(/without authentication; set SYNC_ADMIN_TOKEN .*openssl rand -hex 32/);
+    });
+
+    it('accepts a strong token beyond loopback', () => {
+      expect(loadConfig({ ...good, HOST: '0.0.0.0', SYNC_ADMIN_TOKEN: strong }).notices).toEqual([]);
+    });
+
+    it('accepts a short token on loopback, with a warning that does not show it', () => {
+      for (const host of ['127.0.0.1', 'localhost', '::1']) {
+        const cfg = loadConfig({ ...good, HOST: host, SYNC_ADMIN_TOKEN: 'abc' });
+        expect(cfg.notices).toEqual([{ level: 'warn', message: expect.stringContaining('SYNC_ADMIN_TOKEN is weak') }]);
+        expect(cfg.notices[0]?.message).not.toMatch(/\babc\b/);
+      }
+      expect(loadConfig({ ...good, SYNC_ADMIN_TOKEN: strong }).notices).toEqual([]);
+    });
   });
 });
