@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import Redis from 'ioredis';
 import { bundledConfigPath, loadConfig } from '../../config/load';
 import { createDaemon, type Daemon } from '../daemon/daemon';
+import { errorMessage } from '../lib/errors';
 import { createLogger } from '../lib/logger';
 import { ensureRedis } from '../lib/redis-locator';
 import { deleteKeysWithPrefix } from '../lib/redis-keys';
@@ -22,7 +23,7 @@ export interface DemoOptions {
   host?: string | undefined;
   /** Admin token (default: a random one, printed). */
   adminToken?: string | undefined;
-  /** Redis key prefix (default: a fresh one per run, removed at exit). */
+  /** Redis key prefix (default, or when blank: a fresh one per run). Its keys are removed at exit. */
   queuePrefix?: string | undefined;
   logFormat: 'json' | 'pretty' | 'auto';
   logLevel: string;
@@ -48,30 +49,64 @@ export async function runDemo(opts: DemoOptions): Promise<RunningDemo> {
   const redis = await ensureRedis({ REDIS_URL: opts.redisUrl });
   const okta = createOktaSimulator({ seed: demoCompany });
   const hubspot = createHubSpotSimulator({ seed: demoCompany });
-  await Promise.all([okta.start(), hubspot.start()]);
-  const adminToken = opts.adminToken ?? randomBytes(16).toString('hex');
-  const prefix = opts.queuePrefix ?? `{ohs-demo-${randomBytes(4).toString('hex')}}`;
-  const config = loadConfig({
-    OKTA_ORG_URL: okta.url,
-    OKTA_API_TOKEN: okta.token,
-    OKTA_APP_ID: okta.appId,
-    HUBSPOT_BASE_URL: hubspot.url,
-    HUBSPOT_ACCESS_TOKEN: hubspot.token,
-    REDIS_URL: redis.url,
-    SYNC_QUEUE_PREFIX: prefix,
-    SYNC_POLL_INTERVAL_SECONDS: '2',
-    SYNC_RECONCILE_CRON: '* * * * *',
-    SYNC_CONFIG: bundledConfigPath('demo.yaml'),
-    PORT: String(opts.port),
-    HOST: opts.host ?? '127.0.0.1',
-    SYNC_ADMIN_TOKEN: adminToken,
-    LOG_LEVEL: opts.logLevel,
-    LOG_FORMAT: opts.logFormat,
-  });
-  const logger = createLogger({ level: opts.logLevel, format: opts.logFormat, secrets: config.secrets });
-  const daemon = createDaemon(config, { roles: { poller: true, scheduler: true, workers: true, server: true }, logger });
-  await daemon.start();
-  const address = daemon.opsAddress();
+  const adminToken = nonBlank(opts.adminToken) ?? randomBytes(16).toString('hex');
+  // A blank SYNC_QUEUE_PREFIX must not become the daemon's default prefix: the demo removes its keys at exit.
+  const requestedPrefix = nonBlank(opts.queuePrefix);
+  const wantedPrefix = requestedPrefix ?? `{ohs-demo-${randomBytes(4).toString('hex')}}`;
+  /** The prefix in use once the configuration is read (nothing is written before). */
+  let prefix: string | null = null;
+  let daemon: Daemon | null = null;
+
+  /** Stops whatever was started, removes the demo's keys and the private redis-server. Never throws. */
+  async function teardown(): Promise<void> {
+    await daemon?.stop().catch(() => undefined);
+    await Promise.all([okta.stop().catch(() => undefined), hubspot.stop().catch(() => undefined)]);
+    if (prefix !== null) {
+      const cleanup = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+      cleanup.on('error', () => undefined);
+      try {
+        await deleteKeysWithPrefix(cleanup, prefix);
+      } catch {
+        // A private redis-server goes away below; a shared one that stopped answering keeps the keys.
+      } finally {
+        cleanup.disconnect();
+      }
+    }
+    stopChild(redis.child);
+  }
+
+  try {
+    await Promise.all([okta.start(), hubspot.start()]);
+    const config = loadConfig({
+      OKTA_ORG_URL: okta.url,
+      OKTA_API_TOKEN: okta.token,
+      OKTA_APP_ID: okta.appId,
+      HUBSPOT_BASE_URL: hubspot.url,
+      HUBSPOT_ACCESS_TOKEN: hubspot.token,
+      REDIS_URL: redis.url,
+      SYNC_QUEUE_PREFIX: wantedPrefix,
+      SYNC_POLL_INTERVAL_SECONDS: '2',
+      SYNC_RECONCILE_CRON: '* * * * *',
+      SYNC_CONFIG: bundledConfigPath('demo.yaml'),
+      PORT: String(opts.port),
+      HOST: opts.host ?? '127.0.0.1',
+      SYNC_ADMIN_TOKEN: adminToken,
+      LOG_LEVEL: opts.logLevel,
+      LOG_FORMAT: opts.logFormat,
+    });
+    prefix = config.env.SYNC_QUEUE_PREFIX;
+    const logger = createLogger({ level: opts.logLevel, format: opts.logFormat, secrets: config.secrets });
+    for (const notice of config.notices) {
+      logger[notice.level](notice.message);
+    }
+    daemon = createDaemon(config, { roles: { poller: true, scheduler: true, workers: true, server: true }, logger });
+    await daemon.start();
+  } catch (err) {
+    await teardown();
+    throw portInUse(err) ? new Error(`port ${opts.port} is already in use (${errorMessage(err)}). ${OTHER_PORT_HELP}`) : err;
+  }
+  const running = daemon;
+  const address = running.opsAddress();
   const statusUrl = address ? `http://127.0.0.1:${address.port}` : 'http://127.0.0.1';
 
   const story = demoSteps();
@@ -93,7 +128,7 @@ export async function runDemo(opts: DemoOptions): Promise<RunningDemo> {
 
   let stopped: Promise<void> | null = null;
   return {
-    daemon,
+    daemon: running,
     statusUrl,
     adminToken,
     nextStep,
@@ -102,19 +137,26 @@ export async function runDemo(opts: DemoOptions): Promise<RunningDemo> {
         if (timer) {
           clearInterval(timer);
         }
-        await daemon.stop();
-        await Promise.all([okta.stop(), hubspot.stop()]);
-        const cleanup = new Redis(redis.url, { maxRetriesPerRequest: 1 });
         try {
-          await deleteKeysWithPrefix(cleanup, prefix);
+          await running.stop();
         } finally {
-          cleanup.disconnect();
+          await teardown();
         }
-        stopChild(redis.child);
       })();
       return stopped;
     },
   };
+}
+
+/** How to run the demo on another port, for the message when its port is taken. */
+export const OTHER_PORT_HELP = 'Pick another one: npm run demo -- --port 3001 (or PORT=3001 npm run demo).';
+
+function portInUse(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'EADDRINUSE';
+}
+
+function nonBlank(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
 function stopChild(child: ChildProcess | null): void {

@@ -10,20 +10,46 @@ function nonNegative(value: string): number {
   return n;
 }
 
+function portNumber(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n > 65535) {
+    throw new InvalidArgumentError('expected a port number from 0 to 65535');
+  }
+  return n;
+}
+
+/** The port when `--port` is not given: PORT, else 3000. */
+function defaultPort(): number | string {
+  const fromEnv = process.env.PORT?.trim();
+  if (!fromEnv) {
+    return 3000;
+  }
+  try {
+    return portNumber(fromEnv);
+  } catch {
+    return fromEnv;
+  }
+}
+
 /** `demo`: the daemon on simulated Okta and HubSpot with a seeded company, changing every few seconds. */
 export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('Run the daemon on its bundled demo: simulated Okta and HubSpot with a seeded company, the ops server and status page, and a change in Okta every few seconds. Uses REDIS_URL, 127.0.0.1:6379, or starts a private redis-server.')
-    .option('-p, --port <port>', 'ops server port (default: PORT or 3000)', (v) => Number(v), Number(process.env.PORT ?? 3000))
+    .option('-p, --port <port>', 'ops server port (default: PORT or 3000)', portNumber)
     .option('--every <seconds>', 'seconds between two simulated Okta changes (0: none)', nonNegative, 8)
     .option('--json-logs', 'log JSON lines instead of readable text')
-    .action(async (opts: { port: number; every: number; jsonLogs?: boolean }) => {
+    .action(async (opts: { port?: number; every: number; jsonLogs?: boolean }) => {
       const print = (line: string) => process.stdout.write(`${line}\n`);
+      const port = opts.port ?? defaultPort();
+      if (typeof port === 'string') {
+        process.stderr.write(`demo could not start: PORT=${port} is not a port number; set PORT to a number from 0 to 65535, or pass --port (npm run demo -- --port 3001)\n`);
+        process.exit(2);
+      }
       let demo;
       try {
         demo = await runDemo({
-          port: opts.port,
+          port,
           changeEveryMs: opts.every * 1000,
           redisUrl: process.env.REDIS_URL,
           host: process.env.HOST,
@@ -34,9 +60,9 @@ export function registerDemo(program: Command): void {
           print,
         });
       } catch (err) {
+        // runDemo stopped everything it had started; exit now rather than wait on stray handles.
         process.stderr.write(`demo could not start: ${err instanceof Error ? err.message : String(err)}\n`);
-        process.exitCode = 1;
-        return;
+        process.exit(1);
       }
       print('');
       print('okta-hubspot-sync demo is running (simulated Okta and HubSpot, company "Acme Robotics").');
