@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, type Config } from '../../config/load';
 import { createRedactor } from '../lib/redact';
+import { RedisUnreachableError } from '../lib/redis-failure';
 import { openOpsReader } from '../server/ops-reader';
 import { redactJson } from '../server/redact-json';
 
@@ -48,7 +49,7 @@ export async function printFromRedis<T>(
     const clean = redactJson(createRedactor(config.secrets), await read(reader, config));
     process.stdout.write(json ? `${JSON.stringify(clean, null, 2)}\n` : `${render(clean)}\n`);
   } catch (err) {
-    reportFailure(config, `cannot read ${what} from Redis`, err);
+    reportFailure(config, err instanceof RedisUnreachableError ? `cannot read ${what}` : `cannot read ${what} from Redis`, err);
   } finally {
     await reader?.close();
   }

@@ -76,8 +76,13 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
   const redis = createRedisConnections(config.env.REDIS_URL, logger);
   const state = createState(redis.commands, prefix, settings);
   const queues = createQueues({ connection: redis.commands, prefix, jobs: settings.jobs });
+  for (const q of Object.values(queues.queues)) {
+    q.on('error', (err: Error) => redis.health.noteError(err, `queue ${q.name}`));
+  }
+  queues.flow.on('error', (err: Error) => redis.health.noteError(err, 'flow producer'));
   const producers = createProducers(queues, settings.jobs);
   const metrics = createMetrics({ queues: queues.queues, sharedFacts: createSharedMetricFacts(state) });
+  redis.health.registerMetric(metrics.registry);
   const budget = createHubSpotBudget(redis.commands, prefix, { requestsPerWindow: settings.hubspot.requestsPerWindow, windowMs: settings.hubspot.windowMs });
 
   const okta: OktaClientApi =
@@ -185,17 +190,26 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
       actions: createOpsActions({ state, queueJobs, logger, onApproved: releaseApprovedDeletions(producers) }),
       metrics,
       isReady: () => ready,
+      redisProblem: () => redis.health.problem(),
     });
     address = await opsServer.listen();
   }
 
-  /** Starts the roles asked for; resolves once workers run and the server listens. */
+  /**
+   * Starts the roles asked for; resolves once workers run and the server listens. The ops server
+   * comes first (`/healthz` answers, `/readyz` says why not ready); the rest waits for Redis for
+   * as long as it takes, which `redis.health` reports once and then quietly. Resolves without
+   * starting anything when `stop` is called meanwhile.
+   */
   async function start(): Promise<void> {
-    await redis.checkEvictionPolicy();
-    await queues.applyGlobalLimits();
     if (roles.server) {
       await startServer();
     }
+    if (!(await redis.health.untilReachable()) || stopping) {
+      return;
+    }
+    await redis.checkEvictionPolicy();
+    await queues.applyGlobalLimits();
     if (roles.workers) {
       startWorkers();
     }

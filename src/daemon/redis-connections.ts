@@ -1,18 +1,23 @@
 import Redis from 'ioredis';
 import type { Logger } from '../lib/logger';
+import { createRedisHealth } from './redis-health';
+
+/** Reconnect backoff: quick at first, then every few seconds while Redis stays away. */
+const retryStrategy = (times: number): number => Math.min(times * 200, 3_000);
 
 /**
  * The daemon's Redis connections: `commands` for state and producers (fails a command after a
  * few retries, so a request path never hangs), `workers` for BullMQ workers (BullMQ requires
- * `maxRetriesPerRequest: null` there; blocking connections are duplicated from it).
+ * `maxRetriesPerRequest: null` there; blocking connections are duplicated from it). `health`
+ * watches both: one message when Redis cannot be reached, quiet retries, and readiness.
  */
 export function createRedisConnections(url: string, logger: Logger) {
   const log = logger.child({ component: 'redis' });
-  const commands = new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: false });
-  const workers = new Redis(url, { maxRetriesPerRequest: null });
-  for (const [name, conn] of [['commands', commands], ['workers', workers]] as const) {
-    conn.on('error', (err: Error) => log.warn('Redis connection error', { connection: name, error: err.message }));
-  }
+  const health = createRedisHealth({ url, logger });
+  const commands = new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: false, retryStrategy });
+  const workers = new Redis(url, { maxRetriesPerRequest: null, retryStrategy });
+  health.watch(commands, 'commands');
+  health.watch(workers, 'workers');
 
   /** Warns when Redis may evict keys: BullMQ and the ledger need `maxmemory-policy noeviction`. */
   async function checkEvictionPolicy(): Promise<string | null> {
@@ -30,10 +35,15 @@ export function createRedisConnections(url: string, logger: Logger) {
   }
 
   async function close(): Promise<void> {
+    health.beginClose();
     await Promise.all(
       [commands, workers].map(async (c) => {
         try {
-          await c.quit();
+          if (c.status === 'ready') {
+            await c.quit();
+          } else {
+            c.disconnect();
+          }
         } catch {
           c.disconnect();
         }
@@ -41,7 +51,7 @@ export function createRedisConnections(url: string, logger: Logger) {
     );
   }
 
-  return { commands, workers, checkEvictionPolicy, close };
+  return { commands, workers, health, checkEvictionPolicy, close };
 }
 
 /** The daemon's Redis connections. */

@@ -2,6 +2,7 @@ import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import type { Config } from '../../config/load';
 import { createRedactor } from '../lib/redact';
+import { redisFailure, RedisUnreachableError } from '../lib/redis-failure';
 import { QUEUE_NAMES } from '../queue/queue-map';
 import { createState } from '../state/state';
 import type { StatusSource } from './ops-types';
@@ -11,7 +12,8 @@ import { createStatusSource } from './status-source';
 /**
  * A read-only view of a running daemon's state straight from Redis, for the `status` and `audit`
  * commands: no workers, no API clients. Connection attempts are bounded so a wrong REDIS_URL
- * fails within seconds instead of retrying forever.
+ * fails within seconds instead of retrying forever, with a RedisUnreachableError that names the
+ * Redis (password hidden), the cause and what to check.
  */
 export async function openOpsReader(config: Config): Promise<{ status: StatusSource; queueJobs: QueueJobs; close: () => Promise<void> }> {
   const redis = new Redis(config.env.REDIS_URL, {
@@ -20,11 +22,28 @@ export async function openOpsReader(config: Config): Promise<{ status: StatusSou
     connectTimeout: 5_000,
     retryStrategy: (times) => (times > 2 ? null : 250),
   });
-  redis.on('error', () => undefined);
-  await redis.connect();
+  let lastError: unknown = null;
+  redis.on('error', (err: unknown) => {
+    lastError = err;
+  });
+  try {
+    await redis.connect();
+    // The ready check can pass without a password on some servers; a command shows NOAUTH at once.
+    await redis.ping();
+  } catch (err) {
+    redis.disconnect();
+    throw new RedisUnreachableError(config.env.REDIS_URL, redisFailure(lastError ?? err));
+  }
   const prefix = config.env.SYNC_QUEUE_PREFIX;
   const state = createState(redis, prefix, config.daemon);
-  const queues = Object.fromEntries(QUEUE_NAMES.map((name) => [name, new Queue(name, { connection: redis, prefix })]));
+  const queues = Object.fromEntries(
+    QUEUE_NAMES.map((name) => {
+      const queue = new Queue(name, { connection: redis, prefix });
+      // Failures reach the caller through the commands; without a listener BullMQ prints them raw.
+      queue.on('error', () => undefined);
+      return [name, queue];
+    }),
+  );
   const queueJobs = createQueueJobs(queues, createRedactor(config.secrets));
   const status = createStatusSource({ state, queueJobs });
 

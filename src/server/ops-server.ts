@@ -30,6 +30,8 @@ export interface OpsServerDeps {
   metrics: { registry: Registry };
   /** False while the daemon is starting or stopping; `/readyz` answers 503 then. */
   isReady: () => boolean;
+  /** Why Redis cannot be used now ("Redis unreachable: …"), or null; `/readyz` answers 503 with it. */
+  redisProblem?: () => string | null;
 }
 
 /** Where the server listens once started. */
@@ -96,14 +98,25 @@ export function createOpsServer(deps: OpsServerDeps) {
     res.json({ status: 'ok' });
   });
 
+  // Redis first: it is known in memory, and every later step would wait on Redis.
+  app.get('/readyz', (_req: Request, res: Response, next: NextFunction) => {
+    const redisProblem = deps.redisProblem?.() ?? null;
+    if (redisProblem === null) {
+      next();
+      return;
+    }
+    res.status(503).json({ status: 'not ready', shuttingDown, redis: 'unreachable', reason: redisProblem });
+  });
   app.get('/readyz', async (_req: Request, res: Response) => {
     const daemonReady = !shuttingDown && deps.isReady();
     const redisOk = daemonReady ? await pingWithin(deps.redis, READY_PING_TIMEOUT_MS) : false;
     const ready = daemonReady && redisOk && !shuttingDown;
+    const reason = shuttingDown ? 'shutting down' : !daemonReady ? 'starting' : redisOk ? undefined : `Redis unreachable: no answer to PING within ${READY_PING_TIMEOUT_MS} ms`;
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ready' : 'not ready',
       shuttingDown,
       redis: daemonReady ? (redisOk ? 'ok' : 'unreachable') : 'not checked',
+      ...(reason === undefined ? {} : { reason }),
     });
   });
 
