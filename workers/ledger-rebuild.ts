@@ -214,6 +214,13 @@ export function createLedgerGate(deps: {
       }
       log.warn('the ledger sentinel is missing (first start, or Redis lost its data): rebuilding the ledger before any deletion is decided');
       const result = await rebuild();
+      if (result.recovered > 0) {
+        // Holds lived in the Redis that lost its data: the deletions of the users linked back are
+        // held for an operator, never judged afresh against figures that may have moved.
+        await deps.state.approvals.setHoldAll(
+          `the ledger was rebuilt at ${now().toISOString()} (first start, or Redis lost its data) and linked ${result.recovered} users who are out of scope: a hold on their deletion may have been lost, so every deletion waits for an operator until a reconciliation finds nothing to delete`,
+        );
+      }
       await deps.state.ledger.markComplete({ id: randomUUID(), since: now().toISOString(), how: 'rebuilt' });
       await deps.state.status.set({ ledgerRebuiltAt: now().toISOString(), ledgerRebuiltUsers: result.recovered });
       await deps.state.audit.append({

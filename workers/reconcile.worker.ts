@@ -14,6 +14,7 @@ import { newPlanId, PLAN_ACTIONS_CHUNK, type PlanHeader, type PlanOutcome, type 
 import type { State } from '../src/state/state';
 import type { PlanStream } from '../src/sync/plan-build';
 import type { HubSpotUser, OktaCandidate, Plan, PlanAction, PlanInput, AssignmentScope } from '../src/sync/types';
+import { keepHolds } from '../src/state/approval-decision';
 import { ensureLedgerForJob, type LedgerGate } from './ledger-rebuild';
 import type { Planner } from './sync-user.worker';
 
@@ -123,13 +124,14 @@ export function createReconciler(deps: ReconcileDeps) {
         hubspotUsers.push(u);
       }
     }
-    const [roles, seats, ledger, approvedDeletions] = await Promise.all([
+    const [roles, seats, ledger, approvedDeletions, holds] = await Promise.all([
       deps.hubspot.listRoles(),
       deps.hubspot.listSeats(),
       deps.state.ledger.all(),
       deps.state.approvals.approvedDeletions(),
+      deps.state.approvals.guardHolds(),
     ]);
-    return { mode: 'full', candidates, hubspotUsers, roles, seats, ledger, rules: deps.rules, now: now().toISOString(), approvedDeletions };
+    return { mode: 'full', candidates, hubspotUsers, roles, seats, ledger, rules: deps.rules, now: now().toISOString(), approvedDeletions, holds };
   }
 
   /** Reads both sides in full and plans. Throws when any listing fails. */
@@ -258,15 +260,7 @@ export function createReconciler(deps: ReconcileDeps) {
     await deps.state.status.set({ lastReconcileStartedAt: startedAt });
     const planId = newPlanId(now());
     const { rest: plan, work, listedAt } = await planAndStoreActions(planId);
-    let approvalId: string | null = null;
-    if (plan.held && plan.held.actions.length > 0) {
-      approvalId = await deps.state.approvals.hold({ id: planId, kind: 'reconcile', planId, reason: plan.held.reason, actions: plan.held.actions });
-      for (const a of plan.held.actions) {
-        await deps.state.audit.append({ action: 'delete', email: a.email, oktaUserId: a.oktaUserId, hubspotUserId: a.hubspotUserId, before: null, after: null, jobId: null, outcome: 'held', reason: `${plan.held.reason} (approval ${approvalId})` });
-      }
-      log.warn('deletions held by the guard until an operator approves', { planId, held: plan.held.actions.length, reason: plan.held.reason });
-    }
-    await deps.state.approvals.supersedeReconcileHolds(approvalId);
+    const approvalId = await keepHolds(deps.state, log, plan, { kind: 'reconcile', planId, jobId: null });
     await deps.state.plans.saveMeta({ id: planId, createdAt: startedAt, trigger, dryRun: false, status: 'applying', summary: plan.summary, approvalId, jobs: work.size, outcome: null }, plan);
     deps.onPlanned?.(plan);
     log.info('reconciliation planned', { planId, trigger, jobs: work.size, summary: plan.summary });

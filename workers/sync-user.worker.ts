@@ -12,6 +12,7 @@ import type { HeldLock } from '../src/state/lock';
 import type { CandidateReadOptions } from '../src/okta/okta-types';
 import type { State } from '../src/state/state';
 import type { HubSpotRole, HubSpotSeat, HubSpotUser, LedgerEntry, Plan, PlanInput } from '../src/sync/types';
+import { keepHolds } from '../src/state/approval-decision';
 import { createActionApplier, type ApplyReport } from './apply-actions';
 import { ensureLedgerForJob, type LedgerGate } from './ledger-rebuild';
 
@@ -36,11 +37,6 @@ export interface SyncUserDeps {
   ledgerGate: LedgerGate;
   logger: Logger;
   now?: () => Date;
-}
-
-/** The hourly id under which event-driven held deletions wait for an operator. */
-export function eventApprovalId(at: Date): string {
-  return `events-${at.toISOString().slice(0, 13).replace(/[-T]/g, '')}`;
 }
 
 /**
@@ -122,12 +118,13 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
         ledger.set(owner.oktaUserId, owner);
       }
     }
-    const [roleList, seatList, managedCount, recentDeletions, approvedDeletions] = await Promise.all([
+    const [roleList, seatList, managedCount, figures, approvedDeletions, holds] = await Promise.all([
       currentRoles(),
       currentSeats(),
       deps.state.ledger.count(),
-      opts.countRecentDeletions ? deps.state.deletions.count(now().getTime(), oktaUserId) : Promise.resolve(0),
+      opts.countRecentDeletions ? deps.state.deletions.figures(now().getTime(), oktaUserId) : Promise.resolve({ made: 0, expected: 0 }),
       deps.state.approvals.approvedDeletions(),
+      deps.state.approvals.guardHolds(),
     ]);
     // Seat budgets need the ledger-wide counts to give a seat in users mode (a full scan, so only
     // when the rules set a budget).
@@ -144,8 +141,10 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
       managedCount,
       rules: deps.rules,
       now: now().toISOString(),
-      recentDeletions,
+      recentDeletions: figures.made,
+      expectedDeletions: figures.expected,
       approvedDeletions,
+      holds,
     });
     return { plan, entry, optimistic };
   }
@@ -188,7 +187,8 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
       };
       let { plan, entry, optimistic } = await planUser(oktaUserId, planOpts);
       let guardLock: HeldLock | null = null;
-      const deletes = eventDriven && plan.actions.some((a) => a.kind === 'delete');
+      // Deletions (and holds) are decided one at a time too: a hold filed by one job is seen by the next.
+      const deletes = plan.actions.some((a) => a.kind === 'delete') || (plan.held?.actions.length ?? 0) > 0;
       const mayTakeSeat = plan.actions.some(takesCountedSeat);
       if (deletes || mayTakeSeat) {
         // Shared counts decide these actions: the rolling-hour guard counts deletions already made,
@@ -218,6 +218,8 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
           ({ plan, entry } = await planUser(oktaUserId, { ...planOpts, lookup: 'always' }));
           report = await applier.apply(plan.actions, { ...ctx, entryBefore: entry });
         }
+        // Filed before the shared lock is let go, so the next job's plan sees the hold.
+        await keepHolds(deps.state, log, plan, { kind: trigger === 'reconcile' ? 'reconcile' : 'events', planId: job.data.planId ?? null, jobId: job.id ?? null });
       } finally {
         await guardLock?.release();
       }
@@ -225,13 +227,6 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
       if (held.length === 0) {
         // Decided: deleted (now counted as made) or nothing to delete. A held deletion keeps counting.
         await deps.state.deletions.settle(oktaUserId);
-      }
-      if (held.length > 0 && plan.held) {
-        const approvalId = await deps.state.approvals.hold({ id: eventApprovalId(now()), kind: 'events', planId: null, reason: plan.held.reason, actions: held });
-        for (const a of held) {
-          await deps.state.audit.append({ action: 'delete', email: a.email, oktaUserId: a.oktaUserId, hubspotUserId: a.hubspotUserId, before: null, after: null, jobId: job.id ?? null, outcome: 'held', reason: `${plan.held.reason} (approval ${approvalId})` });
-        }
-        log.warn('deletion held by the guard until an operator approves', { approvalId, reason: plan.held.reason });
       }
       const email = plan.actions.find((a) => a.email)?.email ?? held[0]?.email ?? entry?.email ?? null;
       if (report.applied.length > 0) {

@@ -12,19 +12,19 @@ export function describeOperator(by: OperatorContext): string {
 }
 
 /**
- * What runs once deletions are approved: a reconciliation hold is released by a new
- * reconciliation (trigger `approve`), event-driven holds by syncing each held user again. The
- * guard lets exactly the approved HubSpot ids through.
+ * What runs once deletions are approved, whoever approved them (status page, API or CLI): each
+ * held user is synced again at once, and the guard lets exactly the approved HubSpot ids through.
  */
-export function releaseApprovedDeletions(producers: Pick<Producers, 'reconcile' | 'syncUserNow'>) {
+export function releaseApprovedDeletions(producers: Pick<Producers, 'syncUserNow'>) {
   return async function release(approval: Approval): Promise<void> {
-    if (approval.kind === 'reconcile') {
-      await producers.reconcile({ trigger: 'approve' });
-      return;
-    }
     const users = [...new Set(approval.held.map((a) => a.oktaUserId).filter((id): id is string => id !== null))];
     await Promise.all(users.map((id) => producers.syncUserNow(id)));
   };
+}
+
+/** Why a hold cannot be decided: unknown, or already decided (one text for the page, the API and the CLI). */
+export function notPendingMessage(id: string, existing: Pick<Approval, 'status'> | null): string {
+  return existing ? `hold ${id} is already ${existing.status}` : `no hold ${id} (list the pending holds with: okta-hubspot-sync status)`;
 }
 
 export interface OpsActionsDeps {
@@ -45,21 +45,18 @@ export function createOpsActions(deps: OpsActionsDeps): OpsActions {
 
   async function notPending(id: string): Promise<OpsActionResult> {
     const existing = await deps.state.approvals.get(id);
-    return existing
-      ? { ok: false, reason: 'conflict', message: `approval ${id} is already ${existing.status}` }
-      : { ok: false, reason: 'not-found', message: `no approval ${id}` };
+    return { ok: false, reason: existing ? 'conflict' : 'not-found', message: notPendingMessage(id, existing) };
   }
 
   async function decide(id: string, decision: 'approve' | 'reject', by: OperatorContext): Promise<OpsActionResult> {
     const who = describeOperator(by);
-    const approval = await decideApproval(deps.state, id, decision, who);
+    const approval = await decideApproval(deps.state, id, decision, who, log);
     if (!approval) {
       return notPending(id);
     }
     const count = approval.held.length;
-    log.info(`held deletions ${decision === 'approve' ? 'approved' : 'rejected'}`, { approvalId: id, deletions: count, via: by.via });
     if (decision === 'reject') {
-      return { ok: true, message: `${count} held deletions rejected` };
+      return { ok: true, message: `${count} held deletions rejected: those users stay in HubSpot until they come back into scope and leave again` };
     }
     await deps.onApproved(approval);
     return { ok: true, message: `${count} held deletions approved; they will be carried out shortly` };

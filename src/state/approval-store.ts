@@ -1,98 +1,155 @@
-import type { PlanAction } from '../sync/types';
+import { randomBytes } from 'node:crypto';
+import type { GuardHolds, HoldMember, PlanAction } from '../sync/types';
 import { stateKeys } from './keys';
 import type { RedisClient } from './redis-client';
 
-/** Where an approval is: waiting for an operator, decided, or replaced by a newer plan's hold. */
-export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'superseded';
+/**
+ * Where a hold is: waiting for an operator, decided, or withdrawn because every user in it came
+ * back into scope. `superseded` is kept for holds recorded before holds became sticky.
+ */
+export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'withdrawn' | 'superseded';
 
-/** Deletions the guard held, waiting for an operator. */
+/** Deletions the guard held, waiting for an operator: one pending hold at a time, across every worker and replica. */
 export interface Approval {
-  /** The plan id for a reconciliation's hold; `events-…` for event-driven holds. */
+  /** `hold-…`: the id the status page, the API and `reconcile --approve/--reject` take. */
   id: string;
+  /** What filed it first: a reconciliation or event-driven jobs (later deletions of either kind join it). */
   kind: 'reconcile' | 'events';
+  /** The plan that filed it, for a reconciliation. */
   planId: string | null;
   createdAt: string;
   status: ApprovalStatus;
-  /** Why the guard held them. */
+  /** Why the guard held them, as said when the hold was filed. */
   reason: string;
   decidedAt: string | null;
   decidedBy: string | null;
-  /** The held delete actions (one per HubSpot user). */
+  /** The held actions (one per HubSpot user): deletions and leave-scope downgrades. */
   held: PlanAction[];
 }
 
-/** Creates the approval or adds to it while it is pending; 0 when it was already decided. */
+/** What filing held deletions did. */
+export interface HoldResult {
+  /** The hold they are in. */
+  id: string;
+  /** A new hold was opened (otherwise they joined the pending one). */
+  created: boolean;
+  /** The actions that were not in the hold before (the rest were already held). */
+  added: PlanAction[];
+}
+
+/** A rejected deletion: kept from happening until the user comes back into scope. */
+export interface RejectedDeletion extends HoldMember {
+  approvalId: string;
+  rejectedAt: string;
+  rejectedBy: string;
+}
+
+/**
+ * Files held actions into the pending hold, opening one when none is pending; returns the hold's
+ * id, 1 when it was opened, then the HubSpot ids that were new to it.
+ * KEYS: pending pointer, approvals zset. ARGV: prefix, new id, kind, planId, createdAt, reason, score, then id/json pairs.
+ */
 const HOLD = `
-local status = redis.call('HGET', KEYS[1], 'status')
-if status and status ~= 'pending' then return 0 end
-if not status then
-  redis.call('HSET', KEYS[1], 'id', ARGV[1], 'kind', ARGV[2], 'planId', ARGV[3], 'createdAt', ARGV[4], 'status', 'pending', 'reason', ARGV[5])
-  redis.call('ZADD', KEYS[3], ARGV[6], ARGV[1])
-else
-  redis.call('HSET', KEYS[1], 'reason', ARGV[5])
+local id = redis.call('GET', KEYS[1])
+local created = 0
+if id then
+  if redis.call('HGET', ARGV[1] .. 'approval-' .. id, 'status') ~= 'pending' then id = false end
 end
-for i = 7, #ARGV, 2 do
-  redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
+if not id then
+  id = ARGV[2]
+  created = 1
+  redis.call('HSET', ARGV[1] .. 'approval-' .. id, 'id', id, 'kind', ARGV[3], 'planId', ARGV[4], 'createdAt', ARGV[5], 'status', 'pending', 'reason', ARGV[6])
+  redis.call('ZADD', KEYS[2], ARGV[7], id)
+  redis.call('SET', KEYS[1], id)
 end
-return 1
+local out = {id, created}
+local held = ARGV[1] .. 'approval-' .. id .. '-held'
+for i = 8, #ARGV, 2 do
+  if redis.call('HSETNX', held, ARGV[i], ARGV[i + 1]) == 1 then table.insert(out, ARGV[i]) end
+end
+return out
 `;
 
-/** Moves a pending approval to a decision; returns 0 when it is unknown or already decided. */
+/**
+ * Moves a pending hold to a decision and clears the pending pointer and `holdAll`: approved ids
+ * are let through the guard, rejected ones are recorded so they are not deleted again.
+ * KEYS: approval, held, approved, rejected, pending pointer, holdAll. ARGV: status, decidedAt, by, id, approved ttl.
+ */
 const DECIDE = `
 if redis.call('HGET', KEYS[1], 'status') ~= 'pending' then return 0 end
 redis.call('HSET', KEYS[1], 'status', ARGV[1], 'decidedAt', ARGV[2], 'decidedBy', ARGV[3])
-if ARGV[1] == 'approved' then
-  local ids = redis.call('HKEYS', KEYS[2])
-  for _, hubspotUserId in ipairs(ids) do
-    redis.call('HSET', KEYS[3], hubspotUserId, ARGV[4])
+if redis.call('GET', KEYS[5]) == ARGV[4] then redis.call('DEL', KEYS[5]) end
+redis.call('DEL', KEYS[6])
+local held = redis.call('HGETALL', KEYS[2])
+for i = 1, #held, 2 do
+  if ARGV[1] == 'approved' then
+    redis.call('HSET', KEYS[3], held[i], ARGV[4])
+  else
+    local a = cjson.decode(held[i + 1])
+    redis.call('HSET', KEYS[4], held[i], cjson.encode({hubspotUserId = held[i], oktaUserId = a.oktaUserId, email = a.email, approvalId = ARGV[4], rejectedAt = ARGV[2], rejectedBy = ARGV[3]}))
   end
-  redis.call('PEXPIRE', KEYS[3], ARGV[5])
 end
+if ARGV[1] == 'approved' then redis.call('PEXPIRE', KEYS[3], ARGV[5]) end
 return 1
+`;
+
+/**
+ * Takes HubSpot ids out of a pending hold; a hold left empty is withdrawn (and the pointer
+ * cleared). Returns the ids removed. KEYS: approval, held, pending pointer. ARGV: id, decidedAt, ids….
+ */
+const RELEASE = `
+if redis.call('HGET', KEYS[1], 'status') ~= 'pending' then return {} end
+local out = {}
+for i = 3, #ARGV do
+  if redis.call('HDEL', KEYS[2], ARGV[i]) == 1 then table.insert(out, ARGV[i]) end
+end
+if redis.call('HLEN', KEYS[2]) == 0 then
+  redis.call('HSET', KEYS[1], 'status', 'withdrawn', 'decidedAt', ARGV[2], 'decidedBy', 'every user in it came back into scope or is no longer to be deleted')
+  if redis.call('GET', KEYS[3]) == ARGV[1] then redis.call('DEL', KEYS[3]) end
+end
+return out
 `;
 
 /** How long an approval lets its deletions through before the guard applies again. */
 const APPROVAL_VALID_MS = 24 * 3600 * 1000;
 
+/** A new hold's id: sortable by time, unique across replicas. */
+export function newHoldId(at: Date): string {
+  return `hold-${at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'z').toLowerCase()}-${randomBytes(2).toString('hex')}`;
+}
+
 /**
- * Pending approvals: deletions the guard held. Approving one lets exactly its HubSpot user ids
- * through the guard (for a day); rejecting keeps them held and says so in the trail.
+ * Holds: deletions the guard held, and what operators decided about them. There is one pending
+ * hold at a time: while it waits, every new held deletion joins it (the event path and
+ * reconciliations alike), and it ends only by an operator's approve or reject, or when every
+ * user in it has come back into scope. Approving lets exactly its HubSpot ids through the guard
+ * (for a day); rejecting keeps those users from being deleted until they come back into scope.
  */
 export function createApprovalStore(redis: RedisClient, prefix: string, opts: { kept?: number } = {}) {
   const keys = stateKeys(prefix);
   const kept = opts.kept ?? 100;
 
-  /** Records held deletions; returns the approval id they were filed under. */
-  async function hold(input: { id: string; kind: Approval['kind']; planId: string | null; reason: string; actions: PlanAction[]; now?: Date }): Promise<string> {
+  /** Files held actions into the pending hold (opening one when none is pending). */
+  async function hold(input: { kind: Approval['kind']; planId: string | null; reason: string; actions: readonly PlanAction[]; now?: Date }): Promise<HoldResult> {
     const now = input.now ?? new Date();
-    const fields = input.actions.flatMap((a) => (a.hubspotUserId ? [a.hubspotUserId, JSON.stringify(a)] : []));
-    let id = input.id;
-    for (let i = 1; ; i++) {
-      const ok = await redis.eval(
-        HOLD,
-        3,
-        keys.approval(id),
-        keys.approvalHeld(id),
-        keys.approvals,
-        id,
-        input.kind,
-        input.planId ?? '',
-        now.toISOString(),
-        input.reason,
-        String(now.getTime()),
-        ...fields,
-      );
-      if (ok === 1) {
-        break;
-      }
-      id = `${input.id}-${i}`;
+    const byId = new Map(input.actions.flatMap((a) => (a.hubspotUserId ? [[a.hubspotUserId, a] as const] : [])));
+    const fields = [...byId].flatMap(([id, a]) => [id, JSON.stringify(a)]);
+    const out = (await redis.eval(HOLD, 2, keys.pendingHold, keys.approvals, `${prefix}:`, newHoldId(now), input.kind, input.planId ?? '', now.toISOString(), input.reason, String(now.getTime()), ...fields)) as [string, number, ...string[]];
+    const [id, created, ...added] = out;
+    if (created === 1) {
+      await trim();
     }
-    await trim();
-    return id;
+    return { id, created: created === 1, added: added.flatMap((h) => byId.get(h) ?? []) };
   }
 
+  /** Drops the oldest decided holds beyond `kept`; a pending hold is never dropped. */
   async function trim(): Promise<void> {
-    const stale = await redis.zrange(keys.approvals, 0, -(kept + 1));
+    const ids = await redis.zrevrange(keys.approvals, 0, -1);
+    if (ids.length <= kept) {
+      return;
+    }
+    const statuses = await Promise.all(ids.map((id) => redis.hget(keys.approval(id), 'status')));
+    const stale = ids.filter((id, i) => i >= kept && statuses[i] !== 'pending');
     if (stale.length > 0) {
       await redis
         .multi()
@@ -136,34 +193,80 @@ export function createApprovalStore(redis: RedisClient, prefix: string, opts: { 
     return out;
   }
 
+  /** Holds waiting for an operator (one, bar holds recorded before holds became sticky). */
   async function pending(): Promise<Approval[]> {
     return list({ status: 'pending' });
   }
 
-  async function decide(id: string, status: 'approved' | 'rejected' | 'superseded', by: string, now = new Date()): Promise<Approval | null> {
-    const ok = await redis.eval(DECIDE, 3, keys.approval(id), keys.approvalHeld(id), keys.approvedDeletions, status, now.toISOString(), by, id, String(APPROVAL_VALID_MS));
+  /** What the guard needs to know of the holds (planner input `holds`). */
+  async function guardHolds(): Promise<GuardHolds> {
+    const [open, rejectedList, holdAll] = await Promise.all([pending(), rejected(), redis.get(keys.holdAll)]);
+    const pointer = await redis.get(keys.pendingHold);
+    const current = open.find((a) => a.id === pointer) ?? open[0] ?? null;
+    const members = open.flatMap((a) => a.held.flatMap((h) => (h.hubspotUserId ? [{ hubspotUserId: h.hubspotUserId, oktaUserId: h.oktaUserId, email: h.email }] : [])));
+    return {
+      pending: current ? { id: current.id, members } : null,
+      rejected: rejectedList.map(({ hubspotUserId, oktaUserId, email }) => ({ hubspotUserId, oktaUserId, email })),
+      holdAll: holdAll ?? null,
+    };
+  }
+
+  async function decide(id: string, status: 'approved' | 'rejected', by: string, now = new Date()): Promise<Approval | null> {
+    const ok = await redis.eval(
+      DECIDE,
+      6,
+      keys.approval(id),
+      keys.approvalHeld(id),
+      keys.approvedDeletions,
+      keys.rejectedDeletions,
+      keys.pendingHold,
+      keys.holdAll,
+      status,
+      now.toISOString(),
+      by,
+      id,
+      String(APPROVAL_VALID_MS),
+    );
     return ok === 1 ? get(id) : null;
   }
 
-  /** Lets the held deletions through; null when the approval is unknown or no longer pending. */
+  /** Lets the held deletions through; null when the hold is unknown or no longer pending. */
   async function approve(id: string, by: string): Promise<Approval | null> {
     return decide(id, 'approved', by);
   }
 
-  /** Keeps the deletions held for good; null when unknown or no longer pending. */
+  /** Keeps the held users in HubSpot until they come back into scope; null when unknown or no longer pending. */
   async function reject(id: string, by: string): Promise<Approval | null> {
     return decide(id, 'rejected', by);
   }
 
-  /** Marks older pending reconciliation holds as replaced by a newer plan's. */
-  async function supersedeReconcileHolds(exceptId: string | null): Promise<string[]> {
-    const superseded: string[] = [];
+  /** Takes users out of every pending hold (they came back into scope); returns the HubSpot ids removed. */
+  async function release(hubspotUserIds: readonly string[], now = new Date()): Promise<string[]> {
+    if (hubspotUserIds.length === 0) {
+      return [];
+    }
+    const removed: string[] = [];
     for (const a of await pending()) {
-      if (a.kind === 'reconcile' && a.id !== exceptId && (await decide(a.id, 'superseded', 'newer plan'))) {
-        superseded.push(a.id);
+      const out = (await redis.eval(RELEASE, 3, keys.approval(a.id), keys.approvalHeld(a.id), keys.pendingHold, a.id, now.toISOString(), ...hubspotUserIds)) as string[];
+      removed.push(...out);
+    }
+    return [...new Set(removed)];
+  }
+
+  /** Rejected deletions still in force. */
+  async function rejected(): Promise<RejectedDeletion[]> {
+    return (await redis.hvals(keys.rejectedDeletions)).map((json) => JSON.parse(json) as RejectedDeletion);
+  }
+
+  /** Forgets rejections (the users came back into scope: leaving again is a new deletion); returns the ids forgotten. */
+  async function unreject(hubspotUserIds: readonly string[]): Promise<string[]> {
+    const out: string[] = [];
+    for (const id of hubspotUserIds) {
+      if ((await redis.hdel(keys.rejectedDeletions, id)) > 0) {
+        out.push(id);
       }
     }
-    return superseded;
+    return out;
   }
 
   /** HubSpot user ids whose deletion an operator approved (planner input `approvedDeletions`). */
@@ -171,22 +274,23 @@ export function createApprovalStore(redis: RedisClient, prefix: string, opts: { 
     return redis.hkeys(keys.approvedDeletions);
   }
 
-  /**
-   * Forgets an approved deletion once it has been carried out, and takes the user out of every
-   * pending approval that still held them (the event path and a reconciliation may both have
-   * held one deletion): an approval left with nothing to hold is marked superseded, so operators
-   * are never asked to approve deletions that already happened.
-   */
-  async function consume(hubspotUserId: string): Promise<void> {
-    await redis.hdel(keys.approvedDeletions, hubspotUserId);
-    for (const a of await pending()) {
-      if ((await redis.hdel(keys.approvalHeld(a.id), hubspotUserId)) > 0 && (await redis.hlen(keys.approvalHeld(a.id))) === 0) {
-        await decide(a.id, 'superseded', 'its deletions were carried out under another approval');
-      }
-    }
+  /** Holds every deletion until an operator decides (the ledger was rebuilt: an earlier hold may have been lost). */
+  async function setHoldAll(reason: string): Promise<void> {
+    await redis.set(keys.holdAll, reason);
   }
 
-  return { hold, get, list, pending, approve, reject, supersedeReconcileHolds, approvedDeletions, consume };
+  /** Lifts {@link setHoldAll}; true when it was set. */
+  async function liftHoldAll(): Promise<boolean> {
+    return (await redis.del(keys.holdAll)) > 0;
+  }
+
+  /** Forgets an approved deletion once it has been carried out (and takes the user out of any pending hold). */
+  async function consume(hubspotUserId: string): Promise<void> {
+    await redis.hdel(keys.approvedDeletions, hubspotUserId);
+    await release([hubspotUserId]);
+  }
+
+  return { hold, get, list, pending, guardHolds, approve, reject, release, rejected, unreject, approvedDeletions, setHoldAll, liftHoldAll, consume };
 }
 
 /** The approval store's API. */

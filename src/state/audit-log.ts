@@ -3,7 +3,7 @@ import { stateKeys } from './keys';
 import type { RedisClient } from './redis-client';
 
 /** What happened to a change the daemon decided on. */
-export type AuditOutcome = 'applied' | 'failed' | 'held' | 'refused' | 'reported' | 'approved' | 'rejected';
+export type AuditOutcome = 'applied' | 'failed' | 'held' | 'released' | 'refused' | 'reported' | 'approved' | 'rejected';
 
 /**
  * Actions recorded in the trail: plan action kinds, plus operator and bookkeeping events, and

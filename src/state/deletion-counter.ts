@@ -35,6 +35,22 @@ export function createDeletionCounter(redis: RedisClient, prefix: string, opts: 
   }
 
   /**
+   * The guard's figures apart: deletions made within the window ending at `now`, and users known
+   * to be leaving whose job has not decided yet (`exceptOktaUserId`'s own expectation left out).
+   */
+  async function figures(now: number = Date.now(), exceptOktaUserId?: string): Promise<{ made: number; expected: number }> {
+    const members = await redis.zrangebyscore(key, now - windowMs + 1, '+inf');
+    const own = exceptOktaUserId === undefined ? null : expectationOf(exceptOktaUserId);
+    let expected = 0;
+    for (const m of members) {
+      if (m.startsWith(EXPECTED) && m !== own) {
+        expected++;
+      }
+    }
+    return { made: members.filter((m) => !m.startsWith(EXPECTED)).length, expected };
+  }
+
+  /**
    * Records that System Log events say these managed users are leaving (unassigned, deactivated,
    * deleted): until each user's job has decided, their deletion counts towards the guard, so the
    * first jobs of a mass unassignment cannot delete before the guard sees the whole batch.
@@ -52,11 +68,13 @@ export function createDeletionCounter(redis: RedisClient, prefix: string, opts: 
     await redis.zrem(key, expectationOf(oktaUserId));
   }
 
-  return { record, count, expect, settle };
+  return { record, count, figures, expect, settle };
 }
 
+const EXPECTED = 'expected-';
+
 function expectationOf(oktaUserId: string): string {
-  return `expected-${oktaUserId}`;
+  return `${EXPECTED}${oktaUserId}`;
 }
 
 /** The deletion counter's API. */

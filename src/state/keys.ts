@@ -47,6 +47,12 @@ export function stateKeys(prefix: string) {
     approvalHeld: (approvalId: string) => k(`approval-${approvalId}-held`),
     /** Hash: approved HubSpot user id → approval id; the guard lets these deletions through. */
     approvedDeletions: k('approved-deletions'),
+    /** String: the id of the one pending hold, which new held deletions join. */
+    pendingHold: k('pending-hold'),
+    /** Hash: HubSpot user id → RejectedDeletion JSON; never deleted while the user stays out of scope. */
+    rejectedDeletions: k('rejected-deletions'),
+    /** String: why every deletion is held (set by a ledger rebuild; lifted by a decision or a plan with nothing to delete). */
+    holdAll: k('hold-all-deletions'),
     /** Stream: the audit trail. */
     audit: k('audit'),
     /** Sorted set: event-driven deletions by time (the rolling-hour guard). */

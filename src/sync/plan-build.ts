@@ -2,7 +2,7 @@ import type { PlanContext } from './plan-context';
 import type { Decision, ProvisionDecision } from './decisions';
 import type { GuardVerdict } from './deletion-guard';
 import type { SeatAllocation } from './seats';
-import type { DesiredUser, FieldChange, Plan, PlanAction, PlanSummary, UnmappedTitle } from './types';
+import type { DesiredUser, FieldChange, HoldChanges, Plan, PlanAction, PlanSummary, UnmappedTitle } from './types';
 import { applySeatShare } from './desired-user';
 import { looseKey } from './text';
 import { diffUser, isDrift } from './user-diff';
@@ -11,6 +11,8 @@ import { diffUser, isDrift } from './user-diff';
 export interface BuildInput {
   decisions: Decision[];
   verdict: GuardVerdict;
+  /** How the plan changes the holds it was given; null when it was given none. */
+  holdChanges: HoldChanges | null;
   allocation: SeatAllocation;
   ctx: PlanContext;
 }
@@ -79,7 +81,7 @@ export interface PlanStream {
 }
 
 /** Turns decisions into the plan's actions, one at a time: applies the seat shares, diffs, splits off held actions, counts. */
-export function streamPlan({ decisions, verdict, allocation, ctx }: BuildInput): PlanStream {
+export function streamPlan({ decisions, verdict, holdChanges, allocation, ctx }: BuildInput): PlanStream {
   const held: PlanAction[] = [];
   const summary = emptySummary();
   const unmapped = new Map<string, UnmappedTitle>();
@@ -153,6 +155,7 @@ export function streamPlan({ decisions, verdict, allocation, ctx }: BuildInput):
       summary,
       actions: [],
       ...(held.length > 0 ? { held: { reason: verdict.reason ?? 'held by the deletion guard', actions: held } } : {}),
+      ...(holdChanges && (holdChanges.released.length > 0 || holdChanges.holdAllLifted) ? { holdChanges } : {}),
       unmappedTitles,
       seats: allocation.usage,
       warnings: ctx.warnings,
@@ -165,6 +168,6 @@ export function streamPlan({ decisions, verdict, allocation, ctx }: BuildInput):
 export function buildPlan(input: BuildInput): Plan {
   const stream = streamPlan(input);
   const actions = [...stream.actions];
-  const { summary, held, unmappedTitles, seats, warnings } = stream.rest();
-  return { summary, actions, ...(held ? { held } : {}), unmappedTitles, seats, ...(warnings ? { warnings } : {}) };
+  const { summary, held, holdChanges, unmappedTitles, seats, warnings } = stream.rest();
+  return { summary, actions, ...(held ? { held } : {}), ...(holdChanges ? { holdChanges } : {}), unmappedTitles, seats, ...(warnings ? { warnings } : {}) };
 }

@@ -1,7 +1,8 @@
 import type { PlanContext } from './plan-context';
 import type { Decision } from './decisions';
 import type { SeatAllocation, SeatRequest } from './seats';
-import type { OktaCandidate, Plan, PlanInput } from './types';
+import type { GuardHolds, HoldChanges, HoldMember, OktaCandidate, Plan, PlanInput, ReleasedHoldMember } from './types';
+import { skip } from './decisions';
 import { decideOktaUser, type EmailOwners } from './decide-okta-user';
 import { evaluateDeletionGuard, type GuardVerdict } from './deletion-guard';
 import { reportHandsOff } from './hands-off';
@@ -84,32 +85,107 @@ function decideAll(ctx: PlanContext): { decisions: Decision[]; decided: Set<stri
   return { decisions, decided };
 }
 
-/** Runs the deletion guard over deletions and downgrades; a held deletion holds its email-change partner. */
-function guardDeletions(decisions: Decision[], ctx: PlanContext): GuardVerdict {
-  const guarded = decisions.filter((d) => d.type === 'delete' || (d.type === 'provision' && d.guarded));
-  const ids = guarded.map((d) => (d.type === 'delete' ? d.action.hubspotUserId : d.type === 'provision' ? d.actual?.id : null) ?? '');
+/** What the guard step decided, for the plan: the verdict and how the given holds change. */
+interface GuardStep {
+  verdict: GuardVerdict;
+  holdChanges: HoldChanges | null;
+}
+
+/** The guarded HubSpot user id of a decision: a deletion's, or a leave-scope downgrade's; null for the rest. */
+function guardedId(d: Decision): string | null {
+  if (d.type === 'delete') {
+    return d.action.hubspotUserId;
+  }
+  return d.type === 'provision' && d.guarded ? (d.actual?.id ?? null) : null;
+}
+
+/**
+ * Runs the deletion guard over deletions and downgrades: a held deletion holds its email-change
+ * partner; a rejected one becomes a skip (and so does its partner). Members of the given holds
+ * that this plan no longer deletes (back in scope, gone from HubSpot, …) are released.
+ */
+function guardDeletions(decisions: Decision[], decided: ReadonlySet<string>, ctx: PlanContext): GuardStep {
+  const holds = ctx.input.holds;
+  const guarded = decisions.filter((d) => guardedId(d) !== null);
+  const ids = guarded.map((d) => guardedId(d) ?? '');
   const verdict = evaluateDeletionGuard({
     deletions: ids,
     recentDeletions: ctx.input.recentDeletions ?? 0,
+    expectedDeletions: ctx.input.expectedDeletions ?? 0,
     managedCount: ctx.input.managedCount ?? ctx.input.ledger.length,
     approved: new Set(ctx.input.approvedDeletions ?? []),
+    pending: new Set(holds?.pending?.members.map((m) => m.hubspotUserId) ?? []),
+    pendingId: holds?.pending?.id ?? null,
+    rejected: new Set(holds?.rejected.map((m) => m.hubspotUserId) ?? []),
+    holdAll: holds?.holdAll ?? null,
     guard: ctx.rules.guard,
   });
   const heldPairs = new Set<string>();
+  const rejectedPairs = new Set<string>();
+  const rejectedAt = new Set<Decision>();
   guarded.forEach((d, i) => {
-    if (verdict.held[i] && d.type !== 'report') {
+    const fate = verdict.fate[i];
+    const pairId = d.type === 'delete' ? d.action.pairId : undefined;
+    if (fate === 'held' && d.type !== 'report') {
       d.held = true;
-      if (d.type === 'delete' && d.action.pairId !== undefined) {
-        heldPairs.add(d.action.pairId);
+      if (pairId !== undefined) {
+        heldPairs.add(pairId);
+      }
+    } else if (fate === 'rejected') {
+      rejectedAt.add(d);
+      if (pairId !== undefined) {
+        rejectedPairs.add(pairId);
       }
     }
   });
-  for (const d of decisions) {
+  decisions.forEach((d, i) => {
     if (d.type === 'provision' && d.pairId !== undefined && heldPairs.has(d.pairId)) {
       d.held = true;
     }
+    const pairRejected = d.type === 'provision' && d.pairId !== undefined && rejectedPairs.has(d.pairId);
+    if (rejectedAt.has(d) || pairRejected) {
+      decisions[i] = rejectedSkip(d, pairRejected && !rejectedAt.has(d));
+    }
+  });
+  return { verdict, holdChanges: holds ? holdChangesOf(holds, ids, decisions, decided, ctx) : null };
+}
+
+/** A rejected deletion (or downgrade), or the create/adopt paired with one, as a skip. */
+function rejectedSkip(d: Decision, partner: boolean): Decision {
+  const who = d.type === 'delete' ? { email: d.action.email, oktaUserId: d.action.oktaUserId, hubspotUserId: d.action.hubspotUserId } : d.type === 'provision' ? { email: d.draft.desired.email, oktaUserId: d.oktaUserId, hubspotUserId: d.actual?.id ?? null } : d.action;
+  const name = who.email ?? who.oktaUserId ?? who.hubspotUserId ?? 'the user';
+  const reason = partner
+    ? `${name}: email change not carried out: an operator rejected the deletion of the old HubSpot user`
+    : `${name}: left scope, but an operator rejected this deletion: the HubSpot user stays until the user comes back into scope and leaves again`;
+  return skip('deletion-rejected', reason, who);
+}
+
+/** Members of the given holds this plan no longer deletes: the users it decided without a guarded deletion. */
+function holdChangesOf(holds: GuardHolds, guardedIds: readonly string[], decisions: readonly Decision[], decided: ReadonlySet<string>, ctx: PlanContext): HoldChanges {
+  const stillGuarded = new Set(guardedIds);
+  const full = ctx.input.mode === 'full';
+  const provisioned = new Set<string>();
+  const reported = new Map<string, string>();
+  for (const d of decisions) {
+    if (d.type === 'provision' && !d.guarded && d.entry !== null) {
+      provisioned.add(d.oktaUserId);
+    } else if (d.type === 'report' && d.action.oktaUserId !== null && d.action.code !== 'deletion-rejected') {
+      reported.set(d.action.oktaUserId, d.action.reason);
+    }
   }
-  return verdict;
+  const released: ReleasedHoldMember[] = [];
+  const consider = (m: HoldMember, from: ReleasedHoldMember['from']) => {
+    if (stillGuarded.has(m.hubspotUserId) || !(full || (m.oktaUserId !== null && decided.has(m.oktaUserId)))) {
+      return;
+    }
+    const name = m.email ?? m.oktaUserId ?? `HubSpot user ${m.hubspotUserId}`;
+    const backInScope = m.oktaUserId !== null && provisioned.has(m.oktaUserId);
+    const why = backInScope ? `${name} is back in scope` : m.oktaUserId !== null && reported.has(m.oktaUserId) ? (reported.get(m.oktaUserId) ?? '') : `${name} is no longer to be deleted (no longer managed or gone from HubSpot)`;
+    released.push({ ...m, from, backInScope, why });
+  };
+  holds.pending?.members.forEach((m) => consider(m, 'pending'));
+  holds.rejected.forEach((m) => consider(m, 'rejected'));
+  return { released, holdAllLifted: full && holds.holdAll !== null && guardedIds.length === 0 };
 }
 
 /**
@@ -190,9 +266,9 @@ function shareSeats(decisions: Decision[], decided: ReadonlySet<string>, ctx: Pl
 export function planSync(input: PlanInput): Plan {
   const ctx = createPlanContext(input);
   const { decisions, decided } = decideAll(ctx);
-  const verdict = guardDeletions(decisions, ctx);
+  const { verdict, holdChanges } = guardDeletions(decisions, decided, ctx);
   const allocation = shareSeats(decisions, decided, ctx);
-  return buildPlan({ decisions, verdict, allocation, ctx });
+  return buildPlan({ decisions, verdict, holdChanges, allocation, ctx });
 }
 
 /**
@@ -202,9 +278,9 @@ export function planSync(input: PlanInput): Plan {
 export function planSyncStream(input: PlanInput): PlanStream {
   const ctx = createPlanContext(input);
   const { decisions, decided } = decideAll(ctx);
-  const verdict = guardDeletions(decisions, ctx);
+  const { verdict, holdChanges } = guardDeletions(decisions, decided, ctx);
   const allocation = shareSeats(decisions, decided, ctx);
-  return streamPlan({ decisions, verdict, allocation, ctx });
+  return streamPlan({ decisions, verdict, holdChanges, allocation, ctx });
 }
 
 export type { PlanInput, PlanStream };

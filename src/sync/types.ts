@@ -166,6 +166,7 @@ export type ReasonCode =
   | 'not-yet-active'
   | 'in-sync'
   | 'held-by-guard'
+  | 'deletion-rejected'
   | 'seat-waiting';
 
 export interface PlanAction {
@@ -229,12 +230,53 @@ export interface HeldDeletions {
   actions: PlanAction[];
 }
 
+/** A user in a hold: the HubSpot user whose deletion waits, and who it is in Okta. */
+export interface HoldMember {
+  hubspotUserId: string;
+  oktaUserId: string | null;
+  email: string | null;
+}
+
+/**
+ * What operators decided, or are still to decide, about deletions: the planner's input for the
+ * guard's sticky holds. A held deletion stays held until an operator decides, whatever else moves.
+ */
+export interface GuardHolds {
+  /** The pending hold: its deletions stay held, and every new deletion joins it. Null when none. */
+  pending: { id: string; members: readonly HoldMember[] } | null;
+  /** Deletions an operator rejected: not carried out while the user stays out of scope. */
+  rejected: readonly HoldMember[];
+  /**
+   * Why every deletion is held (the ledger was rebuilt because Redis came back empty, so an
+   * earlier hold may have been lost); null when not. A full plan with nothing to delete lifts it.
+   */
+  holdAll: string | null;
+}
+
+/** A member that leaves the pending hold or the rejected list, because the plan no longer deletes them. */
+export interface ReleasedHoldMember extends HoldMember {
+  from: 'pending' | 'rejected';
+  /** The user is assigned and in scope again (otherwise: gone from HubSpot, protected, no longer managed, …). */
+  backInScope: boolean;
+  /** A sentence naming the user. */
+  why: string;
+}
+
+/** How the plan changes the holds it was given (see {@link GuardHolds}). */
+export interface HoldChanges {
+  released: ReleasedHoldMember[];
+  /** A full plan found nothing to delete: `holdAll` can be lifted. */
+  holdAllLifted: boolean;
+}
+
 export interface Plan {
   summary: PlanSummary;
   /** Actions to carry out now (create/update/delete/adopt) and skips (reported only). */
   actions: PlanAction[];
   /** Deletions held by the guard; absent when none. */
   held?: HeldDeletions;
+  /** Members of the given holds this plan no longer deletes; absent when none changed. */
+  holdChanges?: HoldChanges;
   unmappedTitles: UnmappedTitle[];
   seats: SeatUsage[];
   /**
@@ -272,6 +314,13 @@ export interface PlanInput {
    * the guard: they add to this plan's deletions.
    */
   recentDeletions?: number;
+  /**
+   * Other managed users the System Log says are leaving, whose own jobs have not decided yet
+   * (users mode): they add to this plan's deletions, so a batch is judged as a whole.
+   */
+  expectedDeletions?: number;
+  /** Pending and rejected holds (see {@link GuardHolds}); none when absent. */
+  holds?: GuardHolds;
   /**
    * How many users the daemon manages, when `ledger` holds only part of the ledger (users mode);
    * the guard's percentage is taken of it. Defaults to `ledger.length`.

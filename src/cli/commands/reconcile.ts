@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import type { Config } from '../../../config/load';
-import { createDaemon, type Daemon } from '../../daemon/daemon';
+import type { Daemon } from '../../daemon/daemon';
+import { createOneShotDaemon } from '../../daemon/one-shot-daemon';
 import { createLogger, type Logger } from '../../lib/logger';
 import { createRedactor } from '../../lib/redact';
+import { notPendingMessage, releaseApprovedDeletions } from '../../server/ops-actions';
 import { decideApproval } from '../../state/approval-decision';
 import type { PlanRecord } from '../../state/plan-store';
 import { renderPlanTable } from '../../sync/plan-render';
@@ -106,23 +108,24 @@ function toText(record: PlanRecord): string {
   if (held && held.actions.length > 0) {
     lines.push(`${held.actions.length} deletions are HELD by the deletion guard: ${held.reason}`);
     if (record.approvalId) {
-      lines.push(`Approve them with: okta-hubspot-sync reconcile --approve ${record.approvalId}   (or reject: --reject ${record.approvalId})`);
+      lines.push(`They wait in hold ${record.approvalId}. Approve with: okta-hubspot-sync reconcile --approve ${record.approvalId}   (or reject: --reject ${record.approvalId})`);
     }
   }
   return `${lines.join('\n')}\n`;
 }
 
 async function reject(config: Config, approvalId: string, json: boolean): Promise<void> {
-  const daemon = createDaemon(config, { roles: {}, logger: commandLogger(config) });
-  const approval = await decideApproval(daemon.state, approvalId, 'reject', CLI_OPERATOR);
+  const logger = commandLogger(config);
+  const daemon = await createOneShotDaemon(config, { roles: {}, logger });
+  const approval = await decideApproval(daemon.state, approvalId, 'reject', CLI_OPERATOR, logger);
   if (!approval) {
-    const existing = await daemon.state.approvals.get(approvalId);
-    process.stderr.write(existing ? `approval ${approvalId} is already ${existing.status}\n` : `no approval ${approvalId}\n`);
+    process.stderr.write(`${notPendingMessage(approvalId, await daemon.state.approvals.get(approvalId))}\n`);
     await finish(daemon, 1);
   }
+  const n = approval?.held.length ?? 0;
   const text = json
-    ? `${JSON.stringify({ rejected: approvalId, deletions: approval?.held.length ?? 0 })}\n`
-    : `Rejected approval ${approvalId}: its ${approval?.held.length ?? 0} deletions stay held (nothing deleted).\n`;
+    ? `${JSON.stringify({ rejected: approvalId, deletions: n })}\n`
+    : `Rejected hold ${approvalId}: its ${n} users stay in HubSpot (nothing deleted) until they come back into scope and leave again.\n`;
   await finish(daemon, 0, text);
 }
 
@@ -138,8 +141,8 @@ export const registerReconcile: RegisterCommand = (program: Command) => {
     .description('Run one full reconciliation now and print the plan and what was done')
     .option('--dry-run', 'plan only: no change in HubSpot (mutating calls are refused)')
     .option('--json', 'print {"summary","actions","halted","approvalId"?,…} as JSON')
-    .option('--approve <planId>', 'approve the deletions held for this plan, then reconcile')
-    .option('--reject <planId>', 'reject the deletions held for this plan (nothing else runs)')
+    .option('--approve <holdId>', 'approve the held deletions of this hold (its id as `status` and the status page show it), carry them out, then reconcile')
+    .option('--reject <holdId>', 'reject the held deletions of this hold: those users stay in HubSpot (nothing else runs)')
     .action(async (opts: { dryRun?: boolean; json?: boolean; approve?: string; reject?: string }) => {
       const config = configOrExit();
       if (!config) {
@@ -162,7 +165,7 @@ export const registerReconcile: RegisterCommand = (program: Command) => {
           return;
         }
         if (opts.dryRun) {
-          daemon = createDaemon(config, { roles: {}, dryRun: true, logger: commandLogger(config) });
+          daemon = await createOneShotDaemon(config, { roles: {}, dryRun: true, logger: commandLogger(config) });
           if (json) {
             await writeJsonStreamed(daemon, await daemon.reconciler.dryRun({ actions: false }));
             await finish(daemon, 0);
@@ -171,14 +174,16 @@ export const registerReconcile: RegisterCommand = (program: Command) => {
           await finish(daemon, 0, toText(record));
           return;
         }
-        daemon = createDaemon(config, { roles: { workers: true }, logger: commandLogger(config) });
+        daemon = await createOneShotDaemon(config, { roles: { workers: true }, logger: commandLogger(config) });
         await daemon.start();
         if (opts.approve) {
-          const approval = await decideApproval(daemon.state, opts.approve, 'approve', CLI_OPERATOR);
+          const approval = await decideApproval(daemon.state, opts.approve, 'approve', CLI_OPERATOR, commandLogger(config));
           if (!approval) {
-            const existing = await daemon.state.approvals.get(opts.approve);
-            process.stderr.write(existing ? `approval ${opts.approve} is already ${existing.status}\n` : `no approval ${opts.approve}\n`);
+            process.stderr.write(`${notPendingMessage(opts.approve, await daemon.state.approvals.get(opts.approve))}\n`);
             await finish(daemon, 1);
+          } else {
+            // The same release as the status page and the API: each held user is synced again at once.
+            await releaseApprovedDeletions(daemon.producers)(approval);
           }
         }
         const stopProgress = startReconcileProgress(daemon);

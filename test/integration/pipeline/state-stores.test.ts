@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { createApprovalStore } from '../../../src/state/approval-store';
 import { createState, type State } from '../../../src/state/state';
 import type { LedgerEntry, PlanAction } from '../../../src/sync/types';
 import { removeKeys, testRedisUrl, uniquePrefix } from '../../helpers/redis';
@@ -16,6 +17,11 @@ afterAll(async () => {
   await removeKeys(prefix);
   redis.disconnect();
 });
+
+/** An approval store keeping only `kept` decided holds, over the same prefix. */
+function createApprovalStoreWithKept(s: State, kept: number) {
+  return createApprovalStore(redis, s.prefix, { kept });
+}
 
 function entry(oktaUserId: string, hubspotUserId: string, email: string): LedgerEntry {
   return { oktaUserId, hubspotUserId, email, how: 'created', managedSince: '2026-01-01T00:00:00.000Z', lastApplied: null };
@@ -67,49 +73,89 @@ describe('ledger store', () => {
   });
 });
 
-describe('approval store', () => {
+describe('approval store: one sticky hold at a time', () => {
+  // Each test gets its own prefix: holds are shared state (one pending hold per prefix).
+  let holds: State['approvals'];
+  const prefixes: string[] = [];
+  beforeEach(() => {
+    const p = uniquePrefix('holds');
+    prefixes.push(p);
+    holds = createState(redis, p, { auditMaxEntries: 1000, plansKept: 3 }).approvals;
+  });
+  afterAll(async () => {
+    for (const p of prefixes) {
+      await removeKeys(p);
+    }
+  });
+
   it('releases exactly the held HubSpot ids when approved, and only once', async () => {
-    const id = await state.approvals.hold({ id: 'plan-a', kind: 'reconcile', planId: 'plan-a', reason: '60 deletions', actions: [deleteAction('1'), deleteAction('2')] });
-    expect(id).toBe('plan-a');
-    expect((await state.approvals.pending()).map((a) => a.id)).toContain('plan-a');
-    expect(await state.approvals.approvedDeletions()).toEqual([]);
+    const filed = await holds.hold({ kind: 'reconcile', planId: 'plan-a', reason: '60 deletions', actions: [deleteAction('1'), deleteAction('2')] });
+    expect(filed).toMatchObject({ created: true });
+    expect(filed.id).toMatch(/^hold-\d{8}t\d{6}z-[0-9a-f]{4}$/);
+    expect((await holds.pending()).map((a) => a.id)).toEqual([filed.id]);
+    expect(await holds.approvedDeletions()).toEqual([]);
 
-    const approved = await state.approvals.approve('plan-a', 'ops');
+    const approved = await holds.approve(filed.id, 'ops');
     expect(approved?.status).toBe('approved');
-    expect((await state.approvals.approvedDeletions()).sort()).toEqual(['1', '2']);
-    expect(await state.approvals.approve('plan-a', 'ops')).toBeNull();
+    expect((await holds.approvedDeletions()).sort()).toEqual(['1', '2']);
+    expect(await holds.approve(filed.id, 'ops')).toBeNull();
+    expect(await holds.reject(filed.id, 'ops')).toBeNull();
 
-    await state.approvals.consume('1');
-    expect(await state.approvals.approvedDeletions()).toEqual(['2']);
+    await holds.consume('1');
+    expect(await holds.approvedDeletions()).toEqual(['2']);
   });
 
-  it('adds event-driven holds to the pending approval and files new ones apart once decided', async () => {
-    await state.approvals.hold({ id: 'events-x', kind: 'events', planId: null, reason: 'r', actions: [deleteAction('7')] });
-    await state.approvals.hold({ id: 'events-x', kind: 'events', planId: null, reason: 'r', actions: [deleteAction('8')] });
-    expect((await state.approvals.get('events-x'))?.held).toHaveLength(2);
-    await state.approvals.reject('events-x', 'ops');
-    const next = await state.approvals.hold({ id: 'events-x', kind: 'events', planId: null, reason: 'r', actions: [deleteAction('9')] });
-    expect(next).not.toBe('events-x');
-    expect((await state.approvals.get(next))?.held.map((a) => a.hubspotUserId)).toEqual(['9']);
-    expect(await state.approvals.approvedDeletions()).not.toContain('7');
+  it('files every held deletion into the pending hold, whoever files it, and records each user once', async () => {
+    const first = await holds.hold({ kind: 'events', planId: null, reason: 'r', actions: [deleteAction('7')] });
+    const second = await holds.hold({ kind: 'reconcile', planId: 'plan-b', reason: 'other', actions: [deleteAction('7'), deleteAction('8')] });
+    expect(second).toMatchObject({ id: first.id, created: false });
+    expect(second.added.map((a) => a.hubspotUserId)).toEqual(['8']);
+    const hold = await holds.get(first.id);
+    expect(hold?.held.map((a) => a.hubspotUserId).sort()).toEqual(['7', '8']);
+    expect(hold?.reason).toBe('r');
+    expect(await holds.guardHolds()).toEqual({
+      pending: { id: first.id, members: expect.arrayContaining([expect.objectContaining({ hubspotUserId: '7' }), expect.objectContaining({ hubspotUserId: '8' })]) },
+      rejected: [],
+      holdAll: null,
+    });
   });
 
-  it('drops a deletion carried out elsewhere from every pending approval, and retires an approval left with none', async () => {
-    await state.approvals.hold({ id: 'plan-c', kind: 'reconcile', planId: 'plan-c', reason: 'r', actions: [deleteAction('21'), deleteAction('22')] });
-    await state.approvals.hold({ id: 'events-c', kind: 'events', planId: null, reason: 'r', actions: [deleteAction('21')] });
-    await state.approvals.consume('21');
-    expect((await state.approvals.get('events-c'))?.status).toBe('superseded');
-    const plan = await state.approvals.get('plan-c');
-    expect(plan?.status).toBe('pending');
-    expect(plan?.held.map((a) => a.hubspotUserId)).toEqual(['22']);
+  it('a rejected hold keeps its users from deletion until released; the next held deletion opens a new hold', async () => {
+    const first = await holds.hold({ kind: 'events', planId: null, reason: 'r', actions: [deleteAction('7'), deleteAction('8')] });
+    await holds.reject(first.id, 'ops');
+    expect((await holds.guardHolds()).rejected.map((m) => m.hubspotUserId).sort()).toEqual(['7', '8']);
+    expect(await holds.approvedDeletions()).toEqual([]);
+    const next = await holds.hold({ kind: 'events', planId: null, reason: 'r', actions: [deleteAction('9')] });
+    expect(next.created).toBe(true);
+    expect(next.id).not.toBe(first.id);
+    expect(await holds.unreject(['7'])).toEqual(['7']);
+    expect((await holds.guardHolds()).rejected.map((m) => m.hubspotUserId)).toEqual(['8']);
   });
 
-  it('supersedes older reconciliation holds', async () => {
-    await state.approvals.hold({ id: 'plan-old', kind: 'reconcile', planId: 'plan-old', reason: 'r', actions: [deleteAction('5')] });
-    await state.approvals.hold({ id: 'plan-new', kind: 'reconcile', planId: 'plan-new', reason: 'r', actions: [deleteAction('5')] });
-    await state.approvals.supersedeReconcileHolds('plan-new');
-    expect((await state.approvals.get('plan-old'))?.status).toBe('superseded');
-    expect((await state.approvals.get('plan-new'))?.status).toBe('pending');
+  it('a user back in scope leaves the hold; a hold left empty is withdrawn and the next one is new', async () => {
+    const first = await holds.hold({ kind: 'events', planId: null, reason: 'r', actions: [deleteAction('21'), deleteAction('22')] });
+    expect(await holds.release(['21'])).toEqual(['21']);
+    expect((await holds.get(first.id))?.status).toBe('pending');
+    await holds.consume('22');
+    expect((await holds.get(first.id))?.status).toBe('withdrawn');
+    expect((await holds.guardHolds()).pending).toBeNull();
+    expect((await holds.hold({ kind: 'events', planId: null, reason: 'r', actions: [deleteAction('23')] })).created).toBe(true);
+  });
+
+  it('never drops a pending hold when trimming old ones, and a decision lifts hold-everything', async () => {
+    const few = createState(redis, prefixes[prefixes.length - 1] ?? '', { auditMaxEntries: 10, plansKept: 3 });
+    const kept = createApprovalStoreWithKept(few, 2);
+    await kept.hold({ kind: 'events', planId: null, reason: 'r', actions: [deleteAction('1')] });
+    await kept.setHoldAll('Redis lost its data');
+    expect((await kept.guardHolds()).holdAll).toBe('Redis lost its data');
+    let last = '';
+    for (let i = 0; i < 4; i++) {
+      await kept.approve((await kept.pending())[0]?.id ?? '', 'ops');
+      last = (await kept.hold({ kind: 'events', planId: null, reason: 'r', actions: [deleteAction(`x${i}`)] })).id;
+    }
+    expect((await kept.pending()).map((a) => a.id)).toEqual([last]);
+    expect((await kept.guardHolds()).holdAll).toBeNull();
+    expect((await kept.list()).length).toBe(2);
   });
 });
 

@@ -35,7 +35,7 @@ beforeAll(async () => {
     outcome: { finishedAt: '2026-11-28T12:01:00.000Z', durationMs: 60_000, applied: { create: 1, update: 1, delete: 0, adopt: 0, unchanged: 0 }, held: 1, failures: [] },
     plan,
   });
-  await state.approvals.hold({ id: planId, kind: 'reconcile', planId, reason: plan.held!.reason, actions: plan.held!.actions });
+  await state.approvals.hold({ kind: 'reconcile', planId, reason: plan.held!.reason, actions: plan.held!.actions });
   for (const email of ['ada@example.com', 'bob@example.com', 'ada@example.com']) {
     await state.audit.append({ action: 'update', email, oktaUserId: null, hubspotUserId: null, before: null, after: null, jobId: null, outcome: 'applied', reason: `changed ${email}` });
   }
@@ -91,6 +91,7 @@ describe('status source over the Redis state', () => {
       newestEventAt: '2026-11-28T12:04:58.000Z',
       lastReconciledAt: '2026-11-28T12:01:00.000Z',
       ledgerComplete: false,
+      rulesCheck: null,
     });
   });
 

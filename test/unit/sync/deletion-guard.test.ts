@@ -20,14 +20,45 @@ describe('evaluateDeletionGuard (defaults: 50, or ≥10 and >20%)', () => {
   ])('%s → held %s', (_label, planned, recent, managedCount, tripped) => {
     const verdict = evaluateDeletionGuard({ deletions: ids(planned), recentDeletions: recent, managedCount, approved: new Set(), guard });
     expect(verdict.tripped).toBe(tripped);
-    expect(verdict.held.every((h) => h === tripped)).toBe(true);
+    expect(verdict.fate.every((f) => f === (tripped ? 'held' : 'go'))).toBe(true);
   });
 
   it('lets approved deletions through and says why the rest wait', () => {
     const verdict = evaluateDeletionGuard({ deletions: ids(60), recentDeletions: 0, managedCount: 1000, approved: new Set(['h3']), guard });
-    expect(verdict.held.filter((h) => !h)).toHaveLength(1);
-    expect(verdict.held[3]).toBe(false);
-    expect(verdict.reason).toBe('60 deletions exceed guard.maxDeletes (50): held until an operator approves them');
+    expect(verdict.fate.filter((f) => f === 'go')).toHaveLength(1);
+    expect(verdict.fate[3]).toBe('go');
+    expect(verdict.reason).toBe('60 of the 1000 managed users are leaving: more than guard.maxDeletes (50): held until an operator approves or rejects them');
+  });
+
+  it('says true figures: who is leaving, and what was already deleted this hour', () => {
+    expect(evaluateDeletionGuard({ deletions: ids(12), recentDeletions: 0, managedCount: 46, approved: new Set(), guard }).reason).toBe(
+      '12 of the 46 managed users are leaving: 26.1%, more than guard.maxDeletePercent (20%): held until an operator approves or rejects them',
+    );
+    const batch = evaluateDeletionGuard({ deletions: ids(1), recentDeletions: 1, expectedDeletions: 11, managedCount: 46, approved: new Set(), guard });
+    expect(batch.reason).toBe('12 of the 46 managed users are leaving and 1 deletion was made in the last hour (13 in all): 28.3%, more than guard.maxDeletePercent (20%): held until an operator approves or rejects them');
+  });
+
+  it('counts users known to be leaving with this plan (a batch of events is judged as a whole)', () => {
+    expect(evaluateDeletionGuard({ deletions: ids(1), recentDeletions: 0, expectedDeletions: 11, managedCount: 46, approved: new Set(), guard }).tripped).toBe(true);
+    expect(evaluateDeletionGuard({ deletions: ids(1), recentDeletions: 0, expectedDeletions: 0, managedCount: 46, approved: new Set(), guard }).tripped).toBe(false);
+  });
+
+  it('keeps a pending hold whatever the figures are now, and new deletions join it', () => {
+    const pending = new Set(['h0', 'h1']);
+    const grown = evaluateDeletionGuard({ deletions: ['h0', 'h1'], recentDeletions: 0, managedCount: 100_000, approved: new Set(), pending, pendingId: 'hold-1', guard });
+    expect(grown.fate).toEqual(['held', 'held']);
+    expect(grown.reason).toContain('hold hold-1');
+    const joined = evaluateDeletionGuard({ deletions: ['h0', 'h9'], recentDeletions: 0, managedCount: 100_000, approved: new Set(), pending, pendingId: 'hold-1', guard });
+    expect(joined.fate).toEqual(['held', 'held']);
+    expect(joined.reason).toContain('new deletions join it');
+  });
+
+  it('never carries out a rejected deletion, and holds everything while holdAll says why', () => {
+    const v = evaluateDeletionGuard({ deletions: ['h0', 'h1'], recentDeletions: 0, managedCount: 1000, approved: new Set(), rejected: new Set(['h0']), guard });
+    expect(v.fate).toEqual(['rejected', 'go']);
+    const all = evaluateDeletionGuard({ deletions: ['h0'], recentDeletions: 0, managedCount: 1000, approved: new Set(), holdAll: 'Redis lost its data', guard });
+    expect(all.fate).toEqual(['held']);
+    expect(all.reason).toContain('Redis lost its data');
   });
 });
 
@@ -73,6 +104,53 @@ describe('the guard in the plan', () => {
     expect(p.summary.held).toBe(4);
     const approved = planSync({ ...withManaged(changers, { rules: rules({ guard: { maxDeletes: 3 }, policies: { emailChange: 'replace' } }) }), approvedDeletions: ['201'] });
     expect(mutating(approved).map((a) => `${a.kind} ${a.email}`)).toEqual(['create c1.new@acme.example', 'delete c1@acme.example']);
+  });
+
+  it('a pending hold stays held after the account grows past the threshold', () => {
+    const growth = Array.from({ length: 40 }, (_, i) => managed(`new${i}`, `${500 + i}`, { candidate: { title: 'Sales Rep' }, hubspot: { roleId: '2007', roleIds: ['2007'] } }));
+    const base = withManaged([...leavers(4), stay, ...growth], { rules: rules({ guard: { maxDeletes: 50, minDeletesForPercent: 3 } }) });
+    // 4 of 45 is under 20%: without the hold, these deletions would go ahead.
+    expect(planSync(base).held).toBeUndefined();
+    const members = ['100', '101', '102', '103'].map((h, i) => ({ hubspotUserId: h, oktaUserId: base.ledger.find((e) => e.hubspotUserId === h)?.oktaUserId ?? null, email: `gone${i}@acme.example` }));
+    const p = planSync({ ...base, holds: { pending: { id: 'hold-a', members }, rejected: [], holdAll: null } });
+    expect(mutating(p).filter((a) => a.kind === 'delete')).toEqual([]);
+    expect(p.held?.actions.map((a) => a.hubspotUserId)).toEqual(['100', '101', '102', '103']);
+    expect(p.held?.reason).toContain('hold hold-a');
+  });
+
+  it('a held user back in scope leaves the hold; a rejected one is not deleted until back and gone again', () => {
+    const input = withManaged([...leavers(4), stay], { rules: rules({ guard: { maxDeletes: 3 } }) });
+    const first = planSync(input);
+    const members = (first.held?.actions ?? []).map((a) => ({ hubspotUserId: a.hubspotUserId ?? '', oktaUserId: a.oktaUserId, email: a.email }));
+    const [back, ...rest] = members;
+    const candidates = input.candidates.map((c) => (c.oktaUserId === back?.oktaUserId ? { ...c, status: 'ACTIVE' as const } : c));
+    const p = planSync({ ...input, candidates, holds: { pending: { id: 'hold-a', members: rest }, rejected: back ? [back] : [], holdAll: null } });
+    expect(p.holdChanges?.released).toEqual([expect.objectContaining({ hubspotUserId: back?.hubspotUserId, from: 'rejected', backInScope: true })]);
+    const rejected = planSync({ ...input, holds: { pending: null, rejected: members, holdAll: null } });
+    expect(mutating(rejected).filter((a) => a.kind === 'delete')).toEqual([]);
+    expect(rejected.held).toBeUndefined();
+    expect(rejected.actions.filter((a) => a.code === 'deletion-rejected')).toHaveLength(4);
+    expect(rejected.holdChanges).toBeUndefined();
+    const backFromPending = planSync({ ...input, candidates, holds: { pending: { id: 'hold-a', members }, rejected: [], holdAll: null } });
+    expect(backFromPending.holdChanges?.released.map((m) => [m.hubspotUserId, m.from, m.backInScope])).toEqual([[back?.hubspotUserId, 'pending', true]]);
+    expect(backFromPending.held?.actions).toHaveLength(3);
+  });
+
+  it('users mode releases only the users it decided', () => {
+    const input = withManaged([...leavers(4), stay], { rules: rules({ guard: { maxDeletes: 3 } }) });
+    const members = input.ledger.filter((e) => e.hubspotUserId !== '999').map((e) => ({ hubspotUserId: e.hubspotUserId, oktaUserId: e.oktaUserId, email: e.email }));
+    const stayId = input.ledger.find((e) => e.hubspotUserId === '999')?.oktaUserId ?? '';
+    const p = planSync({ ...input, mode: 'users', oktaUserIds: [stayId], holds: { pending: { id: 'hold-a', members }, rejected: [], holdAll: null } });
+    expect(p.holdChanges).toBeUndefined();
+  });
+
+  it('after a data loss every deletion is held until a full plan finds nothing to delete', () => {
+    const input = withManaged([...leavers(1), stay], { rules: rules() });
+    const held = planSync({ ...input, holds: { pending: null, rejected: [], holdAll: 'Redis lost its data' } });
+    expect(held.held?.actions).toHaveLength(1);
+    expect(held.holdChanges).toBeUndefined();
+    const none = planSync({ ...withManaged([stay], { rules: rules() }), holds: { pending: null, rejected: [], holdAll: 'Redis lost its data' } });
+    expect(none.holdChanges?.holdAllLifted).toBe(true);
   });
 
   it('held deletions stay held on the next plan, and nothing else is left to do', () => {

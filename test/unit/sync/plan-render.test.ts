@@ -41,7 +41,7 @@ describe('renderPlanTable', () => {
   });
 
   it('shows held deletions, seats, unmapped titles and rule warnings', () => {
-    expect(text).toContain('Held by the deletion guard (3): 3 deletions exceed guard.maxDeletes (2)');
+    expect(text).toContain('Held by the deletion guard (3): 3 of the 4 managed users are leaving: more than guard.maxDeletes (2)');
     expect(text).toMatch(/Sales Rep\s+1\s+1\s+-\s+1: w@acme\.example/);
     expect(text).toContain('"Poet": 1 user(s): poet@acme.example');
     expect(text).toContain('roles.aliases "AE" names role "Account Exec"');

@@ -1,6 +1,5 @@
 import { updateFromChanges } from '../../../workers/apply-actions';
 import { groupWork } from '../../../workers/reconcile.worker';
-import { eventApprovalId } from '../../../workers/sync-user.worker';
 import type { PlanAction } from '../../../src/sync/types';
 
 function action(kind: PlanAction['kind'], oktaUserId: string | null, extra: Partial<PlanAction> = {}): PlanAction {
@@ -32,14 +31,5 @@ describe('updateFromChanges', () => {
       ]),
     ).toEqual({ roleId: null, firstName: 'Ada', seatNames: ['Core'] });
     expect(updateFromChanges([])).toEqual({});
-  });
-});
-
-describe('eventApprovalId', () => {
-  it('files the event-driven holds of one hour together, under an id usable in job ids', () => {
-    const a = eventApprovalId(new Date('2026-11-28T22:05:00Z'));
-    expect(a).toBe('events-2026112822');
-    expect(eventApprovalId(new Date('2026-11-28T22:59:59Z'))).toBe(a);
-    expect(a).not.toContain(':');
   });
 });
