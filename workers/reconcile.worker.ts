@@ -13,7 +13,7 @@ import type { HeldLock } from '../src/state/lock';
 import { newPlanId, PLAN_ACTIONS_CHUNK, type PlanHeader, type PlanOutcome, type PlanRecord, type PlanTrigger } from '../src/state/plan-store';
 import type { State } from '../src/state/state';
 import type { PlanStream } from '../src/sync/plan-build';
-import type { HubSpotUser, OktaCandidate, Plan, PlanAction, PlanInput, AssignmentScope } from '../src/sync/types';
+import type { HubSpotRole, HubSpotSeat, HubSpotUser, OktaCandidate, Plan, PlanAction, PlanInput, AssignmentScope } from '../src/sync/types';
 import { keepHolds } from '../src/state/approval-decision';
 import { ensureLedgerForJob, type LedgerGate } from './ledger-rebuild';
 import type { Planner } from './sync-user.worker';
@@ -46,6 +46,8 @@ export interface ReconcileDeps {
   onPlanned?: (plan: Plan) => void;
   /** Told when a plan with nothing to fan out is done (the summary job tells the others). */
   onFinished?: (outcome: PlanOutcome) => void;
+  /** Told HubSpot's roles and seats each time a reconciliation reads them (the rules' names are checked against them). */
+  onCatalog?: (catalog: { roles: HubSpotRole[]; seats: HubSpotSeat[] | null }) => Promise<unknown>;
 }
 
 /** The actions of one plan grouped per Okta user: each group becomes one per-user job. */
@@ -131,6 +133,7 @@ export function createReconciler(deps: ReconcileDeps) {
       deps.state.approvals.approvedDeletions(),
       deps.state.approvals.guardHolds(),
     ]);
+    await deps.onCatalog?.({ roles, seats });
     return { mode: 'full', candidates, hubspotUsers, roles, seats, ledger, rules: deps.rules, now: now().toISOString(), approvedDeletions, holds };
   }
 

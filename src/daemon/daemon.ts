@@ -30,6 +30,7 @@ import { createReconciler, createReconcileWorker } from '../../workers/reconcile
 import { createSummaryProcessor, createSummaryWorker } from '../../workers/reconcile-summary.worker';
 import { createSyncUserProcessor, createSyncUserWorker } from '../../workers/sync-user.worker';
 import { createRedisConnections } from './redis-connections';
+import { createRulesWatch } from './rules-watch';
 
 /** Which parts of the pipeline this process runs. */
 export interface DaemonRoles {
@@ -119,6 +120,7 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
   const appId = config.env.OKTA_APP_ID;
   const ledgerGate = createLedgerGate({ okta, hubspot, state, appId, historyDays: settings.okta.historyDays, statuses: config.rules.scope.statuses, rules: config.rules, logger });
   const syncUser = createSyncUserProcessor({ okta, hubspot, state, rules: config.rules, plan: planSync, ledgerGate, logger });
+  const rulesWatch = createRulesWatch({ rules: config.rules, hubspot, status: state.status, logger });
   const reconciler = createReconciler({
     okta,
     hubspot,
@@ -130,6 +132,7 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
     queues,
     logger,
     onPlanned: (plan) => metrics.recordPlan(plan),
+    onCatalog: (catalog) => rulesWatch.observe(catalog),
     onFinished: (outcome) => metrics.recordReconcileDone(outcome.finishedAt, outcome.failures.length > 0 ? 'partial' : outcome.held > 0 ? 'held' : 'succeeded'),
   });
   const summary = createSummaryProcessor({
@@ -215,6 +218,7 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
     }
     scheduler.start();
     if (roles.scheduler) {
+      void rulesWatch.checkNow(); // the rules' role and seat names against HubSpot's, without delaying the start
       await producers.reconcile({ trigger: 'start', slot: slotStart(Date.now(), 60_000), waitIfBusy: false });
     }
     ready = true;

@@ -5,8 +5,9 @@ import { errorMessage, SyncError } from '../lib/errors';
 import { OKTA_EVENT_FILTER } from '../okta/okta-events';
 import type { OktaClientApi } from '../okta/okta-types';
 import { createRoleMapper } from '../sync/role-mapping';
+import { checkRuleNames } from '../sync/rules-check';
 import { scopeOf } from '../sync/scope';
-import type { HubSpotRole, OktaCandidate } from '../sync/types';
+import type { HubSpotRole, HubSpotSeat, OktaCandidate } from '../sync/types';
 
 /** ok: ready; warn: works but an operator should look; fail: the daemon cannot work; skip: not checked because an earlier check failed. */
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
@@ -17,6 +18,8 @@ export interface CheckResult {
   detail: string;
   /** A few examples (titles, emails) behind a warning. */
   examples?: string[];
+  /** Each problem behind a failure, one line each. */
+  items?: string[];
 }
 
 export interface DoctorDeps {
@@ -174,13 +177,22 @@ export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
     }
 
     const mapper = createRoleMapper(roles, config.rules.roles);
-    const problems = [...mapper.problems];
-    for (const roleName of Object.keys(config.rules.seats.byRole)) {
-      if (mapper.resolveRoleName(roleName).found !== 'role') {
-        problems.push(`rules.seats.byRole names role "${roleName}", which HubSpot does not have`);
+    let seats: HubSpotSeat[] | null = null;
+    if (config.rules.seats.mode === 'named') {
+      try {
+        seats = await hubspot.listSeats();
+      } catch {
+        seats = null;
       }
     }
-    results.push(problems.length === 0 ? { check: 'rules-roles', status: 'ok', detail: 'every role the rules name exists in HubSpot' } : { check: 'rules-roles', status: 'fail', detail: problems.join('; ') });
+    const names = checkRuleNames(config.rules, roles, seats);
+    const problems = [...names.unknown.map((u) => u.message), ...names.otherProblems];
+    const checked = config.rules.seats.mode === 'named' && seats !== null ? 'role and seat' : 'role';
+    results.push(
+      problems.length === 0
+        ? { check: 'rules-roles', status: 'ok', detail: `every ${checked} the rules name exists in HubSpot` }
+        : { check: 'rules-roles', status: 'fail', detail: `${problems.length} rule(s) name what HubSpot lacks or cannot work as written:`, items: problems },
+    );
 
     if (candidates) {
       const inScope = candidates.filter((c) => scopeOf(c, config.rules.scope.statuses).scope === 'in');
@@ -228,6 +240,7 @@ export function renderDoctor(results: readonly CheckResult[]): string {
   const width = Math.max(...results.map((r) => r.check.length), 5);
   const lines = results.flatMap((r) => [
     `${mark[r.status].padEnd(5)} ${r.check.padEnd(width)}  ${r.detail}`,
+    ...(r.items ?? []).map((e) => `${''.padEnd(5)} ${''.padEnd(width)}    - ${e}`),
     ...(r.examples ?? []).map((e) => `${''.padEnd(5)} ${''.padEnd(width)}    e.g. ${e}`),
   ]);
   const failed = results.filter((r) => r.status === 'fail').length;

@@ -56,6 +56,8 @@ export interface SharedMetricFacts {
   pendingApprovals: number;
   /** Deletions those approvals hold. */
   deletionsAwaitingApproval: number;
+  /** Names in the rules file that HubSpot lacks, by kind (role, seat), from the latest check; null before one. */
+  rulesUnknownNames?: Readonly<Record<string, number>> | null;
 }
 
 export interface MetricsOptions {
@@ -289,6 +291,18 @@ export function createMetrics(opts: MetricsOptions = {}) {
       const facts = await shared();
       if (facts) {
         this.set(facts.deletionsAwaitingApproval);
+      }
+    },
+  });
+  new Gauge({
+    name: name('rules_unknown_names'),
+    help: 'Role or seat names in the rules file that HubSpot lacks (users they name get no role or seat), by kind, from the latest check at start or reconciliation.',
+    labelNames: ['kind'] as const,
+    registers,
+    async collect() {
+      this.reset();
+      for (const [kind, count] of Object.entries((await shared())?.rulesUnknownNames ?? {})) {
+        this.set({ kind }, count);
       }
     },
   });

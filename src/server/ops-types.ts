@@ -4,6 +4,7 @@
  * Redis, and tests implement them in memory. Every value here may be shown to an operator, so
  * implementations return no tokens or secrets; error texts are redacted again before display.
  */
+import type { RulesCheckRecord } from '../state/status-store';
 import type { Plan, PlanSummary } from '../sync/types';
 
 /** How a reconciliation ended (or that it has not yet). */
@@ -135,6 +136,8 @@ export interface DaemonFacts {
   lastReconciledAt: string | null;
   /** Whether the ledger is known complete (false after Redis came back empty, until rebuilt). */
   ledgerComplete: boolean | null;
+  /** The latest check of the rules' role and seat names against HubSpot (null before the first). */
+  rulesCheck: RulesCheckRecord | null;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { listNames } from '../sync/rules-check';
 import type { PlanAction } from '../sync/types';
 import { html, type SafeHtml } from './html';
 import type { FailedJobView, PendingApprovalView, ReconciliationView } from './ops-types';
@@ -154,6 +155,23 @@ function unmappedSection(s: StatusSnapshot): SafeHtml {
   return html`<table><thead><tr><th>Title</th><th>Users</th><th>Who</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
+function rulesCheckSection(s: StatusSnapshot): SafeHtml {
+  const check = s.facts.rulesCheck;
+  if (check === null) {
+    return html`<p class="muted">Not checked yet: the rules' role and seat names are checked against HubSpot at start and on every reconciliation.</p>`;
+  }
+  if (check.unknown.length === 0) {
+    return html`<p class="muted">Every role and seat the rules name exists in HubSpot (checked ${time(check.checkedAt)}).</p>`;
+  }
+  const rows = check.unknown.map(
+    (u) => html`<tr><td>${u.where}</td><td>${u.kind}</td><td><b>${u.name}</b></td><td>${u.suggestion ?? ''}</td><td>${u.effect}</td></tr>`,
+  );
+  const seats = check.seats === null ? '' : html`<p>HubSpot's seats: ${listNames(check.seats)}</p>`;
+  return html`<p><span class="badge bad">${check.unknown.length}</span> rules name a role or seat HubSpot does not have (checked ${time(check.checkedAt)}). Fix the rules file (SYNC_CONFIG) or create the role in HubSpot.</p>
+<table><thead><tr><th>Rule</th><th>Kind</th><th>Name</th><th>Did you mean</th><th>What happens</th></tr></thead><tbody>${rows}</tbody></table>
+<p>HubSpot's roles: ${listNames(check.roles)}</p>${seats}`;
+}
+
 function seatsSection(s: StatusSnapshot): SafeHtml {
   if (s.seats.length === 0) {
     return html`<p class="muted">No seats in the latest plan.</p>`;
@@ -216,6 +234,8 @@ ${approvalsSection(s.approvals, s, opts.formToken)}
 ${reconciliationRows(s.reconciliations)}
 <h2 id="plan">Latest plan</h2>
 ${planSection(s, maxRows)}
+<h2 id="rules-unknown-names">Rules naming things HubSpot lacks</h2>
+${rulesCheckSection(s)}
 <h2 id="unmapped">Users on minimal permissions (Title matched no role)</h2>
 ${unmappedSection(s)}
 <h2 id="seats">Seats</h2>

@@ -143,12 +143,13 @@ export function createStatusSource(deps: { state: Pick<State, 'plans' | 'approva
   }
 
   async function getDaemonFacts(): Promise<DaemonFacts> {
-    const [s, epoch] = await Promise.all([state.status.get(), state.ledger.epoch()]);
+    const [s, epoch, rulesCheck] = await Promise.all([state.status.get(), state.ledger.epoch(), state.status.getRulesCheck()]);
     return {
       lastPollAt: s.lastPollAt,
       newestEventAt: s.newestEventAt,
       lastReconciledAt: s.lastReconcileFinishedAt,
       ledgerComplete: epoch !== null,
+      rulesCheck,
     };
   }
 

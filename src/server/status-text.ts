@@ -32,6 +32,11 @@ export function renderStatusText(s: StatusSnapshot): string {
   out.push(`Last System Log poll: ${f.lastPollAt ?? 'never'} (newest event ${f.newestEventAt ?? 'none'})`);
   out.push(`Last reconciliation finished: ${f.lastReconciledAt ?? 'never'}`);
   out.push(`Ledger: ${f.ledgerComplete === null ? 'unknown' : f.ledgerComplete ? 'complete' : 'incomplete (rebuild pending)'}; managed users ${s.users.managed}, unmanaged ${s.users.unmanaged ?? '?'}, protected ${s.users.protected ?? '?'}, super admins ${s.users.superAdmins ?? '?'}`);
+  if (f.rulesCheck && f.rulesCheck.unknown.length > 0) {
+    out.push('');
+    out.push(`Rules naming things HubSpot lacks (checked ${f.rulesCheck.checkedAt})`);
+    out.push(...f.rulesCheck.unknown.map((u) => `  - ${u.message}`));
+  }
   out.push('');
   out.push('Recent reconciliations');
   if (s.reconciliations.length === 0) {
@@ -59,6 +64,9 @@ export function renderStatusText(s: StatusSnapshot): string {
   out.push(`Pending approvals: ${s.approvals.length}`);
   for (const a of s.approvals) {
     out.push(`  ${a.id}: ${a.deletions.length} deletions held (${a.reason}), since ${a.createdAt}`);
+    const names = a.deletions.map((d) => d.email ?? `HubSpot user ${d.hubspotUserId}`);
+    out.push(`    ${names.slice(0, 50).join(', ')}${names.length > 50 ? ` and ${names.length - 50} more` : ''}`);
+    out.push(`    approve: okta-hubspot-sync reconcile --approve ${a.id}   reject: okta-hubspot-sync reconcile --reject ${a.id}`);
   }
   out.push(`Failed jobs: ${s.failedJobs.length}`);
   for (const j of s.failedJobs.slice(0, 10)) {

@@ -1,5 +1,17 @@
+import type { UnknownRuleName } from '../sync/rules-check';
 import { stateKeys } from './keys';
 import type { RedisClient } from './redis-client';
+
+/** The latest check of the rules' role and seat names against HubSpot (see `checkRuleNames`). */
+export interface RulesCheckRecord {
+  checkedAt: string;
+  unknown: UnknownRuleName[];
+  /** The role and seat names HubSpot had then (seats null when not checked). */
+  roles: string[];
+  seats: string[] | null;
+}
+
+const RULES_CHECK_FIELD = 'rulesCheck';
 
 /**
  * Facts about the running pipeline that the status page and metrics show (ISO times; null when
@@ -52,7 +64,24 @@ export function createStatusStore(redis: RedisClient, prefix: string) {
     }
   }
 
-  return { get, set };
+  /** The latest rules check, or null before the first one (or when unreadable). */
+  async function getRulesCheck(): Promise<RulesCheckRecord | null> {
+    const raw = await redis.hget(key, RULES_CHECK_FIELD);
+    if (raw === null) {
+      return null;
+    }
+    try {
+      return JSON.parse(raw) as RulesCheckRecord;
+    } catch {
+      return null;
+    }
+  }
+
+  async function setRulesCheck(record: RulesCheckRecord): Promise<void> {
+    await redis.hset(key, RULES_CHECK_FIELD, JSON.stringify(record));
+  }
+
+  return { get, set, getRulesCheck, setRulesCheck };
 }
 
 /** The status store's API. */

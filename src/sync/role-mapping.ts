@@ -25,6 +25,8 @@ export interface RoleMapper {
   resolveRoleName(name: string): RoleNameResolution;
   /** Rules that cannot work against this account (roles that do not exist, bad patterns, …). */
   problems: string[];
+  /** The entries of `problems` about a rule naming a role that resolves to none or several (`checkRuleNames` reports those in detail). */
+  targetProblems: ReadonlySet<string>;
 }
 
 function describeRoles(roles: HubSpotRole[]): string {
@@ -76,12 +78,16 @@ export function createRoleMapper(roles: readonly HubSpotRole[], rules: Rules['ro
     return loose.length > 1 ? { found: 'ambiguous', roles: loose } : { found: 'missing' };
   };
 
+  const targetProblems = new Set<string>();
   const checkTarget = (what: string, target: string): void => {
     const r = resolveRoleName(target);
-    if (r.found === 'missing') {
-      problems.push(`${what} names role "${target}", which does not exist in HubSpot: matching users get no role`);
-    } else if (r.found === 'ambiguous') {
-      problems.push(`${what} names role "${target}", which matches ${describeRoles(r.roles)}: matching users get no role`);
+    const problem =
+      r.found === 'missing' ? `${what} names role "${target}", which does not exist in HubSpot: matching users get no role`
+      : r.found === 'ambiguous' ? `${what} names role "${target}", which matches ${describeRoles(r.roles)}: matching users get no role`
+      : null;
+    if (problem !== null) {
+      problems.push(problem);
+      targetProblems.add(problem);
     }
   };
 
@@ -160,7 +166,7 @@ export function createRoleMapper(roles: readonly HubSpotRole[], rules: Rules['ro
     return match;
   };
 
-  return { roleForTitle, resolveRoleName, problems };
+  return { roleForTitle, resolveRoleName, problems, targetProblems };
 }
 
 /** One-off convenience (CLI `explain`, tests): the role a Title gets. Build a mapper for many Titles. */

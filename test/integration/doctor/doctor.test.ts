@@ -1,5 +1,5 @@
 import { loadConfig, type Config } from '../../../config/load';
-import { runDoctor, type CheckResult } from '../../../src/doctor/doctor';
+import { renderDoctor, runDoctor, type CheckResult } from '../../../src/doctor/doctor';
 import { createHubSpotClient } from '../../../src/hubspot/hubspot-client';
 import { fetchHubSpotTokenScopes } from '../../../src/hubspot/hubspot-token-info';
 import { silentLogger } from '../../../src/lib/logger';
@@ -84,7 +84,15 @@ describe('doctor against the simulators', () => {
     writeFileSync(file, 'rules:\n  roles:\n    aliases:\n      Account Executive: Enterprise Closer\n  emailDomains: [acme.example]\n');
     const r = await doctor({ SYNC_CONFIG: file });
     expect(r.get('rules-roles')?.status).toBe('fail');
-    expect(r.get('rules-roles')?.detail).toContain('Enterprise Closer');
+    const [problem, ...more] = r.get('rules-roles')?.items ?? [];
+    expect(more).toEqual([]);
+    expect(problem).toContain('roles.aliases "Account Executive" names role "Enterprise Closer", which HubSpot does not have');
+    // The names HubSpot does have are listed, so the operator can fix the rule without looking them up.
+    const someRole = hubspot.admin.roles()[0]?.name ?? '';
+    expect(someRole).not.toBe('');
+    expect(problem).toContain(`HubSpot's roles: `);
+    expect(problem).toContain(`"${someRole}"`);
+    expect(renderDoctor([...r.values()])).toContain('    - roles.aliases "Account Executive"');
     expect(r.get('email-domains')?.status).toBe('warn');
     expect(r.get('email-domains')?.examples).toContain('pat@contractors.example');
   });

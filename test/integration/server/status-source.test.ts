@@ -109,6 +109,7 @@ describe('status source over the Redis state', () => {
       lastReconciledAt: '2026-11-28T12:01:00.000Z',
       pendingApprovals: 1,
       deletionsAwaitingApproval: 1,
+      rulesUnknownNames: null,
     });
   });
 

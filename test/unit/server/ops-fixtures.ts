@@ -189,6 +189,7 @@ export function fakeOps() {
     newestEventAt: '2026-11-28T12:04:58.000Z',
     lastReconciledAt: '2026-11-28T12:01:00.000Z',
     ledgerComplete: true,
+    rulesCheck: null,
   };
   const { plan: _plan, ...header } = plan;
   const status: StatusSource = {
