@@ -6,6 +6,7 @@ import type { HubSpotClientApi } from '../hubspot/hubspot-types';
 import { errorMessage } from '../lib/errors';
 import { createLogger, type Logger } from '../lib/logger';
 import { createRedactor } from '../lib/redact';
+import { isConnectionError } from '../lib/redis-failure';
 import { createOktaClient } from '../okta/okta-client';
 import { oktaConnection } from '../okta/okta-connection';
 import type { OktaClientApi } from '../okta/okta-types';
@@ -164,6 +165,16 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
   let stopping: Promise<void> | null = null;
 
   function track(worker: Worker): void {
+    // Connection errors go to the one voice for Redis (said once, then quiet); others to the worker's own listener.
+    const own = worker.listeners('error') as ((err: Error) => void)[];
+    worker.removeAllListeners('error');
+    worker.on('error', (err: Error) => {
+      if (!redis.health.reachable() || isConnectionError(err)) {
+        redis.health.noteError(err, `${worker.name} worker`);
+      } else {
+        own.forEach((listener) => listener(err));
+      }
+    });
     worker.on('completed', (job: Job) => metrics.recordJob({ queue: worker.name, state: 'completed', ...durationOf(job) }));
     worker.on('failed', (job: Job | undefined) => {
       if (job) {

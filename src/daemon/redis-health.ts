@@ -66,7 +66,7 @@ export function createRedisHealth(opts: { url: string; logger: Logger; reminderM
     failure = redisFailure(err);
     const at = now();
     if (!announced || announced.cause !== failure.cause) {
-      const message = `${describeRedisFailure(opts.url, failure)} Retrying quietly; /readyz answers 503 until Redis answers.`;
+      const message = `${describeRedisFailure(opts.url, failure)} Retrying quietly until it answers.`;
       if (failure.configError) {
         log.error(message, { url: shownUrl, cause: failure.cause, configError: true });
       } else {

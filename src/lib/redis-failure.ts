@@ -61,6 +61,12 @@ export function redisFailure(err: unknown): RedisFailure {
   return { cause: code ?? message, explanation: REDIS_HINT, configError: false };
 }
 
+/** Whether an error says the connection to Redis failed (rather than a command failing on a working one). */
+export function isConnectionError(err: unknown): boolean {
+  const failure = redisFailure(err);
+  return failure.configError || NETWORK[failure.cause] !== undefined || /Connection is closed|max retries per request/i.test(messageOf(err));
+}
+
 /** The one-line message for an operator: which Redis (password hidden), the cause, and what to check. */
 export function describeRedisFailure(url: string, failure: RedisFailure): string {
   const where = redactRedisUrl(url);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { createDaemon, type Daemon } from '../../daemon/daemon';
+import type { Daemon } from '../../daemon/daemon';
+import { createOneShotDaemon } from '../../daemon/one-shot-daemon';
 import { createRedactor } from '../../lib/redact';
 import { renderPlanTable } from '../../sync/plan-render';
 import { commandLogger, finish } from './reconcile';
@@ -26,7 +27,7 @@ export const registerSyncUser: RegisterCommand = (program: Command) => {
       const redactor = createRedactor(config.secrets);
       let daemon: Daemon | null = null;
       try {
-        daemon = createDaemon(config, { roles: opts.dryRun ? {} : { workers: true }, dryRun: opts.dryRun === true, logger: commandLogger(config) });
+        daemon = await createOneShotDaemon(config, { roles: opts.dryRun ? {} : { workers: true }, dryRun: opts.dryRun === true, logger: commandLogger(config) });
         const candidate = await daemon.okta.getCandidate(user);
         const oktaUserId = candidate?.oktaUserId ?? ((await daemon.state.ledger.get(user)) ? user : null);
         if (!oktaUserId) {
