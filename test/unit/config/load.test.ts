@@ -142,3 +142,92 @@ describe('loadConfig', () => {
     });
   });
 });
+
+describe('REDIS_URL', () => {
+  const redisProblems = (value: string): string[] => {
+    try {
+      loadConfig({ ...good, REDIS_URL: value });
+      return [];
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        return err.problems.filter((p) => p.startsWith('environment REDIS_URL'));
+      }
+      throw err;
+    }
+  };
+
+  it.each([
+    ['redis://127.0.0.1:6379', 'redis://127.0.0.1:6379'],
+    ['rediss://cache.example.com:6380/2', 'rediss://cache.example.com:6380/2'],
+    ['redis://:pa%40ss@redis:6379', 'redis://:pa%40ss@redis:6379'],
+    ['redis://[::1]:6379', 'redis://[::1]:6379'],
+    ['localhost:6379', 'redis://localhost:6379'],
+    ['10.0.0.7:6390', 'redis://10.0.0.7:6390'],
+    ['[::1]:6379', 'redis://[::1]:6379'],
+    ['redis', 'redis://redis:6379'],
+    ['/run/redis/redis.sock', '/run/redis/redis.sock'],
+    ['unix:///run/redis/redis.sock', '/run/redis/redis.sock'],
+    ['  redis://127.0.0.1:6379  ', 'redis://127.0.0.1:6379'],
+    ['', 'redis://127.0.0.1:6379'],
+  ])('accepts %j as %j', (value, expected) => {
+    expect(loadConfig({ ...good, REDIS_URL: value }).env.REDIS_URL).toBe(expected);
+  });
+
+  it('defaults to redis://127.0.0.1:6379 when unset', () => {
+    expect(loadConfig(good).env.REDIS_URL).toBe('redis://127.0.0.1:6379');
+  });
+
+  it.each(['http://127.0.0.1:6379', 'https://redis.example.com', 'tcp://127.0.0.1:6379', 'memcached://cache:11211'])(
+    'refuses %j, naming the scheme and the form expected',
+    (value) => {
+      const [problem, ...more] = redisProblems(value);
+      expect(more).toEqual([]);
+      expect(problem).toContain(`${value.split(':')[0]}://`);
+      expect(problem).toContain('which is not Redis');
+      expect(problem).toContain('expected redis://host:port, e.g. redis://127.0.0.1:6379');
+    },
+  );
+
+  it('explains that http:// is a web address', () => {
+    expect(redisProblems('http://127.0.0.1:6379').join('\n')).toContain('http:// is a web address');
+  });
+
+  it.each([
+    ['redis://:6379', 'not a valid URL'],
+    ['redis://127.0.0.1:99999', 'not a valid URL'],
+    ['127.0.0.1:0', 'invalid port'],
+    ['redis://127.0.0.1:6379/queue', 'database number'],
+    ['unix://relative.sock', 'absolute socket path'],
+    ['not a url', 'not a Redis address'],
+  ])('refuses %j (%s)', (value, reason) => {
+    const problems = redisProblems(value);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(reason);
+    expect(problems[0]).toContain('redis://127.0.0.1:6379');
+  });
+
+  it('never shows the password of a refused URL', () => {
+    for (const value of ['http://:hunter2secret@10.0.0.7:6379', 'redis://user:hunter2secret@10.0.0.7:6379/jobs', 'https://hunter2secret@host']) {
+      const problems = redisProblems(value);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).not.toContain('hunter2secret');
+      expect(problems[0]).toContain('***@');
+    }
+  });
+
+  it('lists a bad REDIS_URL with the other problems', () => {
+    let caught: unknown;
+    try {
+      loadConfig({ ...good, OKTA_APP_ID: '', REDIS_URL: 'http://127.0.0.1:6379' });
+    } catch (err) {
+      caught = err;
+    }
+    const problems = (caught as ConfigError).problems.join('\n');
+    expect(problems).toContain('OKTA_APP_ID');
+    expect(problems).toContain('REDIS_URL');
+  });
+
+  it('feeds the password to the redactor', () => {
+    expect(loadConfig({ ...good, REDIS_URL: 'redis://:s%3Acret-pw@redis:6379' }).secrets).toContain('s:cret-pw');
+  });
+});
