@@ -1,5 +1,5 @@
 import { SimAdminError, type AdminUserInput, type AdminUserPatch, type HubSpotAdmin } from './hubspot-admin';
-import type { BadAnswerKind, HubSpotFaults, InjectedAnswer } from './hubspot-faults';
+import type { BadAnswerKind, HubSpotFaults, InjectedAnswer, OutageAnswer } from './hubspot-faults';
 import type { RequestLog } from './hubspot-request-log';
 import type { SimSeat } from './hubspot-sim-types';
 
@@ -12,7 +12,7 @@ import type { SimSeat } from './hubspot-sim-types';
  * GET|PATCH|DELETE /__admin/users/{idOrEmail}
  * GET  /__admin/seats                      PUT /__admin/seats [{name, description?, total}]
  * POST /__admin/seats/reset                seat inventory back to the seed's
- * POST /__admin/faults                     {errorRate?, latencyMs?, slowMs?, fail429Next?, failNext?, badAnswerNext?, reset?}
+ * POST /__admin/faults                     {errorRate?, latencyMs?, slowMs?, fail429Next?, failNext?, badAnswerNext?, fail5xxNext?: {n, status?}, outage?: {forMs, answer?: unavailable|unauthenticated|timeout}, reset?}
  * GET  /__admin/counts                     GET /__admin/requests?limit=N   GET /__admin/writes/{idOrEmail}
  * POST /__admin/reset                      seed reloaded, log, faults and rate limits cleared
  */
@@ -40,6 +40,7 @@ function asSeats(v: unknown): SimSeat[] {
   });
 }
 
+const OUTAGE_ANSWERS: readonly OutageAnswer[] = ['unavailable', 'unauthenticated', 'timeout'];
 const BAD_KINDS: readonly BadAnswerKind[] = ['malformed-json', 'html-200', 'truncated', 'missing-fields', 'wrong-types', 'unknown-fields', 'loop-paging', 'slow'];
 
 function configureFaults(faults: HubSpotFaults, body: unknown): void {
@@ -59,6 +60,18 @@ function configureFaults(faults: HubSpotFaults, body: unknown): void {
   }
   if (typeof body.slowMs === 'number') {
     faults.slowMs = body.slowMs;
+  }
+  const o = body.outage;
+  if (isObject(o) && typeof o.forMs === 'number') {
+    const answer = o.answer === undefined ? 'unavailable' : OUTAGE_ANSWERS.find((a) => a === o.answer);
+    if (!answer) {
+      throw new SimAdminError(400, `outage.answer must be one of ${OUTAGE_ANSWERS.join(', ')}`);
+    }
+    faults.outage(o.forMs, answer);
+  }
+  const f = body.fail5xxNext;
+  if (isObject(f) && typeof f.n === 'number') {
+    faults.fail5xxNext(f.n, typeof f.status === 'number' ? f.status : 503);
   }
   const r = body.fail429Next;
   if (isObject(r) && typeof r.n === 'number') {

@@ -12,7 +12,21 @@ import type { RateLimitPolicy } from './hubspot-sim-errors';
  * request that was carried out (the nastier case: a create that happened but whose answer was
  * lost). `loop-paging` makes a list answer's next cursor the one the request used (so a first
  * page, which used none, keeps its real next cursor: queue two to loop).
+ *
+ * An outage lasts a time instead of a number of requests: for `forMs`, every API request answers
+ * 503 (HubSpot's error body), 401 (the answer to a revoked token) or no answer at all (`timeout`:
+ * held until the outage ends, then the connection is dropped). The token-info endpoint is left alone.
  */
+
+/** What every API request gets during an outage. */
+export type OutageAnswer = 'unavailable' | 'unauthenticated' | 'timeout';
+
+/** A time-based outage in force. */
+export interface ActiveOutage {
+  answer: OutageAnswer;
+  /** Epoch ms when it ends. */
+  until: number;
+}
 
 export type BadAnswerKind = 'malformed-json' | 'html-200' | 'truncated' | 'missing-fields' | 'wrong-types' | 'unknown-fields' | 'loop-paging' | 'slow';
 
@@ -53,6 +67,12 @@ export interface HubSpotFaults {
   failNext(answers: InjectedAnswer | readonly InjectedAnswer[], match?: FaultMatch): void;
   /** The next `n` matching requests get this kind of bad answer. */
   badAnswerNext(kind: BadAnswerKind, n?: number, match?: FaultMatch): void;
+  /** The next `n` matching requests answer `status` (5xx, default 503) with HubSpot's error body. */
+  fail5xxNext(n: number, status?: number, match?: FaultMatch): void;
+  /** From now for `forMs`, every API request gets `answer` (see the module note). */
+  outage(forMs: number, answer?: OutageAnswer): void;
+  /** The outage in force now, if any. */
+  activeOutage(): ActiveOutage | null;
   /** Queued faults not yet used. */
   pending(): number;
   /** Clears the queue, the error rate and the latency. */
@@ -62,8 +82,9 @@ export interface HubSpotFaults {
 export const DEFAULT_SLOW_MS = 30_000;
 
 /** Creates the fault switchboard; `take` is used by the server for each API request. */
-export function createFaults(random: () => number = Math.random) {
+export function createFaults(random: () => number = Math.random, now: () => number = Date.now) {
   const queue: Entry[] = [];
+  let outage: ActiveOutage | null = null;
 
   function push(fault: QueuedFault, n: number, match: FaultMatch = {}): void {
     for (let i = 0; i < n; i++) {
@@ -87,9 +108,24 @@ export function createFaults(random: () => number = Math.random) {
     badAnswerNext(kind, n = 1, match) {
       push({ kind: 'bad', bad: kind }, n, match);
     },
+    fail5xxNext(n, status = 503, match) {
+      for (let i = 0; i < n; i++) {
+        push({ kind: 'answer', answer: { status, body: { status: 'error', message: status === 503 ? 'Service Unavailable' : 'An internal error occurred. Please try again.', category: 'INTERNAL_ERROR' } } }, 1, match);
+      }
+    },
+    outage(forMs, answer = 'unavailable') {
+      outage = forMs > 0 ? { answer, until: now() + forMs } : null;
+    },
+    activeOutage() {
+      if (outage && now() >= outage.until) {
+        outage = null;
+      }
+      return outage;
+    },
     pending: () => queue.length,
     reset() {
       queue.length = 0;
+      outage = null;
       faults.errorRate = 0;
       faults.latencyMs = null;
       faults.slowMs = DEFAULT_SLOW_MS;

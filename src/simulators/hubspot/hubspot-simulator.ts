@@ -193,7 +193,7 @@ export function createHubSpotSimulator(opts: HubSpotSimulatorOptions = {}): HubS
   const tokens = createTokenRegistry();
   tokens.register(token, opts.scopes ?? DEFAULT_SCOPES);
   const rate = opts.rateLimit === false ? null : createRateLimiter(opts.rateLimit ?? {}, now);
-  const control = createFaults(opts.random);
+  const control = createFaults(opts.random, now);
   const log = createRequestLog(opts.requestLogLimit);
   const seatsApi = opts.seatsApi ?? seed.hubspot.seats.length > 0;
   const routes = createApiRoutes({ store, seatsApi: () => seatsApi });
@@ -286,8 +286,12 @@ export function createHubSpotSimulator(opts: HubSpotSimulatorOptions = {}): HubS
     const app = presented ?? 'anonymous';
     const baseHeaders = (): Record<string, string> => ({ 'X-HubSpot-Correlation-Id': correlationId, ...(rate ? rate.headers(app) : {}) });
 
-    if (scopes === null) {
+    const outage = control.faults.activeOutage();
+    if (scopes === null || outage?.answer === 'unauthenticated') {
       return { prepared: errorAnswer(unauthenticated, correlationId, baseHeaders()), match, write: fallbackWrite };
+    }
+    if (outage) {
+      return { prepared: errorAnswer({ status: 503, category: 'INTERNAL_ERROR', message: 'Service Unavailable' }, correlationId, baseHeaders()), match, write: fallbackWrite };
     }
     const fault = control.take(method, match?.template ?? url.pathname);
     if (fault?.kind === 'rate-limit') {
@@ -390,6 +394,14 @@ export function createHubSpotSimulator(opts: HubSpotSimulatorOptions = {}): HubS
     }
     if (url.pathname === TOKEN_INFO_PATH && req.method === 'POST') {
       await send(res, tokenInfo(parseJson((await readBody(req)) ?? '')));
+      return;
+    }
+    const held = control.faults.activeOutage();
+    if (held?.answer === 'timeout') {
+      // No answer at all: held until the outage ends (or the client gives up), then dropped.
+      await wait(Math.max(0, held.until - now()));
+      log.record({ at: started, method: req.method ?? 'GET', path: url.pathname, route: null, status: 0, durationMs: now() - started });
+      req.socket.destroy();
       return;
     }
     const correlationId = randomUUID();

@@ -106,6 +106,17 @@ function toFaultSettings(body: Record<string, unknown>): OktaFaultSettings {
   if (typeof body.route === 'string') {
     s.route = body.route;
   }
+  s.fail5xxNext = num(body.fail5xxNext);
+  s.status5xx = num(body.status5xx);
+  const o = body.outage !== null && typeof body.outage === 'object' ? (body.outage as Record<string, unknown>) : null;
+  const forMs = num(o?.forMs);
+  if (o && forMs !== undefined) {
+    const answer = o.answer === undefined ? 'unavailable' : (['unavailable', 'unauthenticated', 'timeout'] as const).find((a) => a === o.answer);
+    if (!answer) {
+      throw new OktaHttpError(400, oktaError('E0000001', 'outage.answer must be one of unavailable, unauthenticated, timeout'));
+    }
+    s.outage = { forMs, answer };
+  }
   return s;
 }
 

@@ -5,7 +5,14 @@
  * dropped connection, a body of the wrong shape, list items without their `_embedded`
  * resources, a first user without its profile, a first user whose fields have the
  * wrong types, every item with fields Okta never sent). Faults can be limited to routes.
+ *
+ * An outage lasts a time instead of a number of requests: for `forMs`, every API request (the
+ * token endpoint too) answers 503 E0000009, 401 E0000011 (a revoked token), or nothing at all
+ * (`timeout`: held until the outage ends, then the connection is dropped).
  */
+
+/** What every API request gets during an outage. */
+export type OutageAnswer = 'unavailable' | 'unauthenticated' | 'timeout';
 
 /**
  * Which requests a fault applies to: a route template (`/api/v1/logs`,
@@ -61,6 +68,11 @@ export interface OktaFaultSettings {
   failNext?: Array<{ status: number; body?: unknown }>;
   /** The next matching requests get these bad answers (in order). */
   badAnswerNext?: BadAnswerKind[];
+  /** The next n matching requests answer `status5xx` (default 503) with Okta's E0000009 body. */
+  fail5xxNext?: number;
+  status5xx?: number;
+  /** From now for `forMs`, every API request gets `answer` (default unavailable); not limited by `route`. */
+  outage?: { forMs: number; answer?: OutageAnswer };
   /** Limits all of the above to matching requests (default: every API request). */
   route?: RoutePattern;
 }
@@ -109,8 +121,9 @@ function prng(seed: number): () => number {
   };
 }
 
-export function createFaults(seed = 1) {
+export function createFaults(seed = 1, now: () => number = Date.now) {
   let random = prng(seed);
+  let outage: { answer: OutageAnswer; until: number } | null = null;
   let queue: QueuedFault[] = [];
   let rules: RandomRule[] = [];
 
@@ -135,6 +148,23 @@ export function createFaults(seed = 1) {
       for (const bad of settings.badAnswerNext ?? []) {
         queue.push({ route, action: { kind: 'bad', bad } });
       }
+      for (let i = 0; i < (settings.fail5xxNext ?? 0); i++) {
+        queue.push({ route, action: { kind: 'status', status: settings.status5xx ?? 503 } });
+      }
+      if (settings.outage) {
+        outage = settings.outage.forMs > 0 ? { answer: settings.outage.answer ?? 'unavailable', until: now() + settings.outage.forMs } : null;
+      }
+    },
+    /** From now for `forMs`, every API request gets `answer` (see the module note). */
+    outage(forMs: number, answer: OutageAnswer = 'unavailable'): void {
+      api.set({ outage: { forMs, answer } });
+    },
+    /** The outage in force now, if any. */
+    activeOutage(): { answer: OutageAnswer; until: number } | null {
+      if (outage && now() >= outage.until) {
+        outage = null;
+      }
+      return outage;
     },
     /** The next `n` matching requests answer 429 with a reset `resetInSeconds` ahead. */
     fail429Next(n = 1, opts: { route?: RoutePattern; resetInSeconds?: number } = {}): void {
@@ -156,6 +186,7 @@ export function createFaults(seed = 1) {
     reset(): void {
       queue = [];
       rules = [];
+      outage = null;
       random = prng(seed);
     },
     /** Queued failures not yet served. */
@@ -164,6 +195,13 @@ export function createFaults(seed = 1) {
     },
     /** Decides the fault for one request, consuming a queued one when it matches. */
     decide(method: string, template: string, path: string): FaultDecision {
+      const out = api.activeOutage();
+      if (out) {
+        if (out.answer === 'timeout') {
+          return { latencyMs: Math.max(0, out.until - now()), action: { kind: 'bad', bad: 'drop-connection' } };
+        }
+        return { latencyMs: 0, action: { kind: 'status', status: out.answer === 'unauthenticated' ? 401 : 503 } };
+      }
       let latencyMs = 0;
       let action: FaultAction | null = null;
       const idx = queue.findIndex((q) => routeMatches(q.route, method, template, path));

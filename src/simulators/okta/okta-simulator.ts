@@ -142,7 +142,7 @@ export function createOktaSimulator(opts: OktaSimulatorOptions = {}): OktaSimula
   loadSeed(store, seed, startedAt);
   const typeId = oktaId('oty', seed.name, 'default');
   const admin = createAdmin(store, now);
-  const faults = createFaults(opts.faultSeed ?? 1);
+  const faults = createFaults(opts.faultSeed ?? 1, now);
   const limiter = createRateLimiter(opts.rateLimits, now);
   const oauth = createOAuthServer(opts.oauth, now);
   const requestLog = createRequestLog(opts.requestLogLimit ?? 10_000);
@@ -269,7 +269,7 @@ export function createOktaSimulator(opts: OktaSimulatorOptions = {}): OktaSimula
       return;
     }
     if (action?.kind === 'status') {
-      const code = action.status === 429 ? 'E0000047' : action.status >= 500 ? 'E0000009' : action.status === 404 ? 'E0000007' : 'E0000001';
+      const code = action.status === 429 ? 'E0000047' : action.status >= 500 ? 'E0000009' : action.status === 404 ? 'E0000007' : action.status === 401 ? 'E0000011' : 'E0000001';
       sendError(res, action.status, (action.body as Record<string, unknown> | undefined) ?? oktaError(code));
       return;
     }
