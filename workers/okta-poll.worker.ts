@@ -1,4 +1,6 @@
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { OutageError } from '../src/lib/errors';
+import type { OutageBreaker } from '../src/queue/outage-breaker';
 import type { Logger } from '../src/lib/logger';
 import { affectedUserIds, OKTA_EVENT_FILTER } from '../src/okta/okta-events';
 import type { OktaClientApi, OktaLogEvent } from '../src/okta/okta-types';
@@ -97,11 +99,40 @@ export function createPollProcessor(deps: { okta: OktaClientApi; state: State; p
 /** The poll processor's API. */
 export type PollProcessor = ReturnType<typeof createPollProcessor>;
 
-/** The `okta-poll` BullMQ worker (global concurrency 1: polls never overlap across replicas). */
-export function createPollWorker(opts: { connection: ConnectionOptions; prefix: string; processor: PollProcessor; logger: Logger }): Worker<OktaPollData, PollResult> {
+/**
+ * The `okta-poll` BullMQ worker (global concurrency 1: polls never overlap across replicas).
+ * While Okta is out (`outages`) a poll is skipped (the cursor stays, the next slot reads from
+ * it) and an outage error opens the breaker instead of logging a warning every slot.
+ */
+export function createPollWorker(opts: {
+  connection: ConnectionOptions;
+  prefix: string;
+  processor: PollProcessor;
+  logger: Logger;
+  outages?: Pick<OutageBreaker, 'report' | 'current'>;
+}): Worker<OktaPollData, PollResult> {
   const log = opts.logger.child({ component: 'okta-poll-worker' });
-  const worker = new Worker<OktaPollData, PollResult>('okta-poll', (job) => opts.processor.process(job), { connection: opts.connection, prefix: opts.prefix, concurrency: 1 });
-  worker.on('failed', (job, err) => log.warn('System Log poll failed; the next slot reads from the same cursor', { jobId: job?.id, reason: err.message }));
+  const process = async (job: Job<OktaPollData>): Promise<PollResult> => {
+    if (opts.outages && (await opts.outages.current()).some((o) => o.api === 'okta')) {
+      return { events: 0, users: 0, startedFresh: false };
+    }
+    try {
+      return await opts.processor.process(job);
+    } catch (err) {
+      if (opts.outages && err instanceof OutageError) {
+        await opts.outages.report(err);
+      }
+      throw err;
+    }
+  };
+  const worker = new Worker<OktaPollData, PollResult>('okta-poll', process, { connection: opts.connection, prefix: opts.prefix, concurrency: 1 });
+  worker.on('failed', (job, err) => {
+    if (err instanceof OutageError || err.name === 'OutageError') {
+      log.debug('System Log poll met an outage; the next slot reads from the same cursor', { jobId: job?.id, reason: err.message });
+    } else {
+      log.warn('System Log poll failed; the next slot reads from the same cursor', { jobId: job?.id, reason: err.message });
+    }
+  });
   worker.on('error', (err) => log.error('okta-poll worker error', { error: err.message }));
   return worker;
 }

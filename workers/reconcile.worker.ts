@@ -8,7 +8,8 @@ import type { OktaClientApi } from '../src/okta/okta-types';
 import { jobId } from '../src/queue/job-ids';
 import { PRIORITY, type ReconcileData, type ReconcileResult, type SyncUserData } from '../src/queue/queue-map';
 import type { Queues, TypedQueue } from '../src/queue/queues';
-import { withJobErrors } from '../src/queue/job-errors';
+import { failedForGood, withJobErrors } from '../src/queue/job-errors';
+import type { OutageBreaker } from '../src/queue/outage-breaker';
 import type { HeldLock } from '../src/state/lock';
 import { newPlanId, PLAN_ACTIONS_CHUNK, type PlanHeader, type PlanOutcome, type PlanRecord, type PlanTrigger } from '../src/state/plan-store';
 import type { State } from '../src/state/state';
@@ -336,6 +337,8 @@ export function createReconcileWorker(opts: {
   logger: Logger;
   settings: DaemonSettings;
   onRateLimited?: (ms: number) => Promise<void>;
+  /** Pauses the queue while HubSpot or Okta is out (no attempt is used up). */
+  outages?: Pick<OutageBreaker, 'report' | 'waitMs'>;
 }): Worker<ReconcileData, ReconcileResult> {
   const log = opts.logger.child({ component: 'reconcile-worker' });
   const worker = new Worker<ReconcileData, ReconcileResult>(
@@ -345,6 +348,7 @@ export function createReconcileWorker(opts: {
       who: (job) => `reconciliation ${job.id}`,
       maxRateLimitedStarts: opts.settings.jobs.maxRateLimitedStarts,
       ...(opts.onRateLimited ? { onRateLimited: opts.onRateLimited } : {}),
+      ...(opts.outages ? { outages: opts.outages } : {}),
     }),
     {
       connection: opts.connection,
@@ -359,7 +363,7 @@ export function createReconcileWorker(opts: {
     },
   );
   worker.on('failed', (job, err) => {
-    if (job && (job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError')) {
+    if (job && failedForGood(job, err)) {
       log.error('reconciliation failed; nothing was planned from partial data', { jobId: job.id, reason: err.message });
     } else if (job) {
       log.warn('reconciliation failed; will retry', { jobId: job.id, reason: err.message, attempts: job.attemptsMade });

@@ -5,7 +5,8 @@ import type { HubSpotClientApi } from '../src/hubspot/hubspot-types';
 import { errorMessage, SyncError } from '../src/lib/errors';
 import type { Logger } from '../src/lib/logger';
 import type { OktaClientApi } from '../src/okta/okta-types';
-import { withJobErrors } from '../src/queue/job-errors';
+import { failedForGood, withJobErrors } from '../src/queue/job-errors';
+import type { OutageBreaker } from '../src/queue/outage-breaker';
 import type { SyncUserData, SyncUserResult } from '../src/queue/queue-map';
 import type { TypedQueue } from '../src/queue/queues';
 import type { HeldLock } from '../src/state/lock';
@@ -20,10 +21,18 @@ import { ensureLedgerForJob, type LedgerGate } from './ledger-rebuild';
 export type Planner = (input: PlanInput) => Plan;
 
 /**
- * How long one user's lock lives: BullMQ's own job lock (30 s), so by the time a killed worker's
- * job is handed back as stalled, its user is free again.
+ * BullMQ's lock on a running sync-user job (renewed every half of it while the process lives),
+ * and how often workers look for jobs whose lock expired: a killed process's jobs run again
+ * within about `JOB_LOCK_MS + STALLED_CHECK_MS`.
  */
-const USER_LOCK_MS = 30_000;
+const JOB_LOCK_MS = 10_000;
+const STALLED_CHECK_MS = 5_000;
+/**
+ * How long one user's lock lives: BullMQ's job lock, renewed as often, so by the time a killed
+ * worker's job is handed back as stalled, its user is free again.
+ */
+const USER_LOCK_MS = JOB_LOCK_MS;
+const USER_LOCK_RENEW_MS = JOB_LOCK_MS / 2;
 /** Roles change rarely; reading them once a minute saves a request per job. */
 const ROLES_TTL_MS = 60_000;
 
@@ -174,6 +183,12 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
       await job.moveToDelayed(Date.now() + 500 + Math.floor(Math.random() * 1000), token);
       throw new DelayedError();
     }
+    const locksHeld: HeldLock[] = [lock];
+    const renew = setInterval(() => {
+      for (const l of locksHeld) {
+        l.extend(USER_LOCK_MS).catch((err: unknown) => log.warn('could not renew a user lock', { error: errorMessage(err) }));
+      }
+    }, USER_LOCK_RENEW_MS);
     try {
       await ensureLedgerForJob(deps.ledgerGate, job, token);
       // Event-driven (and manual) deletions count towards the rolling hour; reconciliations were
@@ -200,6 +215,7 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
           await job.moveToDelayed(Date.now() + 200 + Math.floor(Math.random() * 400), token);
           throw new DelayedError();
         }
+        locksHeld.push(guardLock);
         ({ plan, entry, optimistic } = await planUser(oktaUserId, planOpts));
       }
       let report: ApplyReport;
@@ -234,6 +250,7 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
       }
       return { oktaUserId, email, applied: report.applied, held: held.length, skipped: report.skipped };
     } finally {
+      clearInterval(renew);
       await lock.release();
     }
   }
@@ -278,6 +295,8 @@ export function createSyncUserWorker(opts: {
   logger: Logger;
   /** Pauses the shared HubSpot budget after a 429. */
   onRateLimited?: (ms: number) => Promise<void>;
+  /** Pauses the queue while HubSpot or Okta is out (no attempt is used up). */
+  outages?: Pick<OutageBreaker, 'report' | 'waitMs'>;
 }): Worker<SyncUserData, SyncUserResult> {
   const log = opts.logger.child({ component: 'sync-user-worker' });
   const worker = new Worker<SyncUserData, SyncUserResult>(
@@ -287,11 +306,15 @@ export function createSyncUserWorker(opts: {
       who: (job) => job.data.oktaUserId,
       maxRateLimitedStarts: opts.settings.jobs.maxRateLimitedStarts,
       ...(opts.onRateLimited ? { onRateLimited: opts.onRateLimited } : {}),
+      ...(opts.outages ? { outages: opts.outages } : {}),
     }),
     {
       connection: opts.connection,
       prefix: opts.prefix,
       concurrency: opts.settings.jobs.concurrency,
+      // A killed process's jobs are handed back within about 15 s (lock expiry plus one stalled check).
+      lockDuration: JOB_LOCK_MS,
+      stalledInterval: STALLED_CHECK_MS,
       // Needed for queue.rateLimit() to take effect; the real request budget is the shared one.
       limiter: { max: opts.settings.hubspot.requestsPerWindow, duration: opts.settings.hubspot.windowMs },
     },
@@ -300,8 +323,7 @@ export function createSyncUserWorker(opts: {
     if (!job) {
       return;
     }
-    const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
-    if (final) {
+    if (failedForGood(job, err)) {
       log.error('sync-user job failed for good', { jobId: job.id, oktaUserId: job.data.oktaUserId, reason: err.message, attempts: job.attemptsMade });
       opts.processor.recordFailure(job, err.message).catch((e: unknown) => log.warn('could not record the failure in the audit trail', { jobId: job.id, error: errorMessage(e) }));
     } else {

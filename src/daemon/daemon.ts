@@ -11,6 +11,7 @@ import { createOktaClient } from '../okta/okta-client';
 import { oktaConnection } from '../okta/okta-connection';
 import type { OktaClientApi } from '../okta/okta-types';
 import { createHubSpotBudget } from '../queue/hubspot-budget';
+import { createOutageBreaker, describeOutage } from '../queue/outage-breaker';
 import { slotStart } from '../queue/job-ids';
 import { createProducers } from '../queue/producers';
 import type { ReconcileResult, SyncUserResult } from '../queue/queue-map';
@@ -83,7 +84,7 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
   }
   queues.flow.on('error', (err: Error) => redis.health.noteError(err, 'flow producer'));
   const producers = createProducers(queues, settings.jobs);
-  const metrics = createMetrics({ queues: queues.queues, sharedFacts: createSharedMetricFacts(state) });
+  const metrics = createMetrics({ queues: queues.queues, sharedFacts: createSharedMetricFacts(state), outages: () => outages.current() });
   redis.health.registerMetric(metrics.registry);
   const budget = createHubSpotBudget(redis.commands, prefix, { requestsPerWindow: settings.hubspot.requestsPerWindow, windowMs: settings.hubspot.windowMs });
 
@@ -118,6 +119,14 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
       },
     });
 
+  // One breaker per API, shared through Redis: an outage pauses the API-calling queues and probes.
+  const outages = createOutageBreaker({
+    redis: redis.commands,
+    prefix,
+    logger,
+    queues: [queues.queue('sync-user'), queues.queue('reconcile')],
+    probes: { hubspot: () => hubspot.listRoles(), okta: () => okta.getApp() },
+  });
   const appId = config.env.OKTA_APP_ID;
   const ledgerGate = createLedgerGate({ okta, hubspot, state, appId, historyDays: settings.okta.historyDays, statuses: config.rules.scope.statuses, rules: config.rules, logger });
   const syncUser = createSyncUserProcessor({ okta, hubspot, state, rules: config.rules, plan: planSync, ledgerGate, logger });
@@ -186,10 +195,11 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
 
   function startWorkers(): void {
     const connection = redis.workers;
-    track(createSyncUserWorker({ connection, prefix, queue: queues.queue('sync-user'), processor: syncUser, settings, logger, onRateLimited: (ms) => budget.pause(ms) }));
-    track(createReconcileWorker({ connection, prefix, queue: queues.queue('reconcile'), reconciler, logger, settings, onRateLimited: (ms) => budget.pause(ms) }));
+    track(createSyncUserWorker({ connection, prefix, queue: queues.queue('sync-user'), processor: syncUser, settings, logger, onRateLimited: (ms) => budget.pause(ms), outages }));
+    track(createReconcileWorker({ connection, prefix, queue: queues.queue('reconcile'), reconciler, logger, settings, onRateLimited: (ms) => budget.pause(ms), outages }));
     track(createSummaryWorker({ connection, prefix, processor: summary, logger }));
-    track(createPollWorker({ connection, prefix, processor: poll, logger }));
+    track(createPollWorker({ connection, prefix, processor: poll, logger, outages }));
+    outages.start();
   }
 
   async function startServer(): Promise<void> {
@@ -204,6 +214,7 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
       actions: createOpsActions({ state, queueJobs, logger, onApproved: releaseApprovedDeletions(producers) }),
       metrics,
       isReady: () => ready,
+      apiOutages: () => outages.current(),
       redisProblem: () => redis.health.problem(),
     });
     address = await opsServer.listen();
@@ -260,6 +271,7 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
       ready = false;
       opsServer?.beginShutdown();
       await scheduler.stop();
+      outages.stop();
       await closeWorkers();
       await opsServer?.close();
       await queues.close();
@@ -283,6 +295,11 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
       }
       if (jobState === 'unknown') {
         throw new Error(`job ${id} disappeared from the ${queueName} queue`);
+      }
+      // A rejected token waits for an operator: a one-shot command says so instead of waiting it out.
+      const rejected = (await outages.current()).find((o) => o.kind === 'token-rejected');
+      if (rejected) {
+        throw new Error(describeOutage(rejected));
       }
       if (Date.now() > deadline) {
         throw new Error(`timed out waiting for job ${id} on the ${queueName} queue`);
@@ -337,6 +354,7 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
     queues,
     producers,
     budget,
+    outages,
     okta,
     hubspot,
     ledgerGate,

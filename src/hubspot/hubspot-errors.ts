@@ -1,9 +1,10 @@
-import { PermanentError, RateLimitedError, SyncError, TransientError } from '../lib/errors';
+import { OutageError, PermanentError, RateLimitedError, SyncError, TransientError } from '../lib/errors';
 import { rateLimitPolicy, retryAfterMs, type HeaderBag } from './hubspot-rate';
 
 /**
  * Turns a failed HubSpot exchange into the daemon's error types: 429 → RateLimitedError with a
- * wait; 5xx, no answer, or an unreadable 2xx → TransientError; 409 → PermanentError
+ * wait; 5xx or no answer → OutageError (unavailable), 401 → OutageError (token rejected);
+ * an unreadable 2xx → TransientError; 409 → PermanentError
  * HUBSPOT_CONFLICT; other 4xx → PermanentError HUBSPOT_<subCategory or category>. Messages
  * name the call, the user and the field HubSpot complained about, and never carry headers.
  */
@@ -95,9 +96,9 @@ export function toSyncError(x: FailedExchange): SyncError {
   const what = describe(x);
   if (x.status === null) {
     if (x.timeoutMs !== undefined) {
-      return new TransientError(`${what}: no answer within ${x.timeoutMs} ms`, { code: 'HUBSPOT_TIMEOUT' });
+      return new OutageError(`${what}: no answer within ${x.timeoutMs} ms`, { api: 'hubspot', kind: 'unavailable', code: 'HUBSPOT_TIMEOUT' });
     }
-    return new TransientError(`${what}: network error (${x.networkReason ?? 'unknown'})`, { code: 'HUBSPOT_NETWORK' });
+    return new OutageError(`${what}: network error (${x.networkReason ?? 'unknown'})`, { api: 'hubspot', kind: 'unavailable', code: 'HUBSPOT_NETWORK' });
   }
   const status = x.status;
   if (status === 429) {
@@ -113,7 +114,10 @@ export function toSyncError(x: FailedExchange): SyncError {
     return new TransientError(`${what}: unreadable answer (HTTP ${status}): ${x.unreadable ?? 'unexpected status'}`, { code: 'HUBSPOT_BAD_RESPONSE', status });
   }
   if (status >= 500) {
-    return new TransientError(`${what}: HubSpot answered ${status}: ${serverSaid(x.body)}`, { code: `HUBSPOT_${status}`, status });
+    return new OutageError(`${what}: HubSpot answered ${status}: ${serverSaid(x.body)}`, { api: 'hubspot', kind: 'unavailable', code: `HUBSPOT_${status}`, status });
+  }
+  if (status === 401) {
+    return new OutageError(`${what}: HubSpot rejected the token (HTTP 401): ${serverSaid(x.body)}`, { api: 'hubspot', kind: 'token-rejected', code: 'HUBSPOT_INVALID_AUTHENTICATION', status });
   }
   const where = faultyField(x.body);
   const category = str(field(x.body, 'category'));

@@ -37,6 +37,28 @@ export class TransientError extends SyncError {
   }
 }
 
+/** The APIs the daemon talks to. */
+export type ApiName = 'hubspot' | 'okta';
+
+/** How an API is out: it does not answer normally (5xx, timeout, network), or it rejects the token (401). */
+export type OutageKind = 'unavailable' | 'token-rejected';
+
+/**
+ * The API as a whole is out, not this one request: every job would meet the same answer. Work
+ * pauses while one probe checks for the end, so no job uses up attempts on it (see
+ * `src/queue/outage-breaker.ts`). A TransientError, so callers that only ask "retry?" are unchanged.
+ */
+export class OutageError extends TransientError {
+  readonly api: ApiName;
+  readonly kind: OutageKind;
+
+  constructor(message: string, opts: { api: ApiName; kind: OutageKind; code: string; status?: number; cause?: unknown }) {
+    super(message, opts);
+    this.api = opts.api;
+    this.kind = opts.kind;
+  }
+}
+
 /** Retrying cannot help (validation, missing scope, conflict): fail at once with the reason. */
 export class PermanentError extends SyncError {
   constructor(message: string, opts: { code: string; status?: number; cause?: unknown }) {
@@ -52,12 +74,18 @@ export class DryRunRefusedError extends PermanentError {
 }
 
 /** What a worker should do with an error. */
-export type ErrorDisposition = 'rate-limit' | 'retry' | 'fail';
+export type ErrorDisposition = 'rate-limit' | 'outage' | 'retry' | 'fail';
 
-/** The one classifier every worker uses. Unknown errors (bugs, network) are retried. */
+/**
+ * The one classifier every worker uses: a 429 waits, an outage pauses work until a probe sees
+ * the API answer again, a permanent error fails, the rest (bugs, a bad answer) is retried.
+ */
 export function classifyError(err: unknown): ErrorDisposition {
   if (err instanceof RateLimitedError) {
     return 'rate-limit';
+  }
+  if (err instanceof OutageError) {
+    return 'outage';
   }
   if (err instanceof SyncError) {
     return err.retryable ? 'retry' : 'fail';

@@ -1,9 +1,10 @@
-import { PermanentError, RateLimitedError, SyncError, TransientError } from '../lib/errors';
+import { OutageError, PermanentError, RateLimitedError, SyncError, TransientError } from '../lib/errors';
 import type { Redactor } from '../lib/redact';
 
 /**
  * Turns whatever the Okta SDK threw into the daemon's error hierarchy: 429 → RateLimitedError
- * (wait until the window resets), 5xx / network / timeout / unreadable answer → TransientError,
+ * (wait until the window resets), 5xx / network / timeout → OutageError (unavailable), 401 →
+ * OutageError (token rejected), 408 / unreadable answer → TransientError,
  * other 4xx → PermanentError with code `OKTA_<errorCode>`. Messages name the call and the user,
  * never a token.
  */
@@ -67,7 +68,13 @@ export function toOktaError(err: unknown, ctx: ErrorContext): SyncError {
       const wait = rateLimitWaitMs(headerReader(e?.headers), ctx.nowMs) ?? DEFAULT_RATE_LIMIT_WAIT_MS;
       return new RateLimitedError(message, { code: errorCode ? code : 'OKTA_E0000047', retryAfterMs: wait, status, cause: err });
     }
-    if (status >= 500 || status === 408) {
+    if (status >= 500) {
+      return new OutageError(message, { api: 'okta', kind: 'unavailable', code, status, cause: err });
+    }
+    if (status === 401) {
+      return new OutageError(message, { api: 'okta', kind: 'token-rejected', code, status, cause: err });
+    }
+    if (status === 408) {
       return new TransientError(message, { code, status, cause: err });
     }
     return new PermanentError(message, { code, status, cause: err });
@@ -76,13 +83,13 @@ export function toOktaError(err: unknown, ctx: ErrorContext): SyncError {
   const type = typeof e?.type === 'string' ? e.type : '';
   const text = err instanceof Error ? err.message : String(err);
   if (type === 'request-timeout' || /timeout|time exceeded/i.test(text)) {
-    return new TransientError(clean(`Okta ${ctx.call} timed out: ${text}`), { code: 'OKTA_TIMEOUT', cause: err });
+    return new OutageError(clean(`Okta ${ctx.call} timed out: ${text}`), { api: 'okta', kind: 'unavailable', code: 'OKTA_TIMEOUT', cause: err });
   }
   if (type === 'invalid-json' || err instanceof SyntaxError) {
     return new TransientError(clean(`Okta ${ctx.call} got an unreadable answer: ${text}`), { code: 'OKTA_BAD_RESPONSE', cause: err });
   }
   if (name === 'FetchError' || type === 'system' || typeof e?.code === 'string') {
-    return new TransientError(clean(`Okta ${ctx.call} failed: network error: ${text}`), { code: 'OKTA_NETWORK', cause: err });
+    return new OutageError(clean(`Okta ${ctx.call} failed: network error: ${text}`), { api: 'okta', kind: 'unavailable', code: 'OKTA_NETWORK', cause: err });
   }
   return new TransientError(clean(`Okta ${ctx.call} failed: ${text}`), { code: 'OKTA_UNEXPECTED', cause: err });
 }

@@ -71,6 +71,8 @@ export interface MetricsOptions {
   now?: () => number;
   /** How long a scrape waits for queue counts and shared facts before leaving them out (default 2 s). */
   queueCountTimeoutMs?: number;
+  /** The APIs out now (the outage breaker's `current`), read at scrape time. */
+  outages?: () => Promise<ReadonlyArray<{ api: string; kind: string }>>;
 }
 
 const LABEL_SAFE = /^[A-Za-z0-9/{}_.:-]{1,120}$/;
@@ -268,6 +270,21 @@ export function createMetrics(opts: MetricsOptions = {}) {
     async collect() {
       const at = newer(lastReconcileMs, (await shared())?.lastReconciledAt);
       this.set(Math.max(0, seconds(now() - (at ?? startedAt))));
+    },
+  });
+  new Gauge({
+    name: name('api_outage'),
+    help: 'Whether an API is out (1) by kind: unavailable (5xx, timeouts) or token-rejected (401); work is paused meanwhile.',
+    labelNames: ['api', 'kind'] as const,
+    registers,
+    async collect() {
+      const out = opts.outages ? await withTimeout(opts.outages(), queueTimeout).catch(() => null) : [];
+      this.reset();
+      for (const api of ['hubspot', 'okta']) {
+        for (const kind of ['unavailable', 'token-rejected']) {
+          this.set({ api, kind }, out?.some((o) => o.api === api && o.kind === kind) ? 1 : 0);
+        }
+      }
     },
   });
   new Gauge({

@@ -14,6 +14,8 @@ import { isLoopbackHost } from './loopback';
 import type { OpsActions, StatusSource } from './ops-types';
 import { createOpsRoutes } from './ops-routes';
 import { createQueueJobs } from './queue-jobs';
+import type { OutageState } from '../queue/outage-breaker';
+import { outageReadiness } from './outage-readiness';
 import { securityHeaders } from './security-headers';
 
 /** What the ops server needs; the daemon's composition root builds these. */
@@ -30,6 +32,8 @@ export interface OpsServerDeps {
   metrics: { registry: Registry };
   /** False while the daemon is starting or stopping; `/readyz` answers 503 then. */
   isReady: () => boolean;
+  /** The APIs out now (the outage breaker's `current`): `/readyz` answers 503 with the reason. */
+  apiOutages?: () => Promise<readonly OutageState[]>;
   /** Why Redis cannot be used now ("Redis unreachable: …"), or null; `/readyz` answers 503 with it. */
   redisProblem?: () => string | null;
 }
@@ -107,6 +111,7 @@ export function createOpsServer(deps: OpsServerDeps) {
     }
     res.status(503).json({ status: 'not ready', shuttingDown, redis: 'unreachable', reason: redisProblem });
   });
+  app.get('/readyz', outageReadiness(deps.apiOutages));
   app.get('/readyz', async (_req: Request, res: Response) => {
     const daemonReady = !shuttingDown && deps.isReady();
     const redisOk = daemonReady ? await pingWithin(deps.redis, READY_PING_TIMEOUT_MS) : false;

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { DryRunRefusedError, PermanentError, RateLimitedError, TransientError, classifyError } from '../../../src/lib/errors';
+import { DryRunRefusedError, OutageError, PermanentError, RateLimitedError, TransientError, classifyError } from '../../../src/lib/errors';
 import type { HubSpotResponseInfo } from '../../../src/hubspot/hubspot-types';
 import { listAll, rejectionOf, startHubSpotRig, type HubSpotTestRig } from '../../helpers/hubspot-sim';
 
@@ -149,7 +149,8 @@ describe('errors', () => {
   test('401 with a wrong token; the token appears nowhere in the error', async () => {
     const token = 'pat-na1-11111111-2222-3333-4444-555555555555';
     const err = await rejectionOf(rig.client({ token }).getUser('1000001'));
-    expect(err).toBeInstanceOf(PermanentError);
+    expect(err).toBeInstanceOf(OutageError);
+    expect(err).toMatchObject({ api: 'hubspot', kind: 'token-rejected' });
     expect(err).toMatchObject({ code: 'HUBSPOT_INVALID_AUTHENTICATION', status: 401 });
     const everything = [err.message, err.stack ?? '', JSON.stringify(err), inspect(err, { depth: 10, showHidden: true })].join('\n');
     expect(everything).not.toContain(token);

@@ -1,4 +1,4 @@
-import { PermanentError, RateLimitedError, TransientError } from '../../../src/lib/errors';
+import { OutageError, PermanentError, RateLimitedError, TransientError } from '../../../src/lib/errors';
 import { OKTA_EVENT_FILTER } from '../../../src/okta/okta-events';
 import type { OktaResponseInfo } from '../../../src/okta/okta-request-executor';
 import type { OktaLogEvent } from '../../../src/okta/okta-types';
@@ -195,12 +195,12 @@ describe('failures', () => {
     expect((err as TransientError).status).toBe(503);
   });
 
-  test('a wrong token is a PermanentError that never shows the token', async () => {
+  test('a wrong token is an OutageError (token rejected) that never shows the token', async () => {
     const secret = 'wrong-token-value-0123456789';
     const client = rig.client({ token: secret });
     const err = await rejectionOf(client.getCandidate('ada.lovelace@acme.example'));
-    expect(err).toBeInstanceOf(PermanentError);
-    expect((err as PermanentError).code).toBe('OKTA_E0000011');
+    expect(err).toBeInstanceOf(OutageError);
+    expect(err).toMatchObject({ api: 'okta', kind: 'token-rejected', code: 'OKTA_E0000011' });
     expect(err.message).not.toContain(secret);
     expect(JSON.stringify({ message: err.message, stack: err.stack })).not.toContain(secret);
   });
@@ -213,13 +213,15 @@ describe('failures', () => {
     expect(await rig.client().getApp()).toEqual({ id: rig.sim.appId, label: 'HubSpot', status: 'ACTIVE' });
   });
 
-  test('unreadable answers and dropped connections are transient', async () => {
+  test('unreadable answers are transient; no answer (timeout, dropped connection) is an outage', async () => {
     // A truncated body is only noticed when the request times out.
     const client = rig.client({ timeoutMs: 1000 });
     for (const bad of ['html-200', 'malformed-json', 'truncated', 'drop-connection'] as const) {
       rig.sim.faults.badAnswerNext(bad, { route: '/api/v1/apps/{appId}' });
       const err = await rejectionOf(client.getApp());
-      expect({ bad, type: err.constructor.name }).toEqual({ bad, type: 'TransientError' });
+      // No answer (a timeout, a dropped connection) looks like an outage: the breaker probes for its end.
+      const noAnswer = bad === 'truncated' || bad === 'drop-connection';
+      expect({ bad, type: err.constructor.name }).toEqual({ bad, type: noAnswer ? 'OutageError' : 'TransientError' });
     }
   });
 

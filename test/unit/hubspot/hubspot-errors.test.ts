@@ -1,4 +1,4 @@
-import { classifyError, PermanentError, RateLimitedError, TransientError } from '../../../src/lib/errors';
+import { classifyError, OutageError, PermanentError, RateLimitedError, TransientError } from '../../../src/lib/errors';
 import { faultyField, hubspotErrorCode, toSyncError, type FailedExchange } from '../../../src/hubspot/hubspot-errors';
 
 const now = new Date(2026, 5, 10, 12, 0, 0);
@@ -17,14 +17,23 @@ describe('toSyncError', () => {
     expect(daily.retryAfterMs).toBe(12 * 3600_000 + 60_000);
   });
 
-  test.each([500, 502, 503, 504])('%i → TransientError', (status) => {
+  test.each([500, 502, 503, 504])('%i → OutageError (HubSpot unavailable: work pauses, no attempt used)', (status) => {
     const e = toSyncError(failed({ status, body: '<html>Bad gateway</html>' }));
     expect(e).toBeInstanceOf(TransientError);
-    expect(classifyError(e)).toBe('retry');
+    expect(e).toMatchObject({ api: 'hubspot', kind: 'unavailable' });
+    expect(classifyError(e)).toBe('outage');
     expect(e.message).toContain('answer was not JSON');
   });
 
-  test('no answer → TransientError (timeout or network)', () => {
+  test('401 → OutageError (token rejected), the same for every job', () => {
+    const e = toSyncError(failed({ status: 401, body: { status: 'error', message: 'Authentication credentials not found.', category: 'INVALID_AUTHENTICATION' } }));
+    expect(e).toBeInstanceOf(OutageError);
+    expect(e).toMatchObject({ api: 'hubspot', kind: 'token-rejected', code: 'HUBSPOT_INVALID_AUTHENTICATION', status: 401 });
+    expect(e.message).toContain('HubSpot rejected the token (HTTP 401)');
+    expect(classifyError(e)).toBe('outage');
+  });
+
+  test('no answer → OutageError (timeout or network)', () => {
     expect(toSyncError(failed({ status: null, timeoutMs: 5000 }))).toMatchObject({ code: 'HUBSPOT_TIMEOUT', retryable: true });
     const net = toSyncError(failed({ status: null, networkReason: 'FetchError: connect ECONNREFUSED' }));
     expect(net).toBeInstanceOf(TransientError);

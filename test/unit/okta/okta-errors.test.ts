@@ -1,4 +1,4 @@
-import { PermanentError, RateLimitedError, TransientError } from '../../../src/lib/errors';
+import { OutageError, PermanentError, RateLimitedError, TransientError } from '../../../src/lib/errors';
 import { createRedactor } from '../../../src/lib/redact';
 import { isNotFound, rateLimitWaitMs, toOktaError } from '../../../src/okta/okta-errors';
 
@@ -30,7 +30,7 @@ test.each([
   [500, 'E0000009', TransientError],
   [503, undefined, TransientError],
   [400, 'E0000053', PermanentError],
-  [401, 'E0000011', PermanentError],
+  [401, 'E0000011', OutageError],
   [403, 'E0000006', PermanentError],
   [404, 'E0000007', PermanentError],
 ])('HTTP %i %s', (status, errorCode, type) => {

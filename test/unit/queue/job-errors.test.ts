@@ -1,6 +1,6 @@
 import { RateLimitError, UnrecoverableError } from 'bullmq';
-import { PermanentError, RateLimitedError, TransientError } from '../../../src/lib/errors';
-import { toJobError } from '../../../src/queue/job-errors';
+import { OutageError, PermanentError, RateLimitedError, TransientError } from '../../../src/lib/errors';
+import { failedForGood, toJobError } from '../../../src/queue/job-errors';
 
 function ctx(attemptsStarted = 1) {
   const paused: number[] = [];
@@ -29,6 +29,22 @@ describe('toJobError', () => {
     expect(out).toBeInstanceOf(UnrecoverableError);
     expect(out.message).toMatch(/ann@example.com: still rate limited after 4 starts/);
     expect(c.paused).toEqual([]);
+  });
+
+  it('opens the breaker on an outage and never fails the job for it, however often it was pushed back', async () => {
+    const c = ctx(1000);
+    const reported: string[] = [];
+    const outages = { report: async (e: OutageError) => (reported.push(`${e.api}:${e.kind}`), 2000), waitMs: async () => 0 };
+    const out = await toJobError(new OutageError('HubSpot listUsers: HubSpot rejected the token (HTTP 401)', { api: 'hubspot', kind: 'token-rejected', code: 'HUBSPOT_INVALID_AUTHENTICATION', status: 401 }), { ...c.value, outages });
+    expect(out).toBeInstanceOf(RateLimitError);
+    expect(reported).toEqual(['hubspot:token-rejected']);
+    expect(c.paused).toEqual([2000]);
+  });
+
+  it('decides "failed for good" in one place: unrecoverable, or out of attempts', () => {
+    expect(failedForGood({ attemptsMade: 1, opts: { attempts: 8 } }, new UnrecoverableError('x'))).toBe(true);
+    expect(failedForGood({ attemptsMade: 8, opts: { attempts: 8 } }, new Error('x'))).toBe(true);
+    expect(failedForGood({ attemptsMade: 3, opts: { attempts: 8 } }, new Error('x'))).toBe(false);
   });
 
   it('fails at once, naming the user, on a permanent error', async () => {

@@ -1,0 +1,197 @@
+import { randomUUID } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import { errorMessage, OutageError, type ApiName, type OutageKind } from '../lib/errors';
+import type { Logger } from '../lib/logger';
+import { assertHashTagged } from '../state/keys';
+import type { RedisClient } from '../state/redis-client';
+
+/** One API's outage as every replica sees it (stored in Redis). */
+export interface OutageState {
+  api: ApiName;
+  kind: OutageKind;
+  /** When the first job met it (ISO time). */
+  since: string;
+  /** The first error's message (names the call; never a token). */
+  reason: string;
+}
+
+/** The APIs in the order they are probed. */
+export const API_NAMES: readonly ApiName[] = ['hubspot', 'okta'];
+
+const TITLE: Record<ApiName, string> = { hubspot: 'HubSpot', okta: 'Okta' };
+/** Where an operator fixes a rejected token. */
+const TOKEN_HINT: Record<ApiName, string> = {
+  hubspot: 'check HUBSPOT_ACCESS_TOKEN (a private app access token with the settings.users scopes that has not been revoked or rotated)',
+  okta: 'check OKTA_API_TOKEN, or OKTA_CLIENT_ID and OKTA_PRIVATE_KEY (not revoked, deactivated or expired, and its admin still has the needed role)',
+};
+
+/** The status an operator reads for an outage (log line, `/readyz`, status page). */
+export function describeOutage(o: Pick<OutageState, 'api' | 'kind' | 'reason'>): string {
+  const name = TITLE[o.api];
+  if (o.kind === 'token-rejected') {
+    return `${name} rejected the token (HTTP 401): ${TOKEN_HINT[o.api]}; work is paused until it is accepted again`;
+  }
+  return `${name} is unavailable (${o.reason}): work is paused until it answers normally again`;
+}
+
+/**
+ * Sets the outage (first error wins, or a rejected token over an unavailable API) and returns
+ * what was there before; refreshes the expiry either way.
+ */
+const OPEN = `
+local cur = redis.call('GET', KEYS[1])
+if cur and not (ARGV[3] == 'token-rejected' and not string.find(cur, '"kind":"token-rejected"', 1, true)) then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return cur
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return cur or ''
+`;
+
+/**
+ * The outage breaker of each API (HubSpot, Okta), shared by every worker and replica through
+ * Redis. A job that meets an outage-shaped error (5xx, timeout, network error, 401) reports it:
+ * the breaker opens, the queues whose jobs call the APIs are paused (BullMQ's queue rate limit,
+ * so the job goes back without using an attempt and no worker takes another), and one probe (a
+ * cheap read) runs every `probeIntervalMs` across replicas. When the probe gets an answer the
+ * breaker closes and work resumes at once. The outage is logged once when it opens and once when
+ * it ends, never per job. The state expires on its own (`stateTtlMs`) when no process is left to
+ * probe, so a killed daemon never leaves work paused.
+ */
+export function createOutageBreaker(deps: {
+  redis: RedisClient;
+  prefix: string;
+  logger: Logger;
+  /** A cheap read per API; resolving (or any answer but an outage) ends the outage. */
+  probes: Record<ApiName, () => Promise<unknown>>;
+  /** The queues whose jobs call the APIs. */
+  queues: ReadonlyArray<Pick<Queue, 'rateLimit' | 'removeRateLimitKey'>>;
+  /** How often the probe runs while an API is out (default 1 s). */
+  probeIntervalMs?: number;
+  /** How long an outage is remembered without a failed probe refreshing it (default 30 s). */
+  stateTtlMs?: number;
+  /** Told when an API's outage opens (state) or ends (null). */
+  onChange?: (api: ApiName, state: OutageState | null) => void;
+  now?: () => Date;
+}) {
+  assertHashTagged(deps.prefix);
+  const log = deps.logger.child({ component: 'outage-breaker' });
+  const now = () => (deps.now ? deps.now() : new Date());
+  const probeIntervalMs = deps.probeIntervalMs ?? 1_000;
+  const stateTtlMs = deps.stateTtlMs ?? Math.max(30_000, probeIntervalMs * 10);
+  /** Queues stay paused this long per report or failed probe: a little over one probe interval. */
+  const pauseMs = probeIntervalMs + 1_000;
+  const key = (api: ApiName) => `${deps.prefix}:api-outage-${api}`;
+  const probeKey = (api: ApiName) => `${deps.prefix}:lock-outage-probe-${api}`;
+  const probing = new Set<ApiName>();
+  let timer: NodeJS.Timeout | null = null;
+
+  function parse(raw: string | null | undefined): OutageState | null {
+    if (!raw) {
+      return null;
+    }
+    try {
+      return JSON.parse(raw) as OutageState;
+    } catch {
+      return null;
+    }
+  }
+
+  async function pauseQueues(): Promise<void> {
+    await Promise.all(deps.queues.map((q) => q.rateLimit(pauseMs)));
+  }
+
+  /**
+   * A job met `err`: opens (or keeps open) the API's breaker, pauses the queues, and returns how
+   * long they are paused. Logs only when this call opened it.
+   */
+  async function report(err: OutageError): Promise<number> {
+    const state: OutageState = { api: err.api, kind: err.kind, since: now().toISOString(), reason: err.message };
+    const before = await deps.redis.eval(OPEN, 1, key(err.api), JSON.stringify(state), String(stateTtlMs), err.kind);
+    const previous = parse(typeof before === 'string' ? before : null);
+    if (previous === null || previous.kind !== state.kind) {
+      const line = describeOutage(state);
+      if (state.kind === 'token-rejected') {
+        log.error(line, { api: state.api });
+      } else {
+        log.warn(line, { api: state.api });
+      }
+      deps.onChange?.(state.api, state);
+    }
+    await pauseQueues();
+    return pauseMs;
+  }
+
+  /** The APIs out now, as every replica sees them. */
+  async function current(): Promise<OutageState[]> {
+    const raw = await Promise.all(API_NAMES.map((api) => deps.redis.get(key(api))));
+    return raw.map(parse).filter((s): s is OutageState => s !== null);
+  }
+
+  /** How long a job about to start should wait (0: no API is out). */
+  async function waitMs(): Promise<number> {
+    return (await current()).length > 0 ? pauseMs : 0;
+  }
+
+  async function close(api: ApiName, state: OutageState): Promise<void> {
+    await deps.redis.del(key(api));
+    const seconds = Math.round((now().getTime() - Date.parse(state.since)) / 1000);
+    log.info(state.kind === 'token-rejected' ? `${TITLE[api]} accepts the token again after ${seconds} s: work resumes` : `${TITLE[api]} answers again after ${seconds} s of outage: work resumes`, { api });
+    deps.onChange?.(api, null);
+    if ((await current()).length === 0) {
+      await Promise.all(deps.queues.map((q) => q.removeRateLimitKey()));
+    }
+  }
+
+  /** Probes every API that is out, at most one probe per API across replicas per interval. */
+  async function probeAll(): Promise<void> {
+    await Promise.all(
+      API_NAMES.map(async (api) => {
+        if (probing.has(api)) {
+          return;
+        }
+        const state = parse(await deps.redis.get(key(api)));
+        // The probe lock lapses a little before the next tick, so the tick that follows may probe.
+        if (!state || (await deps.redis.set(probeKey(api), randomUUID(), 'PX', Math.max(50, probeIntervalMs - 200), 'NX')) !== 'OK') {
+          return;
+        }
+        probing.add(api);
+        try {
+          await deps.probes[api]();
+          await close(api, state);
+        } catch (err) {
+          if (err instanceof OutageError && err.api === api) {
+            await deps.redis.pexpire(key(api), stateTtlMs);
+            await pauseQueues();
+            log.debug('outage probe failed; work stays paused', { api, error: errorMessage(err) });
+          } else {
+            // An answer that is not an outage (a missing scope, a bad page): the API is up; jobs report their own errors.
+            await close(api, state);
+          }
+        } finally {
+          probing.delete(api);
+        }
+      }),
+    );
+  }
+
+  /** Starts probing (in processes that run workers). */
+  function start(): void {
+    timer ??= setInterval(() => {
+      probeAll().catch((err: unknown) => log.warn('outage probe could not run', { error: errorMessage(err) }));
+    }, probeIntervalMs);
+    timer.unref();
+  }
+
+  function stop(): void {
+    if (timer) {
+      clearInterval(timer);
+      timer = null;
+    }
+  }
+
+  return { report, current, waitMs, probeAll, start, stop, pauseMs };
+}
+
+/** The outage breaker's API. */
+export type OutageBreaker = ReturnType<typeof createOutageBreaker>;
