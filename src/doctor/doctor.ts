@@ -1,7 +1,9 @@
 import Redis from 'ioredis';
 import type { Config } from '../../config/load';
+import { redactRedisUrl } from '../../config/redis-url';
 import type { HubSpotClientApi } from '../hubspot/hubspot-types';
 import { errorMessage, SyncError } from '../lib/errors';
+import { describeRedisFailure, redisFailure } from '../lib/redis-failure';
 import { OKTA_EVENT_FILTER } from '../okta/okta-events';
 import type { OktaClientApi } from '../okta/okta-types';
 import { createRoleMapper } from '../sync/role-mapping';
@@ -70,11 +72,11 @@ function domainOf(email: string | null): string | null {
 /** Redis answers and keeps jobs safe (noeviction). */
 export async function checkRedis(url: string): Promise<CheckResult> {
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3000, retryStrategy: () => null });
-  let lastError: string | null = null;
+  let lastError: unknown = null;
   redis.on('error', (err: Error) => {
-    lastError = err.message;
+    lastError = err;
   });
-  const where = url.replace(/\/\/[^@/]*@/, '//***@');
+  const where = redactRedisUrl(url);
   try {
     await redis.connect();
     await redis.ping();
@@ -90,7 +92,7 @@ export async function checkRedis(url: string): Promise<CheckResult> {
     }
     return { check: 'redis', status: 'ok', detail: `${where} answers${policy ? ' (maxmemory-policy noeviction)' : ''}` };
   } catch (err) {
-    return { check: 'redis', status: 'fail', detail: `${where} does not answer: ${lastError ?? errorMessage(err)}` };
+    return { check: 'redis', status: 'fail', detail: describeRedisFailure(url, redisFailure(lastError ?? err)) };
   } finally {
     redis.disconnect();
   }
