@@ -358,6 +358,8 @@ export function createReconcileWorker(opts: {
       // seconds only (docs/PERFORMANCE.md). A longer lock would keep every reconciliation waiting
       // (one at a time) for as long after the process running one is killed.
       lockDuration: 30_000,
+      // Look for a killed process's reconciliation every 5 s (BullMQ's default is 30 s).
+      stalledInterval: 5_000,
       // Needed for queue.rateLimit() to take effect.
       limiter: { max: 100, duration: 1000 },
     },

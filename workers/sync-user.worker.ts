@@ -25,8 +25,8 @@ export type Planner = (input: PlanInput) => Plan;
  * and how often workers look for jobs whose lock expired: a killed process's jobs run again
  * within about `JOB_LOCK_MS + STALLED_CHECK_MS`.
  */
-const JOB_LOCK_MS = 10_000;
-const STALLED_CHECK_MS = 5_000;
+const JOB_LOCK_MS = 8_000;
+const STALLED_CHECK_MS = 3_000;
 /**
  * How long one user's lock lives: BullMQ's job lock, renewed as often, so by the time a killed
  * worker's job is handed back as stalled, its user is free again.
@@ -315,6 +315,9 @@ export function createSyncUserWorker(opts: {
       // A killed process's jobs are handed back within about 15 s (lock expiry plus one stalled check).
       lockDuration: JOB_LOCK_MS,
       stalledInterval: STALLED_CHECK_MS,
+      // A short lock may lapse once under a blocked event loop; the job is idempotent, so a stall
+      // (or a kill) hands it back instead of failing it, up to a few times.
+      maxStalledCount: 3,
       // Needed for queue.rateLimit() to take effect; the real request budget is the shared one.
       limiter: { max: opts.settings.hubspot.requestsPerWindow, duration: opts.settings.hubspot.windowMs },
     },
