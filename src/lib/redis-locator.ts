@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import Redis from 'ioredis';
+import { redactRedisUrl } from '../../config/redis-url';
 
 /** Answers whether a Redis answers PING at `url` within a second. */
 export async function redisAnswers(url: string): Promise<boolean> {
@@ -39,7 +40,7 @@ export async function ensureRedis(env: { REDIS_URL?: string | undefined } = {}):
     if (await redisAnswers(env.REDIS_URL)) {
       return { url: env.REDIS_URL, child: null };
     }
-    throw new Error(`REDIS_URL=${env.REDIS_URL.replace(/\/\/[^@]*@/, '//***@')} does not answer. ${NO_REDIS_HELP}`);
+    throw new Error(`REDIS_URL=${redactRedisUrl(env.REDIS_URL)} does not answer. ${NO_REDIS_HELP}`);
   }
   const local = 'redis://127.0.0.1:6379';
   if (await redisAnswers(local)) {
