@@ -23,8 +23,13 @@ export function releaseApprovedDeletions(producers: Pick<Producers, 'syncUserNow
 }
 
 /** Why a hold cannot be decided: unknown, or already decided (one text for the page, the API and the CLI). */
-export function notPendingMessage(id: string, existing: Pick<Approval, 'status'> | null): string {
-  return existing ? `hold ${id} is already ${existing.status}` : `no hold ${id} (list the pending holds with: okta-hubspot-sync status)`;
+export function notPendingMessage(id: string, existing: Pick<Approval, 'status' | 'held'> | null): string {
+  if (!existing) {
+    return `no hold ${id} (list the pending holds with: okta-hubspot-sync status)`;
+  }
+  return existing.status === 'pending'
+    ? `hold ${id} changed since it was shown: it now holds ${existing.held.length} deletions; look at it again before deciding`
+    : `hold ${id} is already ${existing.status}`;
 }
 
 export interface OpsActionsDeps {
@@ -48,9 +53,9 @@ export function createOpsActions(deps: OpsActionsDeps): OpsActions {
     return { ok: false, reason: existing ? 'conflict' : 'not-found', message: notPendingMessage(id, existing) };
   }
 
-  async function decide(id: string, decision: 'approve' | 'reject', by: OperatorContext): Promise<OpsActionResult> {
+  async function decide(id: string, decision: 'approve' | 'reject', by: OperatorContext, expected?: number): Promise<OpsActionResult> {
     const who = describeOperator(by);
-    const approval = await decideApproval(deps.state, id, decision, who, log);
+    const approval = await decideApproval(deps.state, id, decision, who, log, expected);
     if (!approval) {
       return notPending(id);
     }
@@ -63,8 +68,8 @@ export function createOpsActions(deps: OpsActionsDeps): OpsActions {
   }
 
   return {
-    approve: (id, by) => decide(id, 'approve', by),
-    reject: (id, by) => decide(id, 'reject', by),
+    approve: (id, by, expected) => decide(id, 'approve', by, expected),
+    reject: (id, by, expected) => decide(id, 'reject', by, expected),
     async retryJob(queue, jobId, by) {
       const result = await deps.queueJobs.retry(queue, jobId);
       if (result.ok) {

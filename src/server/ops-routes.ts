@@ -106,12 +106,20 @@ export function createOpsRoutes(deps: OpsRoutesDeps): Router {
     return { via: isForm ? 'page' : 'api', remoteAddress: req.socket.remoteAddress ?? null };
   }
 
+  /** The number of deletions the operator saw (`deletions` in the form, the JSON body or the query), when given. */
+  function expectedDeletions(req: Request): number | undefined {
+    const body: unknown = req.body;
+    const raw = (typeof body === 'object' && body !== null && 'deletions' in body ? (body as { deletions: unknown }).deletions : undefined) ?? req.query.deletions;
+    const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : undefined;
+    return n !== undefined && Number.isSafeInteger(n) ? n : undefined;
+  }
+
   router.post('/api/approvals/:id/:decision', async (req: Request<{ id: string; decision: string }>, res: Response) => {
     const { id, decision } = req.params;
     if (decision === 'approve') {
-      respond(req, res, await deps.actions.approve(id, operator(req)), 'approved');
+      respond(req, res, await deps.actions.approve(id, operator(req), expectedDeletions(req)), 'approved');
     } else if (decision === 'reject') {
-      respond(req, res, await deps.actions.reject(id, operator(req)), 'rejected');
+      respond(req, res, await deps.actions.reject(id, operator(req), expectedDeletions(req)), 'rejected');
     } else {
       res.status(404).json({ error: 'use /approve or /reject' });
     }

@@ -181,9 +181,9 @@ export type OpsActionResult =
  */
 export interface OpsActions {
   /** Releases the deletions an approval holds (they are carried out by the pipeline). */
-  approve(approvalId: string, by: OperatorContext): Promise<OpsActionResult>;
+  approve(approvalId: string, by: OperatorContext, expectedDeletions?: number): Promise<OpsActionResult>;
   /** Drops the held deletions; the users stay in HubSpot until a later plan decides again. */
-  reject(approvalId: string, by: OperatorContext): Promise<OpsActionResult>;
+  reject(approvalId: string, by: OperatorContext, expectedDeletions?: number): Promise<OpsActionResult>;
   /** Moves a failed job back to waiting. */
   retryJob(queue: string, jobId: string, by: OperatorContext): Promise<OpsActionResult>;
 }

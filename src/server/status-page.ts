@@ -55,8 +55,9 @@ function outcomeBadge(outcome: string): SafeHtml {
   return html`<span class="badge ${cls}">${outcome}</span>`;
 }
 
-function postForm(action: string, label: string, formToken: string): SafeHtml {
-  return html`<form class="inline" method="post" action="${action}"><input type="hidden" name="_csrf" value="${formToken}"><button type="submit">${label}</button></form>`;
+function postForm(action: string, label: string, formToken: string, fields: Record<string, string> = {}): SafeHtml {
+  const extra = Object.entries(fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`);
+  return html`<form class="inline" method="post" action="${action}"><input type="hidden" name="_csrf" value="${formToken}">${extra}<button type="submit">${label}</button></form>`;
 }
 
 function card(label: string, value: number | string | null): SafeHtml {
@@ -136,11 +137,14 @@ function approvalsSection(list: readonly PendingApprovalView[], s: StatusSnapsho
   }
   return html`${list.map((a) => {
     const id = encodeURIComponent(a.id);
+    // The forms carry the number shown: a hold that changed since the page was drawn is not decided blind.
+    const seen = { deletions: String(a.deletions.length) };
     const buttons = s.writesEnabled
-      ? html`${postForm(`/api/approvals/${id}/approve`, `Approve ${a.deletions.length} deletions`, formToken)} ${postForm(`/api/approvals/${id}/reject`, 'Reject', formToken)}`
-      : html`<span class="muted">Read-only: approve with the CLI, or enable daemon.allowWrites.</span>`;
+      ? html`${postForm(`/api/approvals/${id}/approve`, `Approve ${a.deletions.length} deletions`, formToken, seen)} ${postForm(`/api/approvals/${id}/reject`, 'Reject', formToken, seen)}`
+      : html`<span class="muted">Read-only: decide with <code>okta-hubspot-sync reconcile --approve ${a.id}</code> (or <code>--reject</code>), or enable daemon.allowWrites.</span>`;
     const rows = a.deletions.map((d) => html`<tr><td>${d.email ?? ''}</td><td>${d.hubspotUserId ?? ''}</td><td>${d.reason}</td></tr>`);
-    return html`<div><p><b>${a.reason}</b> <span class="muted">(approval <code>${a.id}</code>, ${time(a.createdAt)}${a.planId ? html`, plan <code>${a.planId}</code>` : ''})</span></p>
+    return html`<div><p>Hold <code>${a.id}</code>, since ${time(a.createdAt)}: <b>${a.deletions.length} users' deletions wait for an operator.</b> ${a.reason}</p>
+<p class="muted">Approve deletes exactly these users. Reject keeps them in HubSpot until they come back into scope and leave again. Until it is decided, every new deletion joins this hold; a user back in scope leaves it.</p>
 <p>${buttons}</p><table><thead><tr><th>Email</th><th>HubSpot user</th><th>Reason</th></tr></thead><tbody>${rows}</tbody></table></div>`;
   })}`;
 }

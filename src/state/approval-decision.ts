@@ -18,10 +18,11 @@ type HoldState = Pick<State, 'approvals' | 'audit'>;
 /**
  * An operator approves or rejects a hold: the audit trail records who decided, and one entry per
  * user (by email); the log says the same. Null when the hold is unknown or no longer pending
- * (nothing is recorded then).
+ * (nothing is recorded then), or, given `expected`, no longer holds that many deletions (the
+ * operator decides on what they saw, never on users who joined since).
  */
-export async function decideApproval(state: HoldState, id: string, decision: 'approve' | 'reject', who: string, logger?: Logger): Promise<Approval | null> {
-  const approval = decision === 'approve' ? await state.approvals.approve(id, who) : await state.approvals.reject(id, who);
+export async function decideApproval(state: HoldState, id: string, decision: 'approve' | 'reject', who: string, logger?: Logger, expected?: number): Promise<Approval | null> {
+  const approval = decision === 'approve' ? await state.approvals.approve(id, who, expected) : await state.approvals.reject(id, who, expected);
   if (!approval) {
     return null;
   }

@@ -73,10 +73,12 @@ return out
 /**
  * Moves a pending hold to a decision and clears the pending pointer and `holdAll`: approved ids
  * are let through the guard, rejected ones are recorded so they are not deleted again.
- * KEYS: approval, held, approved, rejected, pending pointer, holdAll. ARGV: status, decidedAt, by, id, approved ttl.
+ * With an expected size, a hold that grew or shrank since the operator looked is left pending.
+ * KEYS: approval, held, approved, rejected, pending pointer, holdAll. ARGV: status, decidedAt, by, id, approved ttl, expected size or ''.
  */
 const DECIDE = `
 if redis.call('HGET', KEYS[1], 'status') ~= 'pending' then return 0 end
+if ARGV[6] ~= '' and redis.call('HLEN', KEYS[2]) ~= tonumber(ARGV[6]) then return 0 end
 redis.call('HSET', KEYS[1], 'status', ARGV[1], 'decidedAt', ARGV[2], 'decidedBy', ARGV[3])
 if redis.call('GET', KEYS[5]) == ARGV[4] then redis.call('DEL', KEYS[5]) end
 redis.call('DEL', KEYS[6])
@@ -211,7 +213,7 @@ export function createApprovalStore(redis: RedisClient, prefix: string, opts: { 
     };
   }
 
-  async function decide(id: string, status: 'approved' | 'rejected', by: string, now = new Date()): Promise<Approval | null> {
+  async function decide(id: string, status: 'approved' | 'rejected', by: string, expected?: number, now = new Date()): Promise<Approval | null> {
     const ok = await redis.eval(
       DECIDE,
       6,
@@ -226,18 +228,22 @@ export function createApprovalStore(redis: RedisClient, prefix: string, opts: { 
       by,
       id,
       String(APPROVAL_VALID_MS),
+      expected === undefined ? '' : String(expected),
     );
     return ok === 1 ? get(id) : null;
   }
 
-  /** Lets the held deletions through; null when the hold is unknown or no longer pending. */
-  async function approve(id: string, by: string): Promise<Approval | null> {
-    return decide(id, 'approved', by);
+  /**
+   * Lets the held deletions through; null when the hold is unknown, no longer pending, or does not
+   * hold `expected` deletions (the number the operator saw) any more.
+   */
+  async function approve(id: string, by: string, expected?: number): Promise<Approval | null> {
+    return decide(id, 'approved', by, expected);
   }
 
-  /** Keeps the held users in HubSpot until they come back into scope; null when unknown or no longer pending. */
-  async function reject(id: string, by: string): Promise<Approval | null> {
-    return decide(id, 'rejected', by);
+  /** Keeps the held users in HubSpot until they come back into scope; null as for {@link approve}. */
+  async function reject(id: string, by: string, expected?: number): Promise<Approval | null> {
+    return decide(id, 'rejected', by, expected);
   }
 
   /** Takes users out of every pending hold (they came back into scope); returns the HubSpot ids removed. */

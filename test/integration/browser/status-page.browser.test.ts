@@ -61,9 +61,11 @@ it('shows the plan and a held deletion, approves it, and the users are gone from
   do {
     step = demo.nextStep();
   } while (!step.say.startsWith('Reorganisation'));
-  await until('a pending approval', async () => {
-    const approvals = (await api('/api/approvals')) as { approvals?: unknown[] };
-    return (approvals.approvals?.length ?? 0) > 0;
+  // One hold gathers the whole reorganisation (each person's job files into it as it runs).
+  await until('the whole reorganisation in one pending hold', async () => {
+    const approvals = (await api('/api/approvals')) as { approvals?: Array<{ deletions?: Array<{ email?: string | null }> }> };
+    const held = new Set(approvals.approvals?.[0]?.deletions?.map((d) => d.email) ?? []);
+    return approvals.approvals?.length === 1 && MASS_UNASSIGN_EMAILS.every((e) => held.has(e));
   });
 
   const context = await browser.newContext({ httpCredentials: { username: 'operator', password: demo.adminToken } });

@@ -47,7 +47,7 @@ describe('okta-hubspot-sync reconcile', () => {
   it('fails with a reason when an approval does not exist', async () => {
     const { code, stderr } = await runCli(['reconcile', '--reject', 'plan-nope'], rig.env);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/no approval plan-nope/);
+    expect(stderr).toMatch(/no hold plan-nope \(list the pending holds with: okta-hubspot-sync status\)/);
   });
 
   it('lists every configuration problem and exits 2', async () => {

@@ -9,6 +9,7 @@ import { SECRETS, samplePlan } from '../../unit/server/ops-fixtures';
 const prefix = uniquePrefix('ops-cli');
 const savedEnv = { ...process.env };
 let redis: Redis;
+let holdId = '';
 
 async function run(args: string[]): Promise<{ out: string; err: string; code: number }> {
   const program = new Command().exitOverride();
@@ -43,7 +44,7 @@ beforeAll(async () => {
   const state = createState(redis, prefix, { auditMaxEntries: 1000, plansKept: 5 });
   const plan = samplePlan();
   await state.plans.save({ id: 'plan-1', createdAt: '2026-11-28T12:00:00.000Z', trigger: 'manual', dryRun: false, status: 'applying', summary: plan.summary, approvalId: 'plan-1', jobs: 2, outcome: null, plan });
-  await state.approvals.hold({ kind: 'reconcile', planId: 'plan-1', reason: plan.held!.reason, actions: plan.held!.actions });
+  holdId = (await state.approvals.hold({ kind: 'reconcile', planId: 'plan-1', reason: plan.held!.reason, actions: plan.held!.actions })).id;
   await state.audit.append({ action: 'create', email: 'ada@example.com', oktaUserId: '00u1ada', hubspotUserId: '601', before: null, after: null, jobId: null, outcome: 'applied', reason: 'assigned' });
   await state.audit.append({ action: 'update', email: 'bob@example.com', oktaUserId: '00u1bob', hubspotUserId: '501', before: null, after: null, jobId: null, outcome: 'failed', reason: `HubSpot said no to ${SECRETS.hubspot}` });
 });
@@ -60,9 +61,10 @@ describe('status and audit commands', () => {
     expect(code).toBe(0);
     expect(out).toMatch(/sync-user\s+0/);
     expect(out).toMatch(/manual\s+running/);
-    expect(out).toContain('plan-1: 1 deletions held (60 deletions exceed the limit of 50)');
+    expect(out).toContain(`${holdId}: 1 deletions held (60 deletions exceed the limit of 50)`);
+    expect(out).toContain('carol@example.com');
     const json = await run(['status', '--json']);
-    expect(JSON.parse(json.out)).toMatchObject({ approvals: [{ id: 'plan-1' }], reconciliations: [{ planId: 'plan-1', outcome: 'running' }] });
+    expect(JSON.parse(json.out)).toMatchObject({ approvals: [{ id: holdId }], reconciliations: [{ planId: 'plan-1', outcome: 'running' }] });
   });
 
   it("audit filters by user and never prints a secret", async () => {
@@ -80,7 +82,7 @@ describe('status and audit commands', () => {
     try {
       const { out, code } = await run(['status', '--json']);
       expect(code).toBe(0);
-      expect(JSON.parse(out)).toMatchObject({ approvals: [{ id: 'plan-1' }] });
+      expect(JSON.parse(out)).toMatchObject({ approvals: [{ id: holdId }] });
     } finally {
       process.env.SYNC_QUEUE_PREFIX = prefix;
     }

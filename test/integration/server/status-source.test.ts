@@ -18,6 +18,7 @@ const by = { via: 'api' as const, remoteAddress: '127.0.0.1' };
 let redis: Redis;
 let state: State;
 let queue: Queue;
+let holdId = '';
 
 beforeAll(async () => {
   redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: 1 });
@@ -35,7 +36,7 @@ beforeAll(async () => {
     outcome: { finishedAt: '2026-11-28T12:01:00.000Z', durationMs: 60_000, applied: { create: 1, update: 1, delete: 0, adopt: 0, unchanged: 0 }, held: 1, failures: [] },
     plan,
   });
-  await state.approvals.hold({ kind: 'reconcile', planId, reason: plan.held!.reason, actions: plan.held!.actions });
+  holdId = (await state.approvals.hold({ kind: 'reconcile', planId, reason: plan.held!.reason, actions: plan.held!.actions })).id;
   for (const email of ['ada@example.com', 'bob@example.com', 'ada@example.com']) {
     await state.audit.append({ action: 'update', email, oktaUserId: null, hubspotUserId: null, before: null, after: null, jobId: null, outcome: 'applied', reason: `changed ${email}` });
   }
@@ -77,7 +78,7 @@ describe('status source over the Redis state', () => {
     expect(plan?.plan.unmappedTitles[0]?.title).toBe(MALICIOUS_TITLE);
     const approvals = await status.getPendingApprovals();
     expect(approvals).toEqual([
-      expect.objectContaining({ id: planId, planId, deletions: [{ hubspotUserId: '502', email: 'carol@example.com', reason: 'carol@example.com left scope' }] }),
+      expect.objectContaining({ id: holdId, planId, deletions: [{ hubspotUserId: '502', email: 'carol@example.com', reason: 'carol@example.com left scope' }] }),
     ]);
   });
 
@@ -121,16 +122,27 @@ describe('status source over the Redis state', () => {
 });
 
 describe('ops actions over the Redis state', () => {
+  it('refuses to decide a hold that changed since the operator saw it', async () => {
+    const { actions, released } = build();
+    const stale = await actions.approve(holdId, by, 2);
+    expect(stale).toEqual({ ok: false, reason: 'conflict', message: `hold ${holdId} changed since it was shown: it now holds 1 deletions; look at it again before deciding` });
+    expect(await actions.reject(holdId, by, 0)).toMatchObject({ ok: false, reason: 'conflict' });
+    expect(released).toEqual([]);
+    expect((await state.approvals.get(holdId))?.status).toBe('pending');
+    expect(await state.approvals.approvedDeletions()).toEqual([]);
+  });
+
   it('approves held deletions once, records it in the audit trail and releases them', async () => {
     const { actions, released } = build();
-    expect(await actions.approve(planId, by)).toEqual({ ok: true, message: '1 held deletions approved; they will be carried out shortly' });
-    expect(released.map((a) => a.id)).toEqual([planId]);
+    expect(await actions.approve(holdId, by, 1)).toEqual({ ok: true, message: '1 held deletions approved; they will be carried out shortly' });
+    expect(released.map((a) => a.id)).toEqual([holdId]);
     expect(await state.approvals.approvedDeletions()).toEqual(['502']);
-    const [entry] = await state.audit.recent(1);
-    expect(entry).toMatchObject({ action: 'approve', outcome: 'approved' });
-    expect(entry!.reason).toContain('operator via ops API from 127.0.0.1');
-    expect(await actions.approve(planId, by)).toMatchObject({ ok: false, reason: 'conflict' });
-    expect(await actions.reject(planId, by)).toMatchObject({ ok: false, reason: 'conflict' });
+    const [perUser, whole] = await state.audit.recent(2);
+    expect(whole).toMatchObject({ action: 'approve', outcome: 'approved', email: null });
+    expect(whole!.reason).toContain('operator via ops API from 127.0.0.1');
+    expect(perUser).toMatchObject({ action: 'approve', outcome: 'approved', email: 'carol@example.com', hubspotUserId: '502' });
+    expect(await actions.approve(holdId, by)).toMatchObject({ ok: false, reason: 'conflict' });
+    expect(await actions.reject(holdId, by)).toMatchObject({ ok: false, reason: 'conflict' });
     expect(await actions.approve('plan-unknown', by)).toMatchObject({ ok: false, reason: 'not-found' });
     expect(released).toHaveLength(1);
     expect(await build().status.getPendingApprovals()).toEqual([]);
