@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { DelayedError, type Job } from 'bullmq';
 import type { HubSpotClientApi } from '../src/hubspot/hubspot-types';
-import { errorMessage, SyncError, TransientError } from '../src/lib/errors';
+import { errorMessage, OutageError, RateLimitedError, SyncError, TransientError } from '../src/lib/errors';
 import type { Logger } from '../src/lib/logger';
 import type { OktaClientApi } from '../src/okta/okta-types';
 import type { State } from '../src/state/state';
 import { scopeOf } from '../src/sync/scope';
 import type { Rules } from '../config/rules-schema';
-import type { HubSpotUser } from '../src/sync/types';
+import type { HubSpotUser, Plan } from '../src/sync/types';
 
 /**
  * System Log filter for the rebuild: the app's assignment history, and profile changes (their
@@ -20,6 +20,21 @@ const DAY_MS = 86_400_000;
 const REBUILD_LOCK_MS = 15_000;
 const REBUILD_LOCK_RENEW_MS = 5_000;
 const REBUILDING = 'LEDGER_REBUILDING';
+/** After a failed rebuild, per-user jobs go on without trying it again for this long (one process). */
+const REBUILD_RETRY_MS = 15_000;
+
+/** Whether the ledger is known to be complete, or a rebuild is under way or failing. */
+export type LedgerState = 'complete' | 'pending';
+
+/**
+ * What a per-user job may carry out before the ledger is complete: creates, updates and adoptions
+ * only, and no deletion at all (nor a held one): whether a user is managed, and so may be
+ * deleted, is the rebuilt ledger's to say.
+ */
+export function writesWhileLedgerPending(plan: Pick<Plan, 'actions' | 'held'>): boolean {
+  const writes = plan.actions.some((a) => a.kind === 'create' || a.kind === 'update' || a.kind === 'adopt');
+  return writes && !plan.actions.some((a) => a.kind === 'delete') && (plan.held?.actions.length ?? 0) === 0;
+}
 
 /** What a rebuild found. */
 export interface RebuildResult {
@@ -63,6 +78,7 @@ export function createLedgerGate(deps: {
 }) {
   const log = deps.logger.child({ component: 'ledger-rebuild' });
   const now = () => (deps.now ? deps.now() : new Date());
+  let lastFailure: { at: number; message: string } | null = null;
 
   async function rebuild(): Promise<RebuildResult> {
     const until = now();
@@ -241,7 +257,77 @@ export function createLedgerGate(deps: {
     }
   }
 
-  return { ensureReady, rebuild };
+  /**
+   * For a per-user job: `complete`, or `pending` while another worker rebuilds the ledger or the
+   * rebuild fails (tried again at most every REBUILD_RETRY_MS by this process), so creates and
+   * updates never wait behind a rebuild that keeps failing. An outage or a rate limit is thrown:
+   * the job would meet it anyway, and the breaker or the rate limit pauses it.
+   */
+  async function stateForJob(): Promise<LedgerState> {
+    if (await deps.state.ledger.epoch()) {
+      return 'complete';
+    }
+    if (lastFailure && Date.now() - lastFailure.at < REBUILD_RETRY_MS) {
+      return 'pending';
+    }
+    try {
+      await ensureReady();
+      lastFailure = null;
+      return 'complete';
+    } catch (err) {
+      if (err instanceof OutageError || err instanceof RateLimitedError) {
+        throw err;
+      }
+      if (!(err instanceof SyncError && err.code === REBUILDING)) {
+        if (lastFailure === null) {
+          log.warn('the ledger rebuild failed; per-user creates and updates go on, deletions wait for it', { error: errorMessage(err) });
+        }
+        lastFailure = { at: Date.now(), message: errorMessage(err) };
+      }
+      return 'pending';
+    }
+  }
+
+  /**
+   * Whether a per-user job may carry out `plan` while the ledger is pending: it only creates,
+   * updates or adopts (see {@link writesWhileLedgerPending}), and a create or adoption is for a
+   * user none of whose earlier logins (the System Log's assignment and profile events of the
+   * history window) names a HubSpot user. Such a user is linked to that old HubSpot user by the
+   * rebuild, so a new one made now would be a duplicate and leave the old one unmanaged.
+   */
+  async function mayApplyWhilePending(oktaUserId: string, plan: Pick<Plan, 'actions' | 'held'>): Promise<boolean> {
+    if (!writesWhileLedgerPending(plan)) {
+      return false;
+    }
+    const links = plan.actions.filter((a) => a.kind === 'create' || a.kind === 'adopt');
+    if (links.length === 0) {
+      return true;
+    }
+    if (!/^[A-Za-z0-9]+$/.test(oktaUserId)) {
+      return false;
+    }
+    const until = now();
+    const since = new Date(until.getTime() - deps.historyDays * DAY_MS);
+    const current = new Set(links.map((a) => a.email?.trim().toLowerCase()).filter((e): e is string => e !== undefined));
+    const former = new Set<string>();
+    const filter = `(${ASSIGNMENT_HISTORY_FILTER}) and target.id eq "${oktaUserId}"`;
+    for await (const events of deps.okta.readLogHistory(since.toISOString(), until.toISOString(), filter)) {
+      for (const e of events) {
+        const login = e.targets?.find((t) => t.type === 'User' && t.id === oktaUserId)?.alternateId?.trim().toLowerCase();
+        if (login && login.includes('@') && !current.has(login)) {
+          former.add(login);
+        }
+      }
+    }
+    for (const login of former) {
+      if (await deps.hubspot.getUserByEmail(login)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  return { ensureReady, rebuild, stateForJob, mayApplyWhilePending };
 }
 
 /** The ledger gate's API. */

@@ -15,7 +15,7 @@ import type { State } from '../src/state/state';
 import type { HubSpotRole, HubSpotSeat, HubSpotUser, LedgerEntry, Plan, PlanInput } from '../src/sync/types';
 import { keepHolds } from '../src/state/approval-decision';
 import { createActionApplier, type ApplyReport } from './apply-actions';
-import { ensureLedgerForJob, type LedgerGate } from './ledger-rebuild';
+import type { LedgerGate } from './ledger-rebuild';
 
 /** The pure planner (`planSync`), passed in so the worker stays a function of its inputs. */
 export type Planner = (input: PlanInput) => Plan;
@@ -33,6 +33,8 @@ const STALLED_CHECK_MS = 3_000;
  */
 const USER_LOCK_MS = JOB_LOCK_MS;
 const USER_LOCK_RENEW_MS = JOB_LOCK_MS / 2;
+/** A job that waits for the ledger rebuild looks again after this long (no attempt is used). */
+const LEDGER_PENDING_RETRY_MS = 5_000;
 /** Roles change rarely; reading them once a minute saves a request per job. */
 const ROLES_TTL_MS = 60_000;
 
@@ -56,6 +58,17 @@ export interface SyncUserDeps {
  */
 export function createSyncUserProcessor(deps: SyncUserDeps) {
   const applier = createActionApplier({ hubspot: deps.hubspot, state: deps.state, rules: deps.rules, ...(deps.now ? { now: deps.now } : {}) });
+  /**
+   * Used only while the ledger is pending, for plans `mayApplyWhilePending` allowed: it links the
+   * user into the incomplete ledger, as the rebuild would, instead of refusing (which guards jobs
+   * that straddle a data loss without knowing it).
+   */
+  const pendingLedgerApplier = createActionApplier({
+    hubspot: deps.hubspot,
+    state: { ...deps.state, ledger: { ...deps.state.ledger, upsert: (entry) => deps.state.ledger.upsert(entry) } },
+    rules: deps.rules,
+    ...(deps.now ? { now: deps.now } : {}),
+  });
   const now = () => (deps.now ? deps.now() : new Date());
   const budget = deps.rules.seats.budget;
   const seatBudgeted = Object.keys(budget).length > 0;
@@ -190,7 +203,9 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
       }
     }, USER_LOCK_RENEW_MS);
     try {
-      await ensureLedgerForJob(deps.ledgerGate, job, token);
+      // Creates and updates never wait behind a ledger rebuild that runs or keeps failing; only
+      // deletions (and users with an earlier HubSpot account) wait for a complete ledger.
+      const ledger = await deps.ledgerGate.stateForJob();
       // Event-driven (and manual) deletions count towards the rolling hour; reconciliations were
       // judged as a whole by their own plan.
       const eventDriven = trigger !== 'reconcile';
@@ -199,8 +214,16 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
         countRecentDeletions: eventDriven,
         ...(job.data.emailInHubSpot !== undefined ? { emailInHubSpot: job.data.emailInHubSpot } : {}),
         ...(knownAssignment ? { knownAssignment } : {}),
+        // A pending ledger cannot say whether the email is in HubSpot: ask.
+        ...(ledger === 'pending' ? { lookup: 'always' as const } : {}),
       };
       let { plan, entry, optimistic } = await planUser(oktaUserId, planOpts);
+      if (ledger === 'pending' && !(await deps.ledgerGate.mayApplyWhilePending(oktaUserId, plan))) {
+        log.debug('waiting for the ledger rebuild before deciding this user');
+        await job.moveToDelayed(Date.now() + LEDGER_PENDING_RETRY_MS, token);
+        throw new DelayedError();
+      }
+      const actionApplier = ledger === 'pending' ? pendingLedgerApplier : applier;
       let guardLock: HeldLock | null = null;
       // Deletions (and holds) are decided one at a time too: a hold filed by one job is seen by the next.
       const deletes = plan.actions.some((a) => a.kind === 'delete') || (plan.held?.actions.length ?? 0) > 0;
@@ -222,7 +245,7 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
       try {
         const ctx = { jobId: job.id ?? null, countDeletions: eventDriven };
         try {
-          report = await applier.apply(plan.actions, { ...ctx, entryBefore: entry, conflictOnCreate: optimistic ? 'throw' : 'adopt' });
+          report = await actionApplier.apply(plan.actions, { ...ctx, entryBefore: entry, conflictOnCreate: optimistic ? 'throw' : 'adopt' });
         } catch (err) {
           if (!optimistic || !(err instanceof SyncError) || err.code !== 'HUBSPOT_CONFLICT') {
             throw err;
@@ -232,7 +255,7 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
           // leaves super admins, protected and otherwise-managed users alone.
           log.debug('create met an existing email; planning again with it');
           ({ plan, entry } = await planUser(oktaUserId, { ...planOpts, lookup: 'always' }));
-          report = await applier.apply(plan.actions, { ...ctx, entryBefore: entry });
+          report = await actionApplier.apply(plan.actions, { ...ctx, entryBefore: entry });
         }
         // Filed before the shared lock is let go, so the next job's plan sees the hold.
         await keepHolds(deps.state, log, plan, { kind: trigger === 'reconcile' ? 'reconcile' : 'events', planId: job.data.planId ?? null, jobId: job.id ?? null });

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { createDaemon, type Daemon, type DaemonRoles } from '../../../src/daemon/daemon';
 import { createLogger } from '../../../src/lib/logger';
 import { generatedSeed } from '../../../src/simulators/seeds/generated';
+import { removeKeys } from '../../helpers/redis';
 import { eventually, startPipelineRig, type PipelineRig } from './pipeline-rig';
 
 /**
@@ -151,3 +152,64 @@ it('an Okta outage (timeouts) while people are hired: they are created within 10
   expect(await failedJobs(d)).toBe(0);
   expect(lines.filter((l) => /Okta is unavailable/.test(l.message))).toHaveLength(1);
 }, 60_000);
+
+it('per-user creates run while the ledger rebuild (and so every reconciliation) keeps failing; deletions and users with an earlier HubSpot account wait for it', async () => {
+  rig = await startPipelineRig({ seed: generatedSeed(5) });
+  // Hired through Okta, so the System Log names the login this person had.
+  const [oldEmail = ''] = hire(1, 'mover');
+  const first = startDaemon({ workers: true });
+  await first.start();
+  await first.reconcileNow('manual');
+  await first.stop();
+  daemon = null;
+
+  // While the daemon is down, one person's email changes, another leaves, and Redis loses its data.
+  const changed = rig.okta.sim.admin.listAssigned().find((u) => u.login === oldEmail);
+  const leaver = rig.okta.sim.admin.listAssigned().find((u) => u.login !== oldEmail);
+  if (!changed || !leaver || rig.hubspot.sim.admin.user(oldEmail) === null) {
+    throw new Error('the first reconciliation did not create the users');
+  }
+  const newEmail = `renamed.${oldEmail}`;
+  rig.okta.sim.admin.updateProfile(changed.id, { login: newEmail, email: newEmail });
+  rig.okta.sim.admin.unassign(leaver.id);
+  await removeKeys(rig.prefix);
+  // The rebuild's System Log history read keeps getting an unreadable answer (not an outage).
+  rig.okta.sim.faults.badAnswerNext('malformed-json', { route: /until=.*filter=eventType/, times: 10_000 });
+
+  const d = startDaemon({ workers: true, poller: true });
+  await d.start();
+  const reconcile = await d.producers.reconcile({ trigger: 'manual' });
+  // Hired once the poller reads the System Log from a cursor (before it, only a reconciliation sees them).
+  await eventually(async () => (await d.state.cursor.get()) !== null, 'the first System Log poll');
+  const started = Date.now();
+  const emails = hire(5, 'pending');
+  await d.producers.userChanged(changed.id, ['user.account.update_profile']);
+  await d.producers.userChanged(leaver.id, ['application.user_membership.remove']);
+  await eventually(() => inHubSpot(emails) === 5, 'the 5 hires created while the rebuild fails', 20_000);
+  const seconds = (Date.now() - started) / 1000;
+  console.log(`ledger rebuild failing: 5 hires created ${seconds.toFixed(1)} s after they were hired`);
+  await eventually(async () => (await reconcile.getState()) === 'failed', 'the reconciliation failing for good on the rebuild', 20_000);
+
+  expect(await d.state.ledger.epoch()).toBeNull();
+  // Not created anew while the rebuild could not say it is the user of the old email; not deleted.
+  expect(rig.hubspot.sim.admin.user(newEmail)).toBeNull();
+  expect(rig.hubspot.sim.admin.user(oldEmail)).not.toBeNull();
+  expect(rig.hubspot.sim.admin.user(leaver.login)).not.toBeNull();
+  expect(await d.queues.queue('sync-user').getFailedCount()).toBe(0);
+  for (const email of emails) {
+    expect((await d.state.ledger.getByEmail(email))?.how).toBe('created');
+  }
+
+  // The System Log reads normally again: the next reconciliation rebuilds, then decides the rest.
+  rig.okta.sim.faults.reset();
+  const record = await d.reconcileNow('manual');
+  expect(record.outcome?.failures).toEqual([]);
+  expect(await d.state.ledger.epoch()).not.toBeNull();
+  // The leaver is the rebuilt ledger's to decide: deleted, or held for an operator.
+  expect(record.plan.summary.delete + record.plan.summary.held).toBe(1);
+  const all = rig.hubspot.sim.admin.users().map((u) => u.email.toLowerCase());
+  expect(new Set(all).size).toBe(all.length);
+  expect([oldEmail, newEmail].filter((e) => all.includes(e.toLowerCase()))).toHaveLength(1);
+  expect(await d.state.ledger.get(changed.id)).not.toBeNull();
+  expect(await d.queues.queue('sync-user').getFailedCount()).toBe(0);
+}, 90_000);
