@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { Gauge, type Registry } from 'prom-client';
 import { redactRedisUrl } from '../../config/redis-url';
 import type { Logger } from '../lib/logger';
@@ -9,7 +8,12 @@ import { METRIC_PREFIX } from '../server/metrics';
 export const REDIS_REMINDER_MS = 45_000;
 
 /** What can be watched: an ioredis client (events and status). */
-type Watchable = Pick<Redis, 'on' | 'status'>;
+/** What the watcher needs of a Redis connection (an ioredis client, or BullMQ's). */
+interface Watchable {
+  status: string;
+  on(event: 'error', cb: (err: unknown) => void): unknown;
+  on(event: 'ready', cb: () => void): unknown;
+}
 
 /**
  * Watches the daemon's Redis connections and speaks for them: the first failure is logged once

@@ -96,12 +96,12 @@ export async function keepHolds(state: HoldState, logger: Logger, plan: Pick<Pla
   }
   if (filed.added.length > 0) {
     const members = filed.added.flatMap((a) => (a.hubspotUserId ? [{ email: a.email, oktaUserId: a.oktaUserId, hubspotUserId: a.hubspotUserId }] : []));
-    logger.warn(filed.created ? 'deletions held by the guard until an operator approves or rejects them' : 'more deletions joined the pending hold', {
-      approvalId: filed.id,
-      added: filed.added.length,
-      reason: held.reason,
-      users: namesOf(members),
-    });
+    const fields = { approvalId: filed.id, added: filed.added.length, users: namesOf(members) };
+    if (filed.created) {
+      logger.warn('deletions held by the guard until an operator approves or rejects them', { ...fields, reason: held.reason });
+    } else {
+      logger.warn('more deletions joined the pending hold', fields);
+    }
   }
   return filed.id;
 }
