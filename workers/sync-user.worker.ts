@@ -33,8 +33,9 @@ const STALLED_CHECK_MS = 3_000;
  */
 const USER_LOCK_MS = JOB_LOCK_MS;
 const USER_LOCK_RENEW_MS = JOB_LOCK_MS / 2;
-/** A job that waits for the ledger rebuild looks again after this long (no attempt is used). */
+/** A job that waits for the ledger rebuild looks again after 5 s, 10 s, … up to a minute (no attempt is used). */
 const LEDGER_PENDING_RETRY_MS = 5_000;
+const LEDGER_PENDING_MAX_WAIT_MS = 60_000;
 /** Roles change rarely; reading them once a minute saves a request per job. */
 const ROLES_TTL_MS = 60_000;
 
@@ -220,7 +221,7 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
       let { plan, entry, optimistic } = await planUser(oktaUserId, planOpts);
       if (ledger === 'pending' && !(await deps.ledgerGate.mayApplyWhilePending(oktaUserId, plan))) {
         log.debug('waiting for the ledger rebuild before deciding this user');
-        await job.moveToDelayed(Date.now() + LEDGER_PENDING_RETRY_MS, token);
+        await job.moveToDelayed(Date.now() + Math.min(LEDGER_PENDING_MAX_WAIT_MS, LEDGER_PENDING_RETRY_MS * Math.max(1, job.attemptsStarted)), token);
         throw new DelayedError();
       }
       const actionApplier = ledger === 'pending' ? pendingLedgerApplier : applier;

@@ -84,6 +84,10 @@ export function createOutageBreaker(deps: {
   const key = (api: ApiName) => `${deps.prefix}:api-outage-${api}`;
   const probeKey = (api: ApiName) => `${deps.prefix}:lock-outage-probe-${api}`;
   const probing = new Set<ApiName>();
+  /** When this process last saw each API's outage end: an outage back within a minute is the same one (e.g. only writes fail). */
+  const closedAt = new Map<ApiName, number>();
+  const FLAP_MS = 60_000;
+  const quiet = new Set<ApiName>();
   let timer: NodeJS.Timeout | null = null;
 
   function parse(raw: string | null | undefined): OutageState | null {
@@ -111,7 +115,11 @@ export function createOutageBreaker(deps: {
     const previous = parse(typeof before === 'string' ? before : null);
     if (previous === null || previous.kind !== state.kind) {
       const line = describeOutage(state);
-      if (state.kind === 'token-rejected') {
+      const again = previous === null && now().getTime() - (closedAt.get(state.api) ?? -Infinity) < FLAP_MS;
+      if (again) {
+        quiet.add(state.api);
+        log.debug(`${line} (again within a minute of the last outage)`, { api: state.api });
+      } else if (state.kind === 'token-rejected') {
         log.error(line, { api: state.api });
       } else {
         log.warn(line, { api: state.api });
@@ -135,8 +143,14 @@ export function createOutageBreaker(deps: {
 
   async function close(api: ApiName, state: OutageState): Promise<void> {
     await deps.redis.del(key(api));
+    closedAt.set(api, now().getTime());
     const seconds = Math.round((now().getTime() - Date.parse(state.since)) / 1000);
-    log.info(state.kind === 'token-rejected' ? `${TITLE[api]} accepts the token again after ${seconds} s: work resumes` : `${TITLE[api]} answers again after ${seconds} s of outage: work resumes`, { api });
+    const line = state.kind === 'token-rejected' ? `${TITLE[api]} accepts the token again after ${seconds} s: work resumes` : `${TITLE[api]} answers again after ${seconds} s of outage: work resumes`;
+    if (quiet.delete(api)) {
+      log.debug(line, { api });
+    } else {
+      log.info(line, { api });
+    }
     deps.onChange?.(api, null);
     if ((await current()).length === 0) {
       await Promise.all(deps.queues.map((q) => q.removeRateLimitKey()));
@@ -147,12 +161,15 @@ export function createOutageBreaker(deps: {
   async function probeAll(): Promise<void> {
     await Promise.all(
       API_NAMES.map(async (api) => {
-        if (probing.has(api)) {
-          return;
-        }
         const state = parse(await deps.redis.get(key(api)));
+        if (state) {
+          // Every tick, whoever probes: the queues stay paused while a slow probe (a timeout) runs, so
+          // no job is taken and put back meanwhile (each start counts towards a job's starts), and
+          // the outage is remembered while a live process probes.
+          await Promise.all([pauseQueues(), deps.redis.pexpire(key(api), stateTtlMs)]);
+        }
         // The probe lock lapses a little before the next tick, so the tick that follows may probe.
-        if (!state || (await deps.redis.set(probeKey(api), randomUUID(), 'PX', Math.max(50, probeIntervalMs - 200), 'NX')) !== 'OK') {
+        if (!state || probing.has(api) || (await deps.redis.set(probeKey(api), randomUUID(), 'PX', Math.max(50, probeIntervalMs - 200), 'NX')) !== 'OK') {
           return;
         }
         probing.add(api);
@@ -161,7 +178,6 @@ export function createOutageBreaker(deps: {
           await close(api, state);
         } catch (err) {
           if (err instanceof OutageError && err.api === api) {
-            await deps.redis.pexpire(key(api), stateTtlMs);
             await pauseQueues();
             log.debug('outage probe failed; work stays paused', { api, error: errorMessage(err) });
           } else {
