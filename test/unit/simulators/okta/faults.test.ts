@@ -41,3 +41,28 @@ test('reset removes every fault', () => {
   f.reset();
   expect(f.decide('GET', '/x', '/x')).toEqual({ latencyMs: 0, action: null });
 });
+
+test('an outage answers every request for its duration (503, 401 or no answer), then ends by itself', () => {
+  let now = 1_000_000;
+  const f = createFaults(1, () => now);
+  f.outage(20_000, 'unauthenticated');
+  expect(f.decide('GET', '/api/v1/apps/{appId}', '/api/v1/apps/x').action).toEqual({ kind: 'status', status: 401 });
+  now += 19_999;
+  expect(f.decide('GET', '/api/v1/logs', '/api/v1/logs').action).toEqual({ kind: 'status', status: 401 });
+  now += 1;
+  expect(f.decide('GET', '/api/v1/logs', '/api/v1/logs').action).toBeNull();
+  f.set({ outage: { forMs: 5_000 } });
+  expect(f.decide('GET', '/api/v1/logs', '/api/v1/logs').action).toEqual({ kind: 'status', status: 503 });
+  f.outage(5_000, 'timeout');
+  now += 1_000;
+  expect(f.decide('GET', '/api/v1/logs', '/api/v1/logs')).toEqual({ latencyMs: 4_000, action: { kind: 'bad', bad: 'drop-connection' } });
+  f.reset();
+  expect(f.activeOutage()).toBeNull();
+});
+
+test('a burst of N consecutive 5xx answers', () => {
+  const f = createFaults();
+  f.set({ fail5xxNext: 3, status5xx: 502 });
+  const served = Array.from({ length: 4 }, () => f.decide('GET', '/api/v1/logs', '/api/v1/logs').action);
+  expect(served).toEqual([{ kind: 'status', status: 502 }, { kind: 'status', status: 502 }, { kind: 'status', status: 502 }, null]);
+});
