@@ -213,3 +213,25 @@ it('per-user creates run while the ledger rebuild (and so every reconciliation) 
   expect(await d.state.ledger.get(changed.id)).not.toBeNull();
   expect(await d.queues.queue('sync-user').getFailedCount()).toBe(0);
 }, 90_000);
+
+it('Okta rejects the token for 10 s: reported once, a one-shot sync says why at once, hires are created within 10 s of the token working', async () => {
+  rig = await startPipelineRig({ seed: generatedSeed(5) });
+  const d = startDaemon({ workers: true, poller: true });
+  await d.start();
+  await d.reconcileNow('manual');
+  await eventually(async () => (await d.state.cursor.get()) !== null, 'the first System Log poll');
+  const emails = hire(5, 'oktatoken');
+  const OUTAGE_MS = 10_000;
+  rig.okta.sim.faults.outage(OUTAGE_MS, 'unauthenticated');
+  const until = Date.now() + OUTAGE_MS;
+  const [someone] = rig.okta.sim.admin.listAssigned();
+  await eventually(async () => (await d.outages.current()).some((o) => o.api === 'okta' && o.kind === 'token-rejected'), 'the Okta breaker open', 5_000);
+  await expect(d.syncUserNow(someone?.id ?? '', 5_000)).rejects.toThrow(/^Okta rejected the token \(HTTP 401\): check OKTA_API_TOKEN/);
+  await eventually(() => inHubSpot(emails) === 5, 'all 5 hires created', OUTAGE_MS + 15_000);
+  const after = (Date.now() - until) / 1000;
+  console.log(`Okta 401 for 10 s: all 5 created ${after.toFixed(1)} s after the token worked again`);
+  expect(after).toBeLessThan(10);
+  expect(lines.filter((l) => /Okta rejected the token/.test(l.message))).toHaveLength(1);
+  expect(JSON.stringify(lines)).not.toContain(rig.okta.sim.token);
+  expect(await failedJobs(d)).toBe(0);
+}, 60_000);
