@@ -18,7 +18,11 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY config ./config
 COPY src ./src
 COPY workers ./workers
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+# Production dependencies only. typescript stays after the prune because it is both a devDependency
+# and an optional peer of valibot (through @bull-board/api); nothing loads it at run time.
+RUN npm run build \
+ && npm prune --omit=dev --no-audit --no-fund \
+ && rm -rf node_modules/typescript node_modules/.bin/tsc node_modules/.bin/tsserver
 
 FROM ${NODE_IMAGE} AS runtime
 RUN apt-get update \

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* eslint-disable @typescript-eslint/no-require-imports, no-undef -- plain CommonJS that must start on any Node.js, even one the project no longer supports */
+/* eslint-disable @typescript-eslint/no-require-imports, no-undef, no-restricted-properties -- plain CommonJS that must start on any Node.js, even one the project no longer supports; a launcher outside the daemon, so it reads PATH and its own settings from the environment */
 /**
  * Runs a command on a supported Node.js line.
  *

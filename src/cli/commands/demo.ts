@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { runDemo } from '../../demo/run-demo';
 
 function nonNegative(value: string): number {
   const n = Number(value);
@@ -40,6 +39,8 @@ export function registerDemo(program: Command): void {
     .option('--every <seconds>', 'seconds between two simulated Okta changes (0: none)', nonNegative, 8)
     .option('--json-logs', 'log JSON lines instead of readable text')
     .action(async (opts: { port?: number; every: number; jsonLogs?: boolean }) => {
+      // Loaded here, not at the top: the daemon's commands never load the demo or the simulators.
+      const { runDemo } = await import('../../demo/run-demo');
       const print = (line: string) => process.stdout.write(`${line}\n`);
       const port = opts.port ?? defaultPort();
       if (typeof port === 'string') {

@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { createHubSpotSimulator } from '../../simulators/hubspot';
-import { createOktaSimulator } from '../../simulators/okta';
-import { seedByName } from '../../simulators/seeds/generated';
 
 function portOption(value: string): number {
   const n = Number(value);
@@ -44,6 +41,9 @@ export function registerSimulate(program: Command): void {
     .option('--token <token>', 'API token to accept (default: a random one, printed)')
     .option('--no-rate-limits', 'turn off the per-minute rate limits')
     .action(async (opts: { port: number; seed: string; token?: string; rateLimits: boolean }) => {
+      // Loaded here, not at the top: the daemon's commands never load the simulators.
+      const { createOktaSimulator } = await import('../../simulators/okta');
+      const { seedByName } = await import('../../simulators/seeds/generated');
       const sim = createOktaSimulator({ seed: seedByName(opts.seed), ...(opts.token ? { token: opts.token } : {}), ...(opts.rateLimits ? {} : { rateLimits: false }) });
       const url = await sim.start(opts.port);
       process.stdout.write(`Simulated Okta (seed ${opts.seed}) at ${url}\n`);
@@ -61,6 +61,8 @@ export function registerSimulate(program: Command): void {
     .option('--per-ten-seconds <n>', 'requests allowed per rolling 10 s', positiveInt, 190)
     .option('--no-rate-limits', 'turn off the rate limits')
     .action(async (opts: { port: number; seed: string; token?: string; perTenSeconds: number; rateLimits: boolean }) => {
+      const { createHubSpotSimulator } = await import('../../simulators/hubspot');
+      const { seedByName } = await import('../../simulators/seeds/generated');
       const sim = createHubSpotSimulator({
         seed: seedByName(opts.seed),
         ...(opts.token ? { token: opts.token } : {}),
