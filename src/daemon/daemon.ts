@@ -126,6 +126,10 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
     logger,
     queues: [queues.queue('sync-user'), queues.queue('reconcile')],
     probes: { hubspot: () => hubspot.listRoles(), okta: () => okta.getApp() },
+    // Kept for the status page: what was out, why, and for how long.
+    onChange: (_api, outage, ended) => {
+      state.status.noteOutage({ ...outage, endedAt: ended ? ended.toISOString() : null }).catch((err: unknown) => logger.debug('could not record an outage for the status page', { error: errorMessage(err) }));
+    },
   });
   const appId = config.env.OKTA_APP_ID;
   const ledgerGate = createLedgerGate({ okta, hubspot, state, appId, historyDays: settings.okta.historyDays, statuses: config.rules.scope.statuses, rules: config.rules, logger });

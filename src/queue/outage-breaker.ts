@@ -70,8 +70,8 @@ export function createOutageBreaker(deps: {
   probeIntervalMs?: number;
   /** How long an outage is remembered without a failed probe refreshing it (default 30 s). */
   stateTtlMs?: number;
-  /** Told when an API's outage opens (state) or ends (null). */
-  onChange?: (api: ApiName, state: OutageState | null) => void;
+  /** Told when an API's outage opens (`ended` null) or ends, by the one process that saw it happen. */
+  onChange?: (api: ApiName, state: OutageState, ended: Date | null) => void;
   now?: () => Date;
 }) {
   assertHashTagged(deps.prefix);
@@ -124,7 +124,7 @@ export function createOutageBreaker(deps: {
       } else {
         log.warn(line, { api: state.api });
       }
-      deps.onChange?.(state.api, state);
+      deps.onChange?.(state.api, state, null);
     }
     await pauseQueues();
     return pauseMs;
@@ -151,7 +151,7 @@ export function createOutageBreaker(deps: {
     } else {
       log.info(line, { api });
     }
-    deps.onChange?.(api, null);
+    deps.onChange?.(api, state, now());
     if ((await current()).length === 0) {
       await Promise.all(deps.queues.map((q) => q.removeRateLimitKey()));
     }
@@ -193,8 +193,23 @@ export function createOutageBreaker(deps: {
 
   /** Starts probing (in processes that run workers). */
   function start(): void {
+    // A probe that cannot run (Redis away, say) is said once until probes run again: the Redis
+    // watcher already speaks for Redis itself.
+    let failing = false;
     timer ??= setInterval(() => {
-      probeAll().catch((err: unknown) => log.warn('outage probe could not run', { error: errorMessage(err) }));
+      probeAll().then(
+        () => {
+          failing = false;
+        },
+        (err: unknown) => {
+          if (failing) {
+            log.debug('outage probe could not run', { error: errorMessage(err) });
+          } else {
+            log.warn('outage probe could not run (said once until probes run again)', { error: errorMessage(err) });
+          }
+          failing = true;
+        },
+      );
     }, probeIntervalMs);
     timer.unref();
   }

@@ -4,7 +4,7 @@
  * Redis, and tests implement them in memory. Every value here may be shown to an operator, so
  * implementations return no tokens or secrets; error texts are redacted again before display.
  */
-import type { RulesCheckRecord } from '../state/status-store';
+import type { OutageRecord, RulesCheckRecord } from '../state/status-store';
 import type { Plan, PlanSummary } from '../sync/types';
 
 /** How a reconciliation ended (or that it has not yet). */
@@ -138,6 +138,8 @@ export interface DaemonFacts {
   ledgerComplete: boolean | null;
   /** The latest check of the rules' role and seat names against HubSpot (null before the first). */
   rulesCheck: RulesCheckRecord | null;
+  /** Recent outages of HubSpot and Okta, newest first (one going on has `endedAt` null). */
+  outages: OutageRecord[];
 }
 
 /**

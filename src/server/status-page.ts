@@ -176,6 +176,27 @@ function rulesCheckSection(s: StatusSnapshot): SafeHtml {
 <p>HubSpot's roles: ${listNames(check.roles)}</p>${seats}`;
 }
 
+const API_TITLE = { hubspot: 'HubSpot', okta: 'Okta' } as const;
+
+/** How long an outage lasted (or has lasted until `now`), in words. */
+function lasted(since: string, until: string): string {
+  const s = Math.max(0, Math.round((Date.parse(until) - Date.parse(since)) / 1000));
+  return s < 120 ? `${s} s` : `${Math.round(s / 60)} min`;
+}
+
+function outagesSection(s: StatusSnapshot): SafeHtml {
+  const list = s.facts.outages;
+  if (list.length === 0) {
+    return html`<p class="muted">No outage of HubSpot or Okta seen. When one answers 5xx, times out or rejects the token, work pauses (no attempt is used up), one probe a second looks for the end, and work resumes at once.</p>`;
+  }
+  const rows = list.map(
+    (o) =>
+      html`<tr><td>${API_TITLE[o.api]}</td><td>${o.kind === 'token-rejected' ? html`<span class="badge bad">token rejected</span>` : 'unavailable'}</td><td>${time(o.since)}</td><td>${o.endedAt === null ? html`<span class="badge bad">going on</span> for ${lasted(o.since, s.generatedAt)}` : html`${time(o.endedAt)} (${lasted(o.since, o.endedAt)})`}</td><td>${o.reason}</td></tr>`,
+  );
+  return html`<p class="muted">While an API is out, work is paused without using attempts and resumes when a probe gets an answer.</p>
+<table><thead><tr><th>API</th><th>What</th><th>Since</th><th>Ended</th><th>First error</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
 function seatsSection(s: StatusSnapshot): SafeHtml {
   if (s.seats.length === 0) {
     return html`<p class="muted">No seats in the latest plan.</p>`;
@@ -234,6 +255,8 @@ ${opts.notice ? html`<p class="notice" role="status">${NOTICES[opts.notice]}</p>
 ${queuesSection(s)}
 <h2 id="approvals">Pending approvals</h2>
 ${approvalsSection(s.approvals, s, opts.formToken)}
+<h2 id="outages">Outages of HubSpot and Okta</h2>
+${outagesSection(s)}
 <h2 id="reconciliations">Recent reconciliations</h2>
 ${reconciliationRows(s.reconciliations)}
 <h2 id="plan">Latest plan</h2>

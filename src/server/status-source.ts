@@ -143,13 +143,14 @@ export function createStatusSource(deps: { state: Pick<State, 'plans' | 'approva
   }
 
   async function getDaemonFacts(): Promise<DaemonFacts> {
-    const [s, epoch, rulesCheck] = await Promise.all([state.status.get(), state.ledger.epoch(), state.status.getRulesCheck()]);
+    const [s, epoch, rulesCheck, outages] = await Promise.all([state.status.get(), state.ledger.epoch(), state.status.getRulesCheck(), state.status.getOutages()]);
     return {
       lastPollAt: s.lastPollAt,
       newestEventAt: s.newestEventAt,
       lastReconciledAt: s.lastReconcileFinishedAt,
       ledgerComplete: epoch !== null,
       rulesCheck,
+      outages,
     };
   }
 

@@ -32,6 +32,10 @@ export function renderStatusText(s: StatusSnapshot): string {
   out.push(`Last System Log poll: ${f.lastPollAt ?? 'never'} (newest event ${f.newestEventAt ?? 'none'})`);
   out.push(`Last reconciliation finished: ${f.lastReconciledAt ?? 'never'}`);
   out.push(`Ledger: ${f.ledgerComplete === null ? 'unknown' : f.ledgerComplete ? 'complete' : 'incomplete (rebuild pending)'}; managed users ${s.users.managed}, unmanaged ${s.users.unmanaged ?? '?'}, protected ${s.users.protected ?? '?'}, super admins ${s.users.superAdmins ?? '?'}`);
+  for (const o of f.outages.slice(0, 5)) {
+    const api = o.api === 'hubspot' ? 'HubSpot' : 'Okta';
+    out.push(`${o.endedAt === null ? 'OUTAGE NOW' : 'Outage'}: ${api} ${o.kind === 'token-rejected' ? 'rejected the token' : 'unavailable'} since ${o.since}${o.endedAt ? ` until ${o.endedAt}` : ''} (${o.reason})`);
+  }
   if (f.rulesCheck && f.rulesCheck.unknown.length > 0) {
     out.push('');
     out.push(`Rules naming things HubSpot lacks (checked ${f.rulesCheck.checkedAt})`);

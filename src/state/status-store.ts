@@ -13,6 +13,22 @@ export interface RulesCheckRecord {
 
 const RULES_CHECK_FIELD = 'rulesCheck';
 
+/** One outage of an API as operators see it afterwards: what, why, when, and for how long. */
+export interface OutageRecord {
+  api: 'hubspot' | 'okta';
+  /** `unavailable` (5xx, timeouts, no answer) or `token-rejected` (401). */
+  kind: string;
+  /** The first error's message (names the call; never a token). */
+  reason: string;
+  since: string;
+  /** Null while it lasts. */
+  endedAt: string | null;
+}
+
+const OUTAGES_FIELD = 'apiOutages';
+/** How many outages the status page remembers. */
+const OUTAGES_KEPT = 20;
+
 /**
  * Facts about the running pipeline that the status page and metrics show (ISO times; null when
  * unknown). `lastReconcileFinishedAt` is written only by reconciliations that did not fail.
@@ -81,7 +97,29 @@ export function createStatusStore(redis: RedisClient, prefix: string) {
     await redis.hset(key, RULES_CHECK_FIELD, JSON.stringify(record));
   }
 
-  return { get, set, getRulesCheck, setRulesCheck };
+  /** Recent outages, newest first (the one going on, if any, first). */
+  async function getOutages(): Promise<OutageRecord[]> {
+    const raw = await redis.hget(key, OUTAGES_FIELD);
+    try {
+      return raw === null ? [] : (JSON.parse(raw) as OutageRecord[]);
+    } catch {
+      return [];
+    }
+  }
+
+  /** Records that an outage began (`endedAt` null) or ended; an end completes the record it began. */
+  async function noteOutage(record: OutageRecord): Promise<void> {
+    const list = await getOutages();
+    const open = list.findIndex((o) => o.api === record.api && o.since === record.since);
+    if (open >= 0) {
+      list[open] = record;
+    } else {
+      list.unshift(record);
+    }
+    await redis.hset(key, OUTAGES_FIELD, JSON.stringify(list.slice(0, OUTAGES_KEPT)));
+  }
+
+  return { get, set, getRulesCheck, setRulesCheck, getOutages, noteOutage };
 }
 
 /** The status store's API. */

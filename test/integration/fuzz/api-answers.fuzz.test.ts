@@ -35,10 +35,13 @@ function expectAllThere(): void {
 }
 
 /** The failed attempts of the newest reconciliation job: the first line of each error. */
+/** Errors the newest reconciliation met: its retries' errors, or the outage its error opened (truncated answers, timeouts and dropped connections pause work instead of using attempts). */
 async function reconcileErrors(): Promise<string[]> {
   const jobs = await daemon.queues.queue('reconcile').getJobs(['completed', 'failed']);
   const newest = jobs.sort((a, b) => (b.finishedOn ?? 0) - (a.finishedOn ?? 0))[0];
-  return (newest?.stacktrace ?? []).map((s) => s.split('\n')[0] ?? '');
+  const started = newest?.timestamp ?? 0;
+  const outages = (await daemon.state.status.getOutages()).filter((o) => Date.parse(o.since) >= started).map((o) => o.reason);
+  return [...(newest?.stacktrace ?? []).map((s) => s.split('\n')[0] ?? ''), ...outages];
 }
 
 beforeAll(async () => {

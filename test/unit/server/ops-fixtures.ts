@@ -190,6 +190,9 @@ export function fakeOps() {
     lastReconciledAt: '2026-11-28T12:01:00.000Z',
     ledgerComplete: true,
     rulesCheck: null,
+    outages: [
+      { api: 'hubspot', kind: 'unavailable', reason: 'HubSpot listUsers failed (503): <script>x</script>', since: '2026-11-28T11:50:00.000Z', endedAt: '2026-11-28T11:51:05.000Z' },
+    ],
   };
   const { plan: _plan, ...header } = plan;
   const status: StatusSource = {

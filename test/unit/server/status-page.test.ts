@@ -47,6 +47,16 @@ describe('status page', () => {
     expect(writable).toContain('action="/api/approvals/plan-20261128t120000z-abc123/reject"');
     expect(writable).toContain('action="/api/jobs/sync-user/sync-user-9/retry"');
     expect(writable).toContain('name="_csrf" value="form-token-xyz"');
+    // The forms say how many deletions the operator saw, so a hold that changed meanwhile is not decided blind.
+    expect(writable).toMatch(/action="\/api\/approvals\/plan-20261128t120000z-abc123\/approve"><input type="hidden" name="_csrf" value="form-token-xyz"><input type="hidden" name="deletions" value="1">/);
+  });
+
+  it('lists outages of HubSpot and Okta with how long they lasted and the first error, escaped', async () => {
+    const body = await page(false);
+    const section = body.slice(body.indexOf('id="outages"'), body.indexOf('id="reconciliations"'));
+    expect(section).toContain('<td>HubSpot</td><td>unavailable</td>');
+    expect(section).toContain('(65 s)');
+    expect(section).toContain('HubSpot listUsers failed (503): &lt;script&gt;x&lt;/script&gt;');
   });
 
   it('filters the audit trail by user', async () => {
