@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
+import { createRedisHealth } from '../../../src/daemon/redis-health';
+import { silentLogger } from '../../../src/lib/logger';
 import { METRIC_PREFIX, createMetrics } from '../../../src/server/metrics';
 
 const root = path.resolve(__dirname, '../../..');
@@ -8,9 +10,10 @@ const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 
 /** The metrics the daemon registers (prom-client's types do not expose `name` and `type`). */
 function registeredMetrics(): Array<{ name: string; type: string }> {
-  return createMetrics({ defaultMetrics: false })
-    .registry.getMetricsAsArray()
-    .map((m) => m as unknown as { name: string; type: string });
+  const { registry } = createMetrics({ defaultMetrics: false });
+  // The daemon adds the Redis watcher's gauge to the same registry.
+  createRedisHealth({ url: 'redis://127.0.0.1:6379', logger: silentLogger() }).registerMetric(registry);
+  return registry.getMetricsAsArray().map((m) => m as unknown as { name: string; type: string });
 }
 
 /** Every metric name the daemon registers, with the series names histograms add. */
