@@ -1,12 +1,29 @@
 import type { HubSpotSimulator } from '../../src/simulators/hubspot';
+import type { OutageAnswer } from '../../src/simulators/hubspot/hubspot-faults';
 import type { OktaSimulator } from '../../src/simulators/okta';
 import type { SeededRandom } from './random';
 
 /**
  * The faults of a chaos run, on a timer: HubSpot answers three requests with a 5xx at the start
  * and a share of requests all along, and now and then a burst of 429s or a latency spike hits HubSpot, and a few 5xx hit
- * Okta. `stop` clears every fault, so the run can end on a healthy network.
+ * Okta. Scheduled HubSpot outages (every answer 503, or 401 as for a revoked token) start and
+ * end at set times. `stop` clears every fault, so the run can end on a healthy network.
  */
+
+/** A HubSpot outage at a set time (from `start`). */
+export interface ScheduledOutage {
+  atMs: number;
+  forMs: number;
+  /** `unavailable`: every API answer is a 503; `unauthenticated`: every answer is a 401. */
+  answer: Extract<OutageAnswer, 'unavailable' | 'unauthenticated'>;
+}
+
+/** An outage that began: when (epoch ms) and until when. */
+export interface OutageRecord extends ScheduledOutage {
+  startedAt: number;
+  endsAt: number;
+}
+
 export interface FaultScheduleOptions {
   hubspot: HubSpotSimulator;
   okta: OktaSimulator;
@@ -17,18 +34,25 @@ export interface FaultScheduleOptions {
   oktaErrorRate?: number;
   /** How often a 429 burst or a latency spike (in turn) starts, on average (default 8 s). */
   burstEveryMs?: number;
+  /** HubSpot outages to start on time (default none). */
+  outages?: readonly ScheduledOutage[];
+  /** Told when an outage begins and when it ends (e.g. to look at the queues then). */
+  onOutage?: (event: 'start' | 'end', outage: OutageRecord) => void;
 }
 
 export interface FaultFigures {
   burstsOf429: number;
   injected429: number;
   latencySpikes: number;
+  /** The scheduled outages that began. */
+  outages: OutageRecord[];
 }
 
 export function createFaultSchedule(opts: FaultScheduleOptions) {
   const { hubspot, okta, random } = opts;
   const every = opts.burstEveryMs ?? 8_000;
-  const figures: FaultFigures = { burstsOf429: 0, injected429: 0, latencySpikes: 0 };
+  const figures: FaultFigures = { burstsOf429: 0, injected429: 0, latencySpikes: 0, outages: [] };
+  const outageTimers: NodeJS.Timeout[] = [];
   let timer: NodeJS.Timeout | null = null;
   let spikeEnd: NodeJS.Timeout | null = null;
 
@@ -59,16 +83,29 @@ export function createFaultSchedule(opts: FaultScheduleOptions) {
       hubspot.faults.errorRate = opts.hubspotErrorRate ?? 0.05;
       okta.faults.set({ errorRate5xx: opts.oktaErrorRate ?? 0.01 });
       timer = setTimeout(burst, random.int(1_000, every));
+      for (const o of opts.outages ?? []) {
+        outageTimers.push(
+          setTimeout(() => {
+            const startedAt = Date.now();
+            const record: OutageRecord = { ...o, startedAt, endsAt: startedAt + o.forMs };
+            hubspot.faults.outage(o.forMs, o.answer);
+            figures.outages.push(record);
+            opts.onOutage?.('start', record);
+            outageTimers.push(setTimeout(() => opts.onOutage?.('end', record), o.forMs));
+          }, o.atMs),
+        );
+      }
     },
     /** Removes every fault (queued ones included). */
     stop(): void {
       if (timer) clearTimeout(timer);
       if (spikeEnd) clearTimeout(spikeEnd);
+      outageTimers.splice(0).forEach(clearTimeout);
       timer = null;
       spikeEnd = null;
       hubspot.faults.reset();
       okta.faults.reset();
     },
-    figures: (): FaultFigures => ({ ...figures }),
+    figures: (): FaultFigures => ({ ...figures, outages: figures.outages.map((o) => ({ ...o })) }),
   };
 }

@@ -8,7 +8,9 @@ import { builtCliExists, type WorkerCommand } from './worker-processes';
 /**
  * `npm run soak`: the long chaos soak. Defaults: 1,000 Okta users, changes for 3 minutes at 4 a
  * second, two `worker` processes of the built CLI (one killed with SIGKILL every 20 s), a private
- * redis-server restarted once mid-run (all data lost), two in-process replicas. Prints the
+ * redis-server restarted once mid-run (all data lost), two in-process replicas, a 60 s HubSpot
+ * outage (503s) and 20 s of 401s, and a quarter of the managed users unassigned at once while
+ * 1,500 people are hired, held until the operator bot approves after a reconciliation. Prints the
  * figures; exits 1 on any breach. Options override the defaults (`npm run soak -- --help`).
  */
 
@@ -23,6 +25,11 @@ const HELP = `npm run soak -- [options]
   --redis MODE         private: restart a private redis-server (default when installed);
                        shared: delete the run's keys on REDIS_URL / 127.0.0.1:6379
   --command MODE       dist (default, needs npm run build) or source
+  --outage S           seconds of HubSpot answering 503, from 20 s in (default 60, 0: none)
+  --unauthorized S     seconds of HubSpot answering 401, after the data loss (default 20, 0: none)
+  --mass-at S          seconds into the changes when a quarter of the managed users are
+                       unassigned at once (default: 40 s before the end, 0: none)
+  --growth N           people hired right after the mass unassignment (default 1500)
   --seed N             seed of the changes and faults (default 1)
   --json FILE          also write the report (figures, breaches) as JSON to FILE
   --logs FILE          also write every log line of the run to FILE`;
@@ -40,6 +47,10 @@ async function main(): Promise<number> {
       redis: { type: 'string' },
       command: { type: 'string', default: 'dist' },
       seed: { type: 'string', default: '1' },
+      outage: { type: 'string', default: '60' },
+      unauthorized: { type: 'string', default: '20' },
+      'mass-at': { type: 'string' },
+      growth: { type: 'string', default: '1500' },
       json: { type: 'string' },
       logs: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -69,6 +80,10 @@ async function main(): Promise<number> {
   } else {
     process.env.REDIS_URL = (await ensureRedis(process.env)).url;
   }
+  const dataLossAtMs = values['data-loss-at'] === undefined ? changeMs / 2 : num('data-loss-at', values['data-loss-at']) * 1000;
+  const outageMs = num('outage', values.outage) * 1000;
+  const unauthorizedMs = num('unauthorized', values.unauthorized) * 1000;
+  const massAtMs = values['mass-at'] === undefined ? Math.max(0, changeMs - 40_000) : num('mass-at', values['mass-at']) * 1000;
   const started = Date.now();
   const log = (line: string) => process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
   const restart = privateRedis;
@@ -81,7 +96,12 @@ async function main(): Promise<number> {
       workerCommand: command,
       killEveryMs: num('kill-every', values['kill-every']) * 1000,
       ...(values.kills === undefined ? {} : { maxKills: num('kills', values.kills) }),
-      dataLossAtMs: values['data-loss-at'] === undefined ? changeMs / 2 : num('data-loss-at', values['data-loss-at']) * 1000,
+      dataLossAtMs,
+      hubspotOutages: [
+        ...(outageMs > 0 ? [{ atMs: 20_000, forMs: outageMs, answer: 'unavailable' as const }] : []),
+        ...(unauthorizedMs > 0 ? [{ atMs: dataLossAtMs + 10_000, forMs: unauthorizedMs, answer: 'unauthenticated' as const }] : []),
+      ],
+      ...(massAtMs > 0 ? { massUnassignment: { atMs: massAtMs, share: 0.25, growth: num('growth', values.growth), growthMs: 15_000 } } : {}),
       ...(restart ? { loseRedisData: () => restart.restart() } : {}),
       seed: num('seed', values.seed),
       convergeTimeoutMs: 15 * 60_000,

@@ -54,6 +54,7 @@ export function createOktaChaos(opts: OktaChaosOptions) {
   const removable = new Set<string>();
   const story = new Map<string, string[]>();
   let serial = 0;
+  let lastHire = '';
   const started = Date.now();
   const totalWeight = WEIGHTS.reduce((n, [, w]) => n + w, 0);
 
@@ -97,6 +98,7 @@ export function createOktaChaos(opts: OktaChaosOptions) {
       case 'hire': {
         const n = ++serial;
         const email = `hire${String(n).padStart(5, '0')}.${random.int(100, 999)}@${opts.domain}`;
+        lastHire = email;
         tell(admin.createUser({ login: email, email, firstName: `Hire${n}`, lastName: 'Soak', title: random.pick(CHAOS_TITLES), assign: true }), 'hired');
         return true;
       }
@@ -175,6 +177,30 @@ export function createOktaChaos(opts: OktaChaosOptions) {
       }
       counts[kind]++;
       return kind;
+    },
+    /**
+     * Unassigns `n` users at once (an app assignment removed by mistake, a group emptied): active
+     * users assigned directly whose email `eligible` accepts (e.g. the ones HubSpot holds now).
+     * Returns them, fewer when fewer fit; each counts as an `unassign`.
+     */
+    massUnassign(n: number, eligible: (email: string) => boolean): Array<{ oktaUserId: string; email: string }> {
+      const fit = admin.listUsers().filter((u) => free(u) && active(u) && u.assignment?.scope === 'USER' && eligible(emailOf(u)));
+      const chosen: AdminUser[] = [];
+      while (chosen.length < n && fit.length > 0) {
+        chosen.push(...fit.splice(random.int(0, fit.length - 1), 1));
+      }
+      for (const u of chosen) {
+        leaving(u);
+        tell(admin.unassign(u.id), 'unassigned (mass unassignment)');
+        counts.unassign++;
+      }
+      return chosen.map((u) => ({ oktaUserId: u.id, email: emailOf(u) }));
+    },
+    /** Hires one person (a growth burst calls this many times); returns the new email. */
+    hire(): string {
+      apply('hire', []);
+      counts.hire++;
+      return lastHire;
     },
     /** Changes made so far, by kind. */
     counts: (): Readonly<Record<ChangeKind, number>> => ({ ...counts }),

@@ -7,7 +7,8 @@ import { generatedSeed } from '../../src/simulators/seeds/generated';
 import { FAST_DAEMON, startPipelineRig, type PipelineRig } from '../integration/pipeline/pipeline-rig';
 import { removeKeys } from '../helpers/redis';
 import { compareState, expectedUsers, type HandsOffUser } from './expected-state';
-import { createFaultSchedule, type FaultFigures } from './fault-schedule';
+import { createFaultSchedule, type FaultFigures, type OutageRecord, type ScheduledOutage } from './fault-schedule';
+import { createOperatorBot } from './operator-bot';
 import { createOktaChaos, type ChangeKind } from './okta-chaos';
 import { createRandom } from './random';
 import { findSecrets, type SecretLeak } from './secret-scan';
@@ -16,11 +17,27 @@ import { createWorkerPool, type WorkerCommand, type WorkerExit } from './worker-
 /**
  * A chaos soak: a generated Okta population on the simulators, two in-process replicas (one with
  * the ops server) and `worker` child processes, random Okta changes at a steady rate while
- * HubSpot answers 5xx, 429 bursts and latency spikes, a child killed with SIGKILL every so
- * often and started again, and the Redis data lost once. When the changes stop and one
- * reconciliation has run, HubSpot must be exactly what Okta and the rules call for; every
- * breach is listed. Shared by `npm run soak` (long) and the integration test (short).
+ * HubSpot answers 5xx, 429 bursts and latency spikes, HubSpot outages (every answer 503, then a
+ * run of 401s), a child killed with SIGKILL every so often and started again, the Redis data lost
+ * once, and a mass unassignment during a hiring burst. The deletion guard is on with its default
+ * thresholds and an operator bot approves the holds through the ops API, except the one with the
+ * mass unassignment, which stays held through a reconciliation after the growth and is approved
+ * later. When the changes stop and one reconciliation has run, HubSpot must be exactly what Okta
+ * and the rules call for, no held user may have been deleted before an approval, and no job may
+ * have failed for good; every breach is listed. Shared by `npm run soak` (long) and the
+ * integration test (short).
  */
+
+/** A mass unassignment during account growth (see {@link SoakOptions.massUnassignment}). */
+export interface MassUnassignmentOptions {
+  /** When (from the start of the changes) the users are unassigned. */
+  atMs: number;
+  /** Share of the managed users unassigned at once (above the guard's 20 %). */
+  share: number;
+  /** People hired right after, over `growthMs`. */
+  growth: number;
+  growthMs: number;
+}
 
 export interface SoakOptions {
   /** Okta users at start (a generated population, all assigned). */
@@ -48,8 +65,70 @@ export interface SoakOptions {
   reconcileCron?: string;
   /** Longest wait for the initial provisioning, the queues to drain, and the final reconciliation. */
   convergeTimeoutMs: number;
+  /** HubSpot outages (every answer 503, or 401s as for a revoked token), timed from the start of the changes. */
+  hubspotOutages?: readonly ScheduledOutage[];
+  /**
+   * Unassigns a share of the managed users at once, then hires a burst of people so that the
+   * share falls well below the guard's threshold; those users must stay in HubSpot through a full
+   * reconciliation after the growth, until the operator approves their hold.
+   */
+  massUnassignment?: MassUnassignmentOptions;
+  /** Share of HubSpot requests answered with a random 5xx (default 0.05). */
+  hubspotErrorRate?: number;
+  /** How often the operator bot looks at the pending holds (default 1,500 ms). */
+  operatorEveryMs?: number;
   /** Progress lines (default: none). */
   progress?: (line: string) => void;
+}
+
+/** What one HubSpot outage did. */
+export interface OutageFigures {
+  answer: ScheduledOutage['answer'];
+  /** From the start of the changes. */
+  atMs: number;
+  forMs: number;
+  /** HubSpot requests during the outage (all answered with the outage's status). */
+  requestsDuring: number;
+  /** sync-user jobs waiting (waiting, delayed, prioritized or active) when it ended; null if not sampled. */
+  backlogAtEnd: number | null;
+  /** From its end to the first HubSpot write answered 2xx (null: none). */
+  resumeMs: number | null;
+  /** From its end to the first HubSpot request answered 2xx (the breaker's probe, usually). */
+  firstAnswerMs: number | null;
+}
+
+/** What became of the mass unassignment. */
+export interface MassFigures {
+  unassigned: number;
+  managedBefore: number;
+  /** People hired in the growth burst. */
+  hired: number;
+  /** Managed users (HubSpot users but the hands-off ones) when the reconciliation after the growth ran. */
+  managedAtReconcile: number;
+  /** The reconciliation after the growth, and how many of the unassigned users it held. */
+  reconcilePlanId: string | null;
+  heldByReconcile: number;
+  /** Unassigned users HubSpot still had after that reconciliation. */
+  inHubSpotAfterReconcile: number;
+  /** The hold that had them, and when (from the unassignment) the operator approved it. */
+  holdId: string | null;
+  approvedAfterMs: number | null;
+  /** Deletions of unassigned users before the approval (must be 0). */
+  deletedBeforeApproval: number;
+}
+
+/** What the operator bot did. */
+export interface OperatorFigures {
+  holdsSeen: number;
+  holdsApproved: number;
+  /** Held deletions it approved, over every hold. */
+  deletionsApproved: number;
+  /** Approvals refused because the hold changed after the bot read it (looked at again). */
+  conflicts: number;
+  /** Holds that left the list without its approval (withdrawn, or lost with the Redis data). */
+  vanished: number;
+  /** HubSpot deletions of a user while in a hold nobody had approved (must be 0). */
+  deletionsWithoutApproval: number;
 }
 
 export interface SoakFigures {
@@ -65,13 +144,16 @@ export interface SoakFigures {
   oktaRequests: number;
   oktaErrors: number;
   faults: FaultFigures;
+  outages: OutageFigures[];
+  mass: MassFigures | null;
+  operator: OperatorFigures;
   /** Attempts beyond the first, over the sync-user jobs Redis still holds at the end (the data loss forgets earlier ones). */
   retries: number;
   /** sync-user jobs Redis still holds at the end (completed or failed). */
   jobsKept: number;
   /** Why attempts failed (first line of each error, user ids and emails masked), with counts. */
   retryReasons: Record<string, number>;
-  /** Jobs that failed for good. */
+  /** Jobs that failed for good (sync-user, reconcile, reconcile-summary; must be 0). */
   failedJobs: number;
   workersKilled: number;
   workersStarted: number;
@@ -143,10 +225,10 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     rules: {
       protected: [PROTECTED],
       policies: { emailChange: 'replace' },
-      // The guard is tested on its own; here a steady stream of leavers must not wait for an operator.
-      guard: { maxDeletes: 1_000_000, minDeletesForPercent: 1_000_000, maxDeletePercent: 100 },
+      // The guard at its defaults (50 deletions, or 10 and 20 %): the operator bot approves its holds.
     },
     daemon: {
+      allowWrites: true,
       jobs: { ...FAST_DAEMON.jobs, attempts: 10, backoffMs: 200, concurrency: 8 },
       hubspot: { requestsPerWindow: 1500, windowMs: 10_000, timeoutMs: 10_000 },
       okta: { historyDays: 90, timeoutMs: 10_000 },
@@ -189,10 +271,38 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     env: rig.env,
     onOutput: (line, child) => childLines.push(`${child} ${line}`),
   });
-  const faults = createFaultSchedule({ hubspot: hubspot.sim, okta: okta.sim, random });
+  const backlogAtEnd = new Map<number, number>();
+  const backlog = async (): Promise<number> => {
+    const c = await a.queues.queue('sync-user').getJobCounts('waiting', 'delayed', 'prioritized', 'active');
+    return Object.values(c).reduce((n, x) => n + x, 0);
+  };
+  let chaosStart = 0;
+  const sinceStart = (at: number) => `${((at - chaosStart) / 1000).toFixed(1)} s`;
+  const faults = createFaultSchedule({
+    hubspot: hubspot.sim,
+    okta: okta.sim,
+    random,
+    ...(opts.hubspotErrorRate === undefined ? {} : { hubspotErrorRate: opts.hubspotErrorRate }),
+    outages: opts.hubspotOutages ?? [],
+    onOutage: (event, o) => {
+      say(`HubSpot outage (${o.answer}, ${o.forMs / 1000} s) ${event === 'start' ? 'begins' : 'ends'} at ${sinceStart(Date.now())}`);
+      if (event === 'end') {
+        void backlog().then((n) => backlogAtEnd.set(o.startedAt, n), () => undefined);
+      }
+    },
+  });
   const chaos = createOktaChaos({ admin: okta.sim.admin, random, domain: DOMAIN, untouchable: handsOffEmails });
   const timers: NodeJS.Timeout[] = [];
   let exits: WorkerExit[] = [];
+  // The mass unassignment: HubSpot id → email of each user unassigned, and whether the operator may approve their hold yet.
+  const massIds = new Map<string, string>();
+  let massApproveFrom: number | null = null;
+  const bot = createOperatorBot({
+    url: '',
+    adminToken,
+    everyMs: opts.operatorEveryMs ?? 1_500,
+    holdBack: (h) => massApproveFrom === null && h.members.some((m) => m.hubspotUserId !== null && massIds.has(m.hubspotUserId)),
+  });
 
   const roles = () => hubspot.sim.admin.roles().map((r) => ({ id: r.id, name: r.name }));
   const breachesNow = () =>
@@ -207,12 +317,82 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     return true;
   };
 
+  /**
+   * Unassigns a share of the managed users at once, hires a burst of people, waits for most of
+   * them to be in HubSpot, runs a full reconciliation (the unassigned users must all still be in
+   * HubSpot after it), then lets the operator approve their hold and waits for the approval.
+   */
+  async function massUnassignment(m: MassUnassignmentOptions): Promise<MassFigures> {
+    // HubSpot's own count (the ledger may be mid-rebuild after the data loss).
+    const managedBefore = hubspot.sim.admin.users().filter((u) => !handsOffEmails.has(u.email.toLowerCase())).length;
+    const n = Math.max(10, Math.ceil(managedBefore * m.share));
+    const inHubSpot = new Map(hubspot.sim.admin.users().map((u) => [u.email.toLowerCase(), u.id]));
+    const chosen = chaos.massUnassign(n, (email) => inHubSpot.has(email) && !handsOffEmails.has(email));
+    for (const c of chosen) {
+      const id = inHubSpot.get(c.email);
+      if (id !== undefined) massIds.set(id, c.email);
+    }
+    const unassignedAt = Date.now();
+    say(`mass unassignment at ${sinceStart(unassignedAt)}: ${massIds.size} of ${managedBefore} managed users (${((massIds.size * 100) / Math.max(1, managedBefore)).toFixed(1)} %); hiring ${m.growth} over ${m.growthMs / 1000} s`);
+    const hires: string[] = [];
+    const ticks = Math.max(1, Math.round(m.growthMs / 100));
+    const perTick = Math.max(1, Math.ceil(m.growth / ticks));
+    while (hires.length < m.growth) {
+      for (let i = 0; i < perTick && hires.length < m.growth; i++) hires.push(chaos.hire());
+      await sleep(100);
+    }
+    const provisioned = () => {
+      const emails = new Set(hubspot.sim.admin.users().map((u) => u.email.toLowerCase()));
+      return hires.filter((h) => emails.has(h)).length;
+    };
+    if (!(await until(async () => provisioned() >= 0.9 * hires.length, opts.convergeTimeoutMs, 1000))) {
+      breaches.push(`the growth burst was not provisioned within ${opts.convergeTimeoutMs} ms (${provisioned()} of ${hires.length} in HubSpot)`);
+    }
+    const managedAtReconcile = hubspot.sim.admin.users().filter((u) => !handsOffEmails.has(u.email.toLowerCase())).length;
+    say(`growth provisioned (${provisioned()} of ${hires.length}) at ${sinceStart(Date.now())}; ${managedAtReconcile} managed users; reconciliation with the unassigned users held`);
+    const record = await a.reconcileNow('manual', opts.convergeTimeoutMs);
+    const heldIds = new Set((record.plan.held?.actions ?? []).flatMap((x) => (x.hubspotUserId ? [x.hubspotUserId] : [])));
+    const present = new Set(hubspot.sim.admin.users().map((u) => u.id));
+    const stillThere = [...massIds.keys()].filter((id) => present.has(id));
+    if (stillThere.length < massIds.size) {
+      const gone = [...massIds].filter(([id]) => !present.has(id)).map(([, e]) => e);
+      breaches.push(`after the reconciliation that followed the growth, ${gone.length} unassigned users were already gone from HubSpot before any approval: ${gone.slice(0, 10).join(', ')}`);
+    }
+    const heldByReconcile = [...massIds.keys()].filter((id) => heldIds.has(id)).length;
+    say(`reconciliation ${record.id} held ${heldByReconcile} of the ${massIds.size} unassigned users (hold ${record.approvalId ?? 'none'}); ${stillThere.length} still in HubSpot; the operator approves now`);
+    massApproveFrom = Date.now();
+    const approvedHold = () => bot.holds().find((h) => h.approveSentAt !== null && h.approveSentAt >= (massApproveFrom ?? 0) && [...h.members.keys()].some((id) => massIds.has(id))) ?? null;
+    const someHeld = () => bot.holds().some((h) => h.approveSentAt === null && h.vanishedAt === null && [...h.members.keys()].some((id) => massIds.has(id)));
+    if (!(await until(async () => approvedHold() !== null || !someHeld(), 30_000, 500))) {
+      breaches.push('the operator could not approve the hold of the mass unassignment within 30 s');
+    }
+    const hold = approvedHold();
+    return {
+      unassigned: massIds.size,
+      managedBefore,
+      hired: hires.length,
+      managedAtReconcile,
+      reconcilePlanId: record.id,
+      heldByReconcile,
+      inHubSpotAfterReconcile: stillThere.length,
+      holdId: hold?.id ?? null,
+      approvedAfterMs: hold?.approveSentAt ? hold.approveSentAt - unassignedAt : null,
+      deletedBeforeApproval: 0,
+    };
+  }
+
   try {
     say(`starting ${opts.workerProcesses} worker process(es) (${opts.workerCommand})`);
     await pool.start();
     const t0 = Date.now();
     await a.start();
     await b.start();
+    const opsUrl = a.opsAddress()?.url;
+    if (!opsUrl) {
+      throw new Error('replica a has no ops server address: the operator bot needs it');
+    }
+    bot.setUrl(opsUrl);
+    bot.start();
     say(`provisioning ${opts.users} users`);
     const provisioned = await until(async () => (await quiet()) && breachesNow().length === 0, opts.convergeTimeoutMs, 1000);
     const initialProvisioningMs = Date.now() - t0;
@@ -221,7 +401,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     }
     say(`provisioned in ${initialProvisioningMs} ms; changes, faults, kills and a data loss for ${opts.changeMs} ms`);
 
-    const chaosStart = Date.now();
+    chaosStart = Date.now();
     faults.start();
     let stepping = true;
     const tick = () => {
@@ -258,8 +438,26 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
         );
       }, opts.dataLossAtMs),
     );
+    const massResult: { figures: MassFigures | null } = { figures: null };
+    let massRun: Promise<void> = Promise.resolve();
+    const mass = opts.massUnassignment;
+    if (mass) {
+      timers.push(
+        setTimeout(() => {
+          massRun = massUnassignment(mass).then(
+            (f) => {
+              massResult.figures = f;
+            },
+            (err: unknown) => {
+              breaches.push(`the mass unassignment did not run through: ${err instanceof Error ? err.message : String(err)}`);
+            },
+          );
+        }, mass.atMs),
+      );
+    }
     await sleep(opts.changeMs);
     stepping = false;
+    await massRun;
     timers.splice(0).forEach(clearTimeout);
     await killing;
     faults.stop();
@@ -312,8 +510,77 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       }
     }
 
+    await bot.stop();
+    for (const e of bot.errors()) {
+      breaches.push(`operator bot: ${e}`);
+    }
+
+    // No deletion while held: every HubSpot deletion of a user the operator last saw in a hold it had not approved.
+    const writes = hubspot.sim.writes();
+    const deletions = writes.filter((w) => w.method === 'DELETE' && w.status < 300 && w.userId !== null);
+    let withoutApproval = 0;
+    for (const w of deletions) {
+      const hold = bot.unapprovedHoldAt(w.userId ?? '', w.at);
+      if (hold) {
+        withoutApproval++;
+        breaches.push(
+          `deleted ${w.email ?? hold.members.get(w.userId ?? '') ?? `HubSpot user ${w.userId}`} (${w.userId}) at ${sinceStart(w.at)} while in hold ${hold.id}, which nobody had approved (seen first at ${sinceStart(hold.firstSeenAt)}, approval ${hold.approveSentAt === null ? 'never sent' : `sent at ${sinceStart(hold.approveSentAt)}`})`,
+        );
+      }
+    }
+    const massFigures = massResult.figures;
+    if (massFigures) {
+      const early = deletions.filter((w) => massIds.has(w.userId ?? '') && (massApproveFrom === null || w.at < massApproveFrom));
+      massFigures.deletedBeforeApproval = early.length;
+      for (const w of early) {
+        breaches.push(`deleted ${massIds.get(w.userId ?? '')} (${w.userId}), one of the mass unassignment, at ${sinceStart(w.at)}, before the operator approved their hold`);
+      }
+    } else if (opts.massUnassignment) {
+      breaches.push('the mass unassignment has no figures');
+    }
+    const seen = bot.holds();
+    const operator: OperatorFigures = {
+      holdsSeen: seen.length,
+      holdsApproved: seen.filter((h) => h.approveSentAt !== null).length,
+      deletionsApproved: seen.reduce((n, h) => n + (h.approvedDeletions ?? 0), 0),
+      conflicts: seen.reduce((n, h) => n + h.conflicts, 0),
+      vanished: seen.filter((h) => h.vanishedAt !== null).length,
+      deletionsWithoutApproval: withoutApproval,
+    };
+    const okWrite = (from: number) => writes.find((w) => w.at >= from && w.status < 300)?.at ?? null;
+    const requests = hubspot.sim.requests;
+    const outages: OutageFigures[] = faults.figures().outages.map((o: OutageRecord) => {
+      const written = okWrite(o.endsAt);
+      const answered = requests.find((r) => r.at >= o.endsAt && r.status >= 200 && r.status < 300)?.at ?? null;
+      return {
+        answer: o.answer,
+        atMs: o.startedAt - chaosStart,
+        forMs: o.forMs,
+        requestsDuring: requests.filter((r) => r.at >= o.startedAt && r.at < o.endsAt).length,
+        backlogAtEnd: backlogAtEnd.get(o.startedAt) ?? null,
+        resumeMs: written === null ? null : written - o.endsAt,
+        firstAnswerMs: answered === null ? null : answered - o.endsAt,
+      };
+    });
+    for (const o of outages) {
+      if (o.resumeMs === null) {
+        breaches.push(`no HubSpot write succeeded after the ${o.answer} outage at ${(o.atMs / 1000).toFixed(1)} s`);
+      }
+    }
+
     // Every failure has a reason: jobs that failed for good name the user, and the audit trail says why.
     const failed = await a.queues.queue('sync-user').getFailed(0, 10_000);
+    // A job that failed for good is a promise broken: outages and faults must only delay work.
+    for (const job of failed) {
+      breaches.push(`sync-user job ${job.id} for ${job.data.oktaUserId} failed for good after ${job.attemptsMade} attempts: ${job.failedReason}`);
+    }
+    const otherFailed = [
+      ...(await a.queues.queue('reconcile').getFailed(0, 1_000)).map((j) => ({ q: 'reconcile', id: j.id, attempts: j.attemptsMade, reason: j.failedReason })),
+      ...(await a.queues.queue('reconcile-summary').getFailed(0, 1_000)).map((j) => ({ q: 'reconcile-summary', id: j.id, attempts: j.attemptsMade, reason: j.failedReason })),
+    ];
+    for (const j of otherFailed) {
+      breaches.push(`${j.q} job ${j.id} failed for good after ${j.attempts} attempts: ${j.reason}`);
+    }
     const finished = [...failed, ...(await a.queues.queue('sync-user').getCompleted(0, 100_000))];
     const retries = finished.reduce((n, j) => n + Math.max(0, j.attemptsMade - 1), 0);
     const retryReasons: Record<string, number> = {};
@@ -400,10 +667,13 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       oktaRequests: Object.values(okta.sim.requestCounts()).reduce((n, c) => n + c, 0),
       oktaErrors: oktaRequests.filter((r) => r.status >= 500 || r.status === 0).length,
       faults: faults.figures(),
+      outages,
+      mass: massFigures,
+      operator,
       retries,
       jobsKept: finished.length,
       retryReasons,
-      failedJobs: failed.length,
+      failedJobs: failed.length + otherFailed.length,
       workersKilled: pool.kills(),
       workersStarted: pool.spawned(),
       dataLostAfterMs,
@@ -429,6 +699,8 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
 
 /** The figures as lines a person reads (for `npm run soak` and docs/RELIABILITY.md). */
 export function formatFigures(f: SoakFigures): string[] {
+  const sec = (ms: number | null) => (ms === null ? 'never' : `${(ms / 1000).toFixed(1)} s`);
+  const pct = (n: number, of: number) => `${((n * 100) / Math.max(1, of)).toFixed(1)} %`;
   const kinds = Object.entries(f.changesByKind)
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${k} ${n}`)
@@ -447,6 +719,19 @@ export function formatFigures(f: SoakFigures): string[] {
       .sort((x, y) => y[1] - x[1])
       .slice(0, 6)
       .map(([reason, n]) => `  ${String(n).padStart(5)} × ${reason}`),
+    ...f.outages.map(
+      (o) =>
+        `HubSpot outage (${o.answer === 'unavailable' ? '503s' : '401s'})`.padEnd(30) +
+        ` ${(o.forMs / 1000).toFixed(0)} s from ${(o.atMs / 1000).toFixed(1)} s: ${o.requestsDuring} requests during it, ${o.backlogAtEnd ?? '?'} jobs waiting at its end; first answer ${sec(o.firstAnswerMs)}, first write ${sec(o.resumeMs)} after it ended`,
+    ),
+    `operator bot                  ${f.operator.holdsSeen} holds seen, ${f.operator.holdsApproved} approved (${f.operator.deletionsApproved} deletions), ${f.operator.conflicts} approvals refused as the hold had changed, ${f.operator.vanished} gone without its approval; deletions while held ${f.operator.deletionsWithoutApproval}`,
+    ...(f.mass
+      ? [
+          `mass unassignment             ${f.mass.unassigned} of ${f.mass.managedBefore} managed users (${pct(f.mass.unassigned, f.mass.managedBefore)}), then ${f.mass.hired} hired`,
+          `  held through growth         reconciliation ${f.mass.reconcilePlanId ?? '?'} at ${f.mass.managedAtReconcile} managed users (${pct(f.mass.unassigned, f.mass.managedAtReconcile)}) held ${f.mass.heldByReconcile}; ${f.mass.inHubSpotAfterReconcile} still in HubSpot`,
+          `  approved                    ${f.mass.approvedAfterMs === null ? 'never' : `${(f.mass.approvedAfterMs / 1000).toFixed(1)} s after the unassignment`} (hold ${f.mass.holdId ?? '?'}); deleted before the approval ${f.mass.deletedBeforeApproval}`,
+        ]
+      : []),
     `worker processes              ${f.workersStarted} started, ${f.workersKilled} killed with SIGKILL`,
     `Redis data lost after         ${(f.dataLostAfterMs / 1000).toFixed(1)} s of changes`,
     `converged on events alone     ${f.eventConvergenceMs === null ? 'no (the reconciliation finished the job)' : `${(f.eventConvergenceMs / 1000).toFixed(1)} s after the changes stopped`}`,

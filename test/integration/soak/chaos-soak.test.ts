@@ -3,9 +3,13 @@ import { formatFigures, runSoak, type SoakReport } from '../../soak/soak-run';
 
 /**
  * The short chaos soak run by `npm test` (`npm run soak` runs the long one): 200 Okta users, a
- * change every 250 ms for 30 s, HubSpot 5xx/429/latency faults, a `worker` child process killed
- * with SIGKILL twice, the Redis data deleted once while everything runs, two replicas. Then one
- * reconciliation, and HubSpot must be exactly what Okta calls for, with no secret anywhere.
+ * change every 250 ms for 40 s, HubSpot 5xx/429/latency faults, a 12 s HubSpot outage (503s) and
+ * 6 s of 401s, a `worker` child process killed with SIGKILL twice, the Redis data deleted once
+ * while everything runs, two replicas, and 22 % of the managed users unassigned at once while 150
+ * people are hired. The deletion guard runs at its defaults and an operator bot approves its holds
+ * through the ops API, but the mass unassignment's only after a reconciliation that follows the
+ * growth. Then one reconciliation, and HubSpot must be exactly what Okta calls for, nobody held
+ * deleted before an approval, no job failed for good, and no secret anywhere.
  * The kills come before the data loss: a reconciliation killed mid-run (the one a data loss asks
  * for, say) waits out BullMQ's job lock and stalled check (up to a minute) before another process
  * takes it over, which the long soak meets but this one has no time for.
@@ -16,13 +20,19 @@ let report: SoakReport;
 beforeAll(async () => {
   report = await runSoak({
     users: 200,
-    changeMs: 30_000,
+    changeMs: 40_000,
     changesPerSecond: 4,
     workerProcesses: 1,
     workerCommand: 'source',
     killEveryMs: 7_000,
     maxKills: 2,
     dataLossAtMs: 18_000,
+    hubspotOutages: [
+      { atMs: 2_000, forMs: 12_000, answer: 'unavailable' },
+      { atMs: 22_000, forMs: 6_000, answer: 'unauthenticated' },
+    ],
+    ...(process.env.SOAK_HUBSPOT_ERROR_RATE ? { hubspotErrorRate: Number(process.env.SOAK_HUBSPOT_ERROR_RATE) } : {}),
+    massUnassignment: { atMs: 31_000, share: 0.22, growth: 150, growthMs: 4_000 },
     seed: 20261128,
     convergeTimeoutMs: 120_000,
     progress: process.env.SOAK_PROGRESS ? (line) => process.stderr.write(`soak: ${line}\n`) : undefined,
@@ -38,6 +48,22 @@ beforeAll(async () => {
 it('converges to exactly what Okta calls for, with nothing written to hands-off users and no deletion Okta did not ask for', () => {
   expect(report.breaches).toEqual([]);
   expect(report.figures.hubspotUsersAtEnd).toBe(report.figures.expectedUsersAtEnd);
+});
+
+it('resumed after each HubSpot outage, failed no job for good, and kept the mass unassignment held until approved', () => {
+  const f = report.figures;
+  expect(f.outages.map((o) => o.answer)).toEqual(['unavailable', 'unauthenticated']);
+  for (const o of f.outages) {
+    expect(o.resumeMs).not.toBeNull();
+  }
+  expect(f.failedJobs).toBe(0);
+  expect(f.mass).not.toBeNull();
+  expect(f.mass?.heldByReconcile).toBeGreaterThan(0);
+  expect(f.mass?.inHubSpotAfterReconcile).toBe(f.mass?.unassigned);
+  expect(f.mass?.deletedBeforeApproval).toBe(0);
+  expect(f.mass?.approvedAfterMs).not.toBeNull();
+  expect(f.operator.deletionsWithoutApproval).toBe(0);
+  expect(f.operator.holdsApproved).toBeGreaterThan(0);
 });
 
 it('made the changes and met the faults it claims', () => {
