@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emailKey, normaliseEmailDomain } from '../src/sync/email-policy';
 
 /**
  * The rules file: what the daemon enforces. Defaults live in `config/default.yaml`; an operator's
@@ -71,11 +72,13 @@ export const RulesSchema = z
     emailDomains: z
       .array(z.string())
       .default([])
-      .describe('Allowed (verified) email domains, lower case. Empty: all domains (doctor warns).'),
+      .transform((domains) => domains.map(normaliseEmailDomain).filter((d) => d !== ''))
+      .describe('Allowed (verified) email domains, compared in lower case; a leading @ is ignored. Empty: all domains (doctor warns).'),
     protected: z
       .array(z.string())
       .default([])
-      .describe('Emails the daemon never updates or deletes, whatever Okta says.'),
+      .transform((emails) => emails.map(emailKey).filter((e) => e !== ''))
+      .describe('Emails the daemon never updates or deletes, whatever Okta says (compared in lower case).'),
     teams: z
       .object({
         byGroup: z

@@ -6,6 +6,7 @@ import { errorMessage, SyncError } from '../lib/errors';
 import { describeRedisFailure, redisFailure } from '../lib/redis-failure';
 import { OKTA_EVENT_FILTER } from '../okta/okta-events';
 import type { OktaClientApi } from '../okta/okta-types';
+import { createEmailPolicy } from '../sync/email-policy';
 import { createRoleMapper } from '../sync/role-mapping';
 import { checkRuleNames } from '../sync/rules-check';
 import { scopeOf } from '../sync/scope';
@@ -62,11 +63,6 @@ async function collectAssigned(okta: OktaClientApi): Promise<OktaCandidate[]> {
     all.push(...page);
   }
   return all;
-}
-
-function domainOf(email: string | null): string | null {
-  const at = email?.lastIndexOf('@') ?? -1;
-  return email && at > 0 ? email.slice(at + 1).toLowerCase() : null;
 }
 
 /** Redis answers and keeps jobs safe (noeviction). */
@@ -220,11 +216,12 @@ export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
     }
   }
 
-  const allowed = config.rules.emailDomains.map((d) => d.toLowerCase());
+  const emails = createEmailPolicy(config.rules);
+  const allowed = emails.domains;
   if (allowed.length === 0) {
     results.push({ check: 'email-domains', status: 'warn', detail: 'rules.emailDomains is empty: users of every email domain are provisioned; list your verified domains' });
   } else if (candidates) {
-    const outside = candidates.filter((c) => scopeOf(c, config.rules.scope.statuses).scope === 'in' && !allowed.includes(domainOf(c.email) ?? ''));
+    const outside = candidates.filter((c) => scopeOf(c, config.rules.scope.statuses).scope === 'in' && !emails.domainAllowed(c.email));
     results.push(
       outside.length === 0
         ? { check: 'email-domains', status: 'ok', detail: `every user in scope has an email in ${allowed.join(', ')}` }

@@ -1,4 +1,5 @@
 import type { LedgerEntry, LedgerSeatCounts } from '../sync/types';
+import { emailKey } from '../sync/email-policy';
 import { PermanentError, TransientError } from '../lib/errors';
 import { stateKeys } from './keys';
 import type { RedisClient } from './redis-client';
@@ -71,7 +72,7 @@ export function createLedgerStore(redis: RedisClient, prefix: string) {
   }
 
   async function getByEmail(email: string): Promise<LedgerEntry | null> {
-    const oktaUserId = await redis.hget(keys.ledgerByEmail, email.trim().toLowerCase());
+    const oktaUserId = await redis.hget(keys.ledgerByEmail, emailKey(email));
     return oktaUserId ? get(oktaUserId) : null;
   }
 
@@ -129,7 +130,7 @@ export function createLedgerStore(redis: RedisClient, prefix: string) {
       entry.oktaUserId,
       JSON.stringify(entry),
       entry.hubspotUserId,
-      entry.email.trim().toLowerCase(),
+      emailKey(entry.email),
       opts.whileComplete ? '1' : '0',
     );
     if (conflict === 0) {

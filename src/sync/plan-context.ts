@@ -4,7 +4,7 @@ import type { HubSpotRole, HubSpotUser, LedgerEntry, OktaCandidate, PlanInput } 
 import { scopeOf, type ScopeDecision } from './scope';
 import { createRoleMapper } from './role-mapping';
 import { createSeatCatalog } from './seat-catalog';
-import { emailKey } from './text';
+import { createEmailPolicy, emailKey } from './email-policy';
 
 /**
  * Everything one plan looks things up in, indexed once. `touched` collects the HubSpot users a
@@ -23,9 +23,11 @@ export interface PlanContext {
   ledgerByHubspot: ReadonlyMap<string, LedgerEntry>;
   touched: Set<string>;
   warnings: string[];
+  /** The email policy's `isProtected` under these rules. */
   isProtected(email: string | null | undefined): boolean;
   /** {@link scopeOf} under these rules, remembered per status. */
   scopeOf(candidate: Pick<OktaCandidate, 'assigned' | 'status'>): ScopeDecision;
+  /** The email policy's `domainAllowed` under these rules. */
   domainAllowed(email: string): boolean;
 }
 
@@ -45,9 +47,7 @@ export function createPlanContext(input: PlanInput): PlanContext {
   const { rules } = input;
   const roles = createRoleMapper(input.roles, rules.roles);
   const seats = createSeatCatalog(input.roles, input.seats, rules.seats, roles);
-  const protectedEmails = new Set(rules.protected.map(emailKey));
-  const domains = rules.emailDomains.map((d) => d.trim().toLowerCase().replace(/^@/, '')).filter((d) => d !== '');
-  const allowed = domains.length === 0 ? null : new Set(domains);
+  const emails = createEmailPolicy(rules);
   const nowMs = Date.parse(input.now);
   const warnings = [...roles.problems, ...seats.problems];
   if (Number.isNaN(nowMs)) {
@@ -67,7 +67,7 @@ export function createPlanContext(input: PlanInput): PlanContext {
     ledgerByHubspot: firstBy(input.ledger, (e) => e.hubspotUserId),
     touched: new Set(),
     warnings,
-    isProtected: (email) => email !== null && email !== undefined && protectedEmails.has(emailKey(email)),
+    isProtected: emails.isProtected,
     scopeOf: (candidate) => {
       const key = `${candidate.assigned ? 1 : 0}${candidate.status}`;
       let decision = scopes.get(key);
@@ -77,12 +77,6 @@ export function createPlanContext(input: PlanInput): PlanContext {
       }
       return decision;
     },
-    domainAllowed: (email) => {
-      if (allowed === null) {
-        return true;
-      }
-      const at = email.lastIndexOf('@');
-      return allowed.has(email.slice(at + 1).toLowerCase());
-    },
+    domainAllowed: emails.domainAllowed,
   };
 }

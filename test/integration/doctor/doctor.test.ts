@@ -96,4 +96,14 @@ describe('doctor against the simulators', () => {
     expect(r.get('email-domains')?.status).toBe('warn');
     expect(r.get('email-domains')?.examples).toContain('pat@contractors.example');
   });
+
+  it('reads emailDomains entries as the planner does: " @ACME.example" is acme.example', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'doctor-')), 'rules.yaml');
+    writeFileSync(file, 'rules:\n  emailDomains: [" @ACME.example", "@contractors.example"]\n');
+    const r = await doctor({ SYNC_CONFIG: file });
+    expect(r.get('email-domains')).toMatchObject({ status: 'ok', detail: expect.stringContaining('acme.example, contractors.example') });
+  });
 });
