@@ -14,7 +14,7 @@ import type { CandidateReadOptions } from '../src/okta/okta-types';
 import type { State } from '../src/state/state';
 import type { HubSpotRole, HubSpotSeat, HubSpotUser, LedgerEntry, Plan, PlanInput } from '../src/sync/types';
 import { keepHolds } from '../src/state/approval-decision';
-import { createActionApplier, type ApplyReport } from './apply-actions';
+import { createActionApplier, type ApplyReport } from '../src/apply/action-applier';
 import type { LedgerGate } from './ledger-rebuild';
 
 /** The pure planner (`planSync`), passed in so the worker stays a function of its inputs. */

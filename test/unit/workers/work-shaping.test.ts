@@ -1,4 +1,4 @@
-import { updateFromChanges } from '../../../workers/apply-actions';
+import { updateFromChanges } from '../../../src/apply/action-applier';
 import { groupWork } from '../../../workers/reconcile.worker';
 import type { PlanAction } from '../../../src/sync/types';
 

@@ -1,10 +1,13 @@
-import type { Rules } from '../config/rules-schema';
-import type { CreateUserInput, HubSpotClientApi, UpdateUserInput } from '../src/hubspot/hubspot-types';
-import { PermanentError, SyncError, TransientError } from '../src/lib/errors';
-import type { State } from '../src/state/state';
-import type { AuditOutcome } from '../src/state/audit-log';
-import { appliedValuesFrom } from '../src/sync/desired-user';
-import type { AppliedValues, FieldChange, HubSpotUser, LedgerEntry, PlanAction } from '../src/sync/types';
+import type { Rules } from '../../config/rules-schema';
+import type { CreateUserInput, HubSpotClientApi, UpdateUserInput } from '../hubspot/hubspot-types';
+import { PermanentError, SyncError, TransientError } from '../lib/errors';
+import type { State } from '../state/state';
+import type { AuditOutcome } from '../state/audit-log';
+import { appliedValuesFrom } from '../sync/desired-user';
+import { createEmailPolicy } from '../sync/email-policy';
+import { currentRoleId } from '../sync/hubspot-user';
+import { diffUser } from '../sync/user-diff';
+import type { AppliedValues, FieldChange, HubSpotUser, LedgerEntry, PlanAction } from '../sync/types';
 
 /** What carrying out one user's actions did. */
 export interface ApplyReport {
@@ -35,10 +38,6 @@ export interface ApplyContext {
 type Link = (write: () => Promise<void>) => Promise<void>;
 const linkNow: Link = (write) => write();
 
-function emailKey(email: string): string {
-  return email.trim().toLowerCase();
-}
-
 /** The fields of `changes`, as HubSpot's update takes them. */
 export function updateFromChanges(changes: readonly FieldChange[]): UpdateUserInput {
   const input: UpdateUserInput = {};
@@ -64,7 +63,7 @@ function snapshot(user: HubSpotUser | null): Partial<AppliedValues> | null {
   }
   return {
     email: user.email,
-    roleId: user.roleId ?? user.roleIds[0] ?? null,
+    roleId: currentRoleId(user),
     firstName: user.firstName ?? null,
     lastName: user.lastName ?? null,
     seatNames: user.seatNames ?? [],
@@ -81,8 +80,10 @@ function snapshot(user: HubSpotUser | null): Partial<AppliedValues> | null {
 export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: State; rules: Rules; now?: () => Date }) {
   const { hubspot, state, rules } = deps;
   const now = () => (deps.now ? deps.now() : new Date());
-  const isProtected = (email: string) => rules.protected.some((p) => emailKey(p) === emailKey(email));
+  const { isProtected } = createEmailPolicy(rules);
   const manageSeats = rules.seats.mode === 'named';
+  /** The diff options: labels are for people reading a plan, not for the write. */
+  const diffOptions = { manageSeats, roleName: () => null };
 
   async function audit(a: PlanAction, ctx: ApplyContext, outcome: AuditOutcome, reason: string, before: Partial<AppliedValues> | null, after: Partial<AppliedValues> | null, hubspotUserId = a.hubspotUserId) {
     await state.audit.append({ action: a.kind, email: a.email, oktaUserId: a.oktaUserId, hubspotUserId, before, after, jobId: ctx.jobId, outcome, reason });
@@ -154,35 +155,13 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
       report.skipped.push({ code: 'create-conflict', reason: `${desired.email}: HubSpot user ${existing.id} has this email and ${why}` });
       return;
     }
-    const changes = updateFromChanges(diffAgainst(existing, a));
+    const changes = updateFromChanges(diffUser(existing, desired, diffOptions));
     if (Object.keys(changes).length > 0) {
       await hubspot.updateUser(existing.id, changes);
     }
     await link(async () => recordManaged(a, existing.id, 'adopted', await state.ledger.get(desired.oktaUserId)));
     await audit(a, ctx, 'applied', `${a.reason} (the email already existed in HubSpot: adopted ${existing.id})`, snapshot(existing), appliedValuesFrom(desired), existing.id);
     report.applied.push({ kind: 'adopt', hubspotUserId: existing.id, reason: `${a.reason} (the email already existed in HubSpot)` });
-  }
-
-  /** The changes that turn `actual` into the action's desired state (role, names, seats, team). */
-  function diffAgainst(actual: HubSpotUser, a: PlanAction): FieldChange[] {
-    const d = a.desired!;
-    const out: FieldChange[] = [];
-    const role = actual.roleId ?? actual.roleIds[0] ?? null;
-    if (d.roleId !== role) {
-      out.push({ field: 'roleId', before: role, after: d.roleId });
-    }
-    for (const field of ['firstName', 'lastName'] as const) {
-      if (d[field] !== null && d[field] !== (actual[field] ?? null)) {
-        out.push({ field, before: actual[field] ?? null, after: d[field] });
-      }
-    }
-    if (manageSeats) {
-      out.push({ field: 'seatNames', before: actual.seatNames ?? [], after: d.seatNames });
-    }
-    if (d.primaryTeamId !== null && d.primaryTeamId !== (actual.primaryTeamId ?? null)) {
-      out.push({ field: 'primaryTeamId', before: actual.primaryTeamId ?? null, after: d.primaryTeamId });
-    }
-    return out;
   }
 
   async function update(a: PlanAction, ctx: ApplyContext, report: ApplyReport, how: 'adopted' | 'created', link: Link): Promise<void> {
