@@ -1,4 +1,4 @@
-import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Rules } from '../config/rules-schema';
 import type { DaemonSettings } from '../config/daemon-schema';
 import type { HubSpotClientApi } from '../src/hubspot/hubspot-types';
@@ -8,7 +8,7 @@ import type { OktaClientApi } from '../src/okta/okta-types';
 import { jobId } from '../src/queue/job-ids';
 import { PRIORITY, type ReconcileData, type ReconcileResult, type SyncUserData } from '../src/queue/queue-map';
 import type { Queues, TypedQueue } from '../src/queue/queues';
-import { failedForGood, withJobErrors } from '../src/queue/job-errors';
+import { onFailure, putBack, PUT_BACK, withJobErrors } from '../src/queue/retries';
 import type { OutageBreaker } from '../src/queue/outage-breaker';
 import type { HeldLock } from '../src/state/lock';
 import { newPlanId, PLAN_ACTIONS_CHUNK, type PlanHeader, type PlanOutcome, type PlanRecord, type PlanTrigger } from '../src/state/plan-store';
@@ -304,8 +304,7 @@ export function createReconciler(deps: ReconcileDeps) {
     }
     if (!lock) {
       if (job.data.waitIfBusy) {
-        await job.moveToDelayed(Date.now() + 2000, token);
-        throw new DelayedError();
+        return putBack(job, token, PUT_BACK.reconcileBusy());
       }
       log.info('a reconciliation is already running; this slot is skipped', { jobId: job.id });
       return { planId: null, skipped: true, jobs: 0 };
@@ -364,12 +363,9 @@ export function createReconcileWorker(opts: {
       limiter: { max: 100, duration: 1000 },
     },
   );
-  worker.on('failed', (job, err) => {
-    if (job && failedForGood(job, err)) {
-      log.error('reconciliation failed; nothing was planned from partial data', { jobId: job.id, reason: err.message });
-    } else if (job) {
-      log.warn('reconciliation failed; will retry', { jobId: job.id, reason: err.message, attempts: job.attemptsMade });
-    }
+  onFailure(worker, {
+    forGood: (job, err) => log.error('reconciliation failed; nothing was planned from partial data', { jobId: job.id, reason: err.message }),
+    willRetry: (job, err) => log.warn('reconciliation failed; will retry', { jobId: job.id, reason: err.message, attempts: job.attemptsMade }),
   });
   worker.on('error', (err) => log.error('reconcile worker error', { error: err.message }));
   return worker;

@@ -1,21 +1,24 @@
-import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Rules } from '../config/rules-schema';
 import type { DaemonSettings } from '../config/daemon-schema';
 import type { HubSpotClientApi } from '../src/hubspot/hubspot-types';
 import { errorMessage, SyncError } from '../src/lib/errors';
 import type { Logger } from '../src/lib/logger';
 import type { OktaClientApi } from '../src/okta/okta-types';
-import { failedForGood, withJobErrors } from '../src/queue/job-errors';
+import { onFailure, putBack, PUT_BACK, withJobErrors } from '../src/queue/retries';
 import type { OutageBreaker } from '../src/queue/outage-breaker';
 import type { SyncUserData, SyncUserResult } from '../src/queue/queue-map';
 import type { TypedQueue } from '../src/queue/queues';
 import type { HeldLock } from '../src/state/lock';
 import type { CandidateReadOptions } from '../src/okta/okta-types';
 import type { State } from '../src/state/state';
+import { emailKey } from '../src/sync/text';
 import type { HubSpotRole, HubSpotSeat, HubSpotUser, LedgerEntry, Plan, PlanInput } from '../src/sync/types';
 import { keepHolds } from '../src/state/approval-decision';
 import { createActionApplier, type ApplyReport } from '../src/apply/action-applier';
-import type { LedgerGate } from './ledger-rebuild';
+
+type ActionApplier = ReturnType<typeof createActionApplier>;
+import type { LedgerGate, LedgerState } from './ledger-rebuild';
 
 /** The pure planner (`planSync`), passed in so the worker stays a function of its inputs. */
 export type Planner = (input: PlanInput) => Plan;
@@ -33,9 +36,8 @@ const STALLED_CHECK_MS = 3_000;
  */
 const USER_LOCK_MS = JOB_LOCK_MS;
 const USER_LOCK_RENEW_MS = JOB_LOCK_MS / 2;
-/** A job that waits for the ledger rebuild looks again after 5 s, 10 s, … up to a minute (no attempt is used). */
-const LEDGER_PENDING_RETRY_MS = 5_000;
-const LEDGER_PENDING_MAX_WAIT_MS = 60_000;
+/** Held while shared counts (rolling-hour deletions, seat budgets) decide a user's plan. */
+const SHARED_COUNTS_LOCK = 'shared-count-guard';
 /** Roles change rarely; reading them once a minute saves a request per job. */
 const ROLES_TTL_MS = 60_000;
 
@@ -52,13 +54,53 @@ export interface SyncUserDeps {
 }
 
 /**
+ * What a job knows before it reads: it decides how much is read (and so how many requests are
+ * made), never what is planned from what was read.
+ */
+export interface ReadHints {
+  /**
+   * Count the rolling hour's deletions for the guard: event-driven and manual jobs do; a
+   * reconciliation's per-user jobs do not (their plan was judged as a whole).
+   */
+  countRecentDeletions: boolean;
+  /**
+   * When HubSpot is asked by email. `'auto'`: only where the answer can change the plan: not for
+   * the linked user's own email, and not for a user the ledger does not know unless
+   * `emailInHubSpot` says the email is there. `'always'`: every email (a pending ledger, a dry
+   * run, a create that met an existing email).
+   */
+  emailLookup: 'auto' | 'always';
+  /** A reconciliation's listing matched the user to a HubSpot user (see `SyncUserData.emailInHubSpot`). */
+  emailInHubSpot?: boolean;
+  /** The assignment a reconciliation's listing saw, still to be trusted (no event named the user since). */
+  knownAssignment?: CandidateReadOptions['knownAssignment'];
+}
+
+/** One read of both sides for one user. */
+export interface UserRead {
+  /** The planner's input in `users` mode. */
+  input: PlanInput;
+  /** The user's ledger entry before anything is written. */
+  entry: LedgerEntry | null;
+  /**
+   * HubSpot was not asked by email for a user the ledger does not know: a create may meet an
+   * existing email (a 409), and the user is then read again with `emailLookup: 'always'`.
+   */
+  emailUnchecked: boolean;
+}
+
+/**
  * One user, made right: reads the user's current Okta state and the matching HubSpot users (by
  * ledger link and by email) right before writing, plans with the pure planner in `users` mode,
  * carries the actions out and records them. Runs at most once at a time per user across every
- * worker and replica (a per-user lock; a busy user's job is delayed, not failed).
+ * worker and replica (a per-user lock; a busy user's job is put back, not failed).
  */
 export function createSyncUserProcessor(deps: SyncUserDeps) {
-  const applier = createActionApplier({ hubspot: deps.hubspot, state: deps.state, rules: deps.rules, ...(deps.now ? { now: deps.now } : {}) });
+  const now = () => (deps.now ? deps.now() : new Date());
+  // The deletions the applier records are stamped with this processor's clock.
+  const deletions = { ...deps.state.deletions, record: (hubspotUserId: string) => deps.state.deletions.record(hubspotUserId, now().getTime()) };
+  const state: State = { ...deps.state, deletions };
+  const applier = createActionApplier({ hubspot: deps.hubspot, state, rules: deps.rules, now });
   /**
    * Used only while the ledger is pending, for plans `mayApplyWhilePending` allowed: it links the
    * user into the incomplete ledger, as the rebuild would, instead of refusing (which guards jobs
@@ -66,11 +108,10 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
    */
   const pendingLedgerApplier = createActionApplier({
     hubspot: deps.hubspot,
-    state: { ...deps.state, ledger: { ...deps.state.ledger, upsert: (entry) => deps.state.ledger.upsert(entry) } },
+    state: { ...state, ledger: { ...state.ledger, upsert: (entry) => state.ledger.upsert(entry) } },
     rules: deps.rules,
-    ...(deps.now ? { now: deps.now } : {}),
+    now,
   });
-  const now = () => (deps.now ? deps.now() : new Date());
   const budget = deps.rules.seats.budget;
   const seatBudgeted = Object.keys(budget).length > 0;
   /** The action gives a seat that is counted (a budgeted role or seat, or any named seat): such writes are decided one user at a time. */
@@ -79,36 +120,39 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
     a.desired !== undefined &&
     ((a.desired.roleName !== null && Object.hasOwn(budget, a.desired.roleName)) ||
       a.desired.seatNames.some((seat) => deps.rules.seats.mode === 'named' || Object.hasOwn(budget, seat)));
+  /**
+   * Shared counts decide the plan: the rolling-hour guard counts deletions already made (and a
+   * hold filed by one job must be seen by the next), a seat budget counts seats already held.
+   */
+  const decidesSharedCounts = (plan: Plan): boolean =>
+    plan.actions.some((a) => a.kind === 'delete') || (plan.held?.actions.length ?? 0) > 0 || plan.actions.some(takesCountedSeat);
   let roles: { at: number; value: HubSpotRole[] } | null = null;
   let seats: { at: number; value: HubSpotSeat[] | null } | null = null;
 
   async function currentRoles(): Promise<HubSpotRole[]> {
-    if (!roles || Date.now() - roles.at > ROLES_TTL_MS) {
-      roles = { at: Date.now(), value: await deps.hubspot.listRoles() };
+    const at = now().getTime();
+    if (!roles || at - roles.at > ROLES_TTL_MS) {
+      roles = { at, value: await deps.hubspot.listRoles() };
     }
     return roles.value;
   }
 
   async function currentSeats(): Promise<HubSpotSeat[] | null> {
     // Named seats are counted against a budget: read them fresh. Role mode only needs the catalog.
-    if (deps.rules.seats.mode === 'named' || !seats || Date.now() - seats.at > ROLES_TTL_MS) {
-      seats = { at: Date.now(), value: await deps.hubspot.listSeats() };
+    const at = now().getTime();
+    if (deps.rules.seats.mode === 'named' || !seats || at - seats.at > ROLES_TTL_MS) {
+      seats = { at, value: await deps.hubspot.listSeats() };
     }
     return seats.value;
   }
 
   /**
-   * Reads both sides for one user and plans. Exposed for `sync-user --dry-run` style callers.
-   * `lookup: 'auto'` (the default) asks HubSpot by email only where the answer can change the
-   * plan: not for the email of the linked user, and not for a user the ledger does not know
-   * unless the caller knows the email is in HubSpot (`emailInHubSpot`). Such a plan is
-   * `optimistic`: its create may meet a 409, and the caller then plans again with `'always'`.
+   * Reads both sides for one user: the users-mode twin of the reconciler's `readInput`. The Okta
+   * user, their ledger entry, the linked HubSpot user and the HubSpot users with their emails (as
+   * `hints.emailLookup` allows), the owners of those, and the shared figures the planner needs.
    */
-  async function planUser(
-    oktaUserId: string,
-    opts: { countRecentDeletions: boolean; lookup?: 'auto' | 'always'; emailInHubSpot?: boolean; knownAssignment?: CandidateReadOptions['knownAssignment'] },
-  ): Promise<{ plan: Plan; entry: LedgerEntry | null; optimistic: boolean }> {
-    const candidate = await deps.okta.getCandidate(oktaUserId, opts.knownAssignment ? { knownAssignment: opts.knownAssignment } : {});
+  async function readUserInput(oktaUserId: string, hints: ReadHints): Promise<UserRead> {
+    const candidate = await deps.okta.getCandidate(oktaUserId, hints.knownAssignment ? { knownAssignment: hints.knownAssignment } : {});
     const entry = await deps.state.ledger.get(oktaUserId);
     const hubspotUsers = new Map<string, HubSpotUser>();
     let linked: HubSpotUser | null = null;
@@ -118,14 +162,14 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
         hubspotUsers.set(linked.id, linked);
       }
     }
-    const always = opts.lookup === 'always';
-    const optimistic = !always && !entry && opts.emailInHubSpot !== true;
-    const emails = new Set([candidate?.email, entry?.email].filter((e): e is string => typeof e === 'string' && e.trim() !== '').map((e) => e.trim().toLowerCase()));
+    const always = hints.emailLookup === 'always';
+    const emailUnchecked = !always && !entry && hints.emailInHubSpot !== true;
+    const emails = new Set([candidate?.email, entry?.email].filter((e): e is string => typeof e === 'string' && e.trim() !== '').map(emailKey));
     if (!always && linked) {
       // HubSpot emails are unique: the linked user is the only one with its email.
-      emails.delete(linked.email.trim().toLowerCase());
+      emails.delete(emailKey(linked.email));
     }
-    for (const email of optimistic ? [] : emails) {
+    for (const email of emailUnchecked ? [] : emails) {
       const u = await deps.hubspot.getUserByEmail(email);
       if (u) {
         hubspotUsers.set(u.id, u);
@@ -141,18 +185,19 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
         ledger.set(owner.oktaUserId, owner);
       }
     }
+    const at = now();
     const [roleList, seatList, managedCount, figures, approvedDeletions, holds] = await Promise.all([
       currentRoles(),
       currentSeats(),
       deps.state.ledger.count(),
-      opts.countRecentDeletions ? deps.state.deletions.figures(now().getTime(), oktaUserId) : Promise.resolve({ made: 0, expected: 0 }),
+      hints.countRecentDeletions ? deps.state.deletions.figures(at.getTime(), oktaUserId) : Promise.resolve({ made: 0, expected: 0 }),
       deps.state.approvals.approvedDeletions(),
       deps.state.approvals.guardHolds(),
     ]);
     // Seat budgets need the ledger-wide counts to give a seat in users mode (a full scan, so only
     // when the rules set a budget).
     const ledgerSeatCounts = seatBudgeted ? await deps.state.ledger.seatCounts() : undefined;
-    const plan = deps.plan({
+    const input: PlanInput = {
       mode: 'users',
       ...(ledgerSeatCounts ? { ledgerSeatCounts } : {}),
       oktaUserIds: [oktaUserId],
@@ -163,106 +208,112 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
       ledger: [...ledger.values()],
       managedCount,
       rules: deps.rules,
-      now: now().toISOString(),
+      now: at.toISOString(),
       recentDeletions: figures.made,
       expectedDeletions: figures.expected,
       approvedDeletions,
       holds,
-    });
-    return { plan, entry, optimistic };
+    };
+    return { input, entry, emailUnchecked };
+  }
+
+  /** Reads both sides for one user and plans, changing nothing (also for `sync-user --dry-run`). */
+  async function planUser(oktaUserId: string, hints: ReadHints): Promise<UserRead & { plan: Plan }> {
+    const read = await readUserInput(oktaUserId, hints);
+    return { ...read, plan: deps.plan(read.input) };
   }
 
   /**
-   * The assignment a reconciliation's listing saw, when it can be trusted: no System Log event
-   * has named the user since the listing. Okta's apps endpoint (one request per user) has its
-   * tightest rate limit, so a large reconciliation would otherwise crawl at Okta's pace.
+   * The hints a job's data gives: a reconciliation's job trusts the listing it came from (the
+   * assignment, unless a System Log event named the user since; whether the email is in
+   * HubSpot); a pending ledger cannot say whether the email is in HubSpot, so it is asked.
    */
-  async function listedAssignment(data: SyncUserData): Promise<CandidateReadOptions['knownAssignment'] | undefined> {
-    if (data.trigger !== 'reconcile' || !data.assignment) {
-      return undefined;
-    }
-    const lastEvent = await deps.state.userEvents.last(data.oktaUserId);
-    if (lastEvent !== null && lastEvent >= data.assignment.listedAt) {
-      return undefined;
-    }
-    return { assignedVia: data.assignment.via, assignedAt: data.assignment.at };
+  async function hintsFor(data: SyncUserData, ledger: LedgerState): Promise<ReadHints> {
+    const fromListing = data.trigger === 'reconcile';
+    const lastEvent = fromListing && data.assignment ? await deps.state.userEvents.last(data.oktaUserId) : null;
+    const trusted = fromListing && data.assignment && (lastEvent === null || lastEvent < data.assignment.listedAt) ? data.assignment : undefined;
+    return {
+      countRecentDeletions: !fromListing,
+      emailLookup: ledger === 'pending' ? 'always' : 'auto',
+      ...(data.emailInHubSpot !== undefined ? { emailInHubSpot: data.emailInHubSpot } : {}),
+      ...(trusted ? { knownAssignment: { assignedVia: trusted.via, assignedAt: trusted.at } } : {}),
+    };
   }
 
-  async function process(job: Job<SyncUserData>, token?: string): Promise<SyncUserResult> {
-    const { oktaUserId, trigger } = job.data;
-    const log = deps.logger.child({ jobId: job.id, oktaUserId });
-    const lock = await deps.state.locks.tryAcquire(`user-${oktaUserId}`, USER_LOCK_MS);
-    if (!lock) {
-      log.debug('another job is syncing this user; trying again shortly');
-      await job.moveToDelayed(Date.now() + 500 + Math.floor(Math.random() * 1000), token);
-      throw new DelayedError();
-    }
-    const locksHeld: HeldLock[] = [lock];
-    const renew = setInterval(() => {
-      for (const l of locksHeld) {
+  /** Holds a set of locks, renewing them while the job runs. */
+  function renewing(first: HeldLock, log: Logger) {
+    const held: HeldLock[] = [first];
+    const timer = setInterval(() => {
+      for (const l of held) {
         l.extend(USER_LOCK_MS).catch((err: unknown) => log.warn('could not renew a user lock', { error: errorMessage(err) }));
       }
     }, USER_LOCK_RENEW_MS);
+    return { add: (l: HeldLock) => void held.push(l), stop: () => clearInterval(timer) };
+  }
+
+  /**
+   * Carries the plan out. A plan read with the email unchecked may meet the email in HubSpot
+   * after all (someone else's user, or this job's own earlier try whose answer was lost): the
+   * user is then read and planned again with the email, which adopts an unmanaged match and
+   * leaves super admins, protected and otherwise-managed users alone.
+   */
+  async function apply(job: Job<SyncUserData>, applier: ActionApplier, hints: ReadHints, read: UserRead & { plan: Plan }, log: Logger): Promise<{ plan: Plan; entry: LedgerEntry | null; report: ApplyReport }> {
+    const ctx = { jobId: job.id ?? null, countDeletions: hints.countRecentDeletions };
+    try {
+      const report = await applier.apply(read.plan.actions, { ...ctx, entryBefore: read.entry, conflictOnCreate: read.emailUnchecked ? 'throw' : 'adopt' });
+      return { plan: read.plan, entry: read.entry, report };
+    } catch (err) {
+      if (!read.emailUnchecked || !(err instanceof SyncError) || err.code !== 'HUBSPOT_CONFLICT') {
+        throw err;
+      }
+      log.debug('create met an existing email; planning again with it');
+      const again = await planUser(job.data.oktaUserId, { ...hints, emailLookup: 'always' });
+      const report = await applier.apply(again.plan.actions, { ...ctx, entryBefore: again.entry });
+      return { plan: again.plan, entry: again.entry, report };
+    }
+  }
+
+  /** lock → load → plan → [shared lock → reload → plan] → apply → file holds. */
+  async function process(job: Job<SyncUserData>, token?: string): Promise<SyncUserResult> {
+    const { oktaUserId, trigger } = job.data;
+    const log = deps.logger.child({ jobId: job.id, oktaUserId });
+    const userLock = await deps.state.locks.tryAcquire(`user-${oktaUserId}`, USER_LOCK_MS);
+    if (!userLock) {
+      log.debug('another job is syncing this user; trying again shortly');
+      return putBack(job, token, PUT_BACK.userBusy());
+    }
+    const locks = renewing(userLock, log);
     try {
       // Creates and updates never wait behind a ledger rebuild that runs or keeps failing; only
       // deletions (and users with an earlier HubSpot account) wait for a complete ledger.
       const ledger = await deps.ledgerGate.stateForJob();
-      // Event-driven (and manual) deletions count towards the rolling hour; reconciliations were
-      // judged as a whole by their own plan.
-      const eventDriven = trigger !== 'reconcile';
-      const knownAssignment = await listedAssignment(job.data);
-      const planOpts = {
-        countRecentDeletions: eventDriven,
-        ...(job.data.emailInHubSpot !== undefined ? { emailInHubSpot: job.data.emailInHubSpot } : {}),
-        ...(knownAssignment ? { knownAssignment } : {}),
-        // A pending ledger cannot say whether the email is in HubSpot: ask.
-        ...(ledger === 'pending' ? { lookup: 'always' as const } : {}),
-      };
-      let { plan, entry, optimistic } = await planUser(oktaUserId, planOpts);
-      if (ledger === 'pending' && !(await deps.ledgerGate.mayApplyWhilePending(oktaUserId, plan))) {
+      const hints = await hintsFor(job.data, ledger);
+      let read = await planUser(oktaUserId, hints);
+      if (ledger === 'pending' && !(await deps.ledgerGate.mayApplyWhilePending(oktaUserId, read.plan))) {
         log.debug('waiting for the ledger rebuild before deciding this user');
-        await job.moveToDelayed(Date.now() + Math.min(LEDGER_PENDING_MAX_WAIT_MS, LEDGER_PENDING_RETRY_MS * Math.max(1, job.attemptsStarted)), token);
-        throw new DelayedError();
+        return await putBack(job, token, PUT_BACK.ledgerPending(job.attemptsStarted));
       }
-      const actionApplier = ledger === 'pending' ? pendingLedgerApplier : applier;
-      let guardLock: HeldLock | null = null;
-      // Deletions (and holds) are decided one at a time too: a hold filed by one job is seen by the next.
-      const deletes = plan.actions.some((a) => a.kind === 'delete') || (plan.held?.actions.length ?? 0) > 0;
-      const mayTakeSeat = plan.actions.some(takesCountedSeat);
-      if (deletes || mayTakeSeat) {
-        // Shared counts decide these actions: the rolling-hour guard counts deletions already made,
-        // and a seat budget counts seats already held. Decide and write one user at a time across
-        // every worker, re-planning with the counts as they are now, so two users never both take
-        // the last seat and a burst of deletions never slips past the guard.
-        guardLock = await deps.state.locks.tryAcquire('shared-count-guard', USER_LOCK_MS);
-        if (!guardLock) {
-          await job.moveToDelayed(Date.now() + 200 + Math.floor(Math.random() * 400), token);
-          throw new DelayedError();
-        }
-        locksHeld.push(guardLock);
-        ({ plan, entry, optimistic } = await planUser(oktaUserId, planOpts));
+      // Decide and write one user at a time across every worker when shared counts decide, with
+      // the counts as they are now, so two users never both take the last seat and a burst of
+      // deletions never slips past the guard.
+      const shared = decidesSharedCounts(read.plan);
+      const sharedLock = shared ? await deps.state.locks.tryAcquire(SHARED_COUNTS_LOCK, USER_LOCK_MS) : null;
+      if (shared && !sharedLock) {
+        return await putBack(job, token, PUT_BACK.sharedCountsBusy());
       }
-      let report: ApplyReport;
+      let done: Awaited<ReturnType<typeof apply>>;
       try {
-        const ctx = { jobId: job.id ?? null, countDeletions: eventDriven };
-        try {
-          report = await actionApplier.apply(plan.actions, { ...ctx, entryBefore: entry, conflictOnCreate: optimistic ? 'throw' : 'adopt' });
-        } catch (err) {
-          if (!optimistic || !(err instanceof SyncError) || err.code !== 'HUBSPOT_CONFLICT') {
-            throw err;
-          }
-          // The email is in HubSpot after all (someone else's user, or this job's own earlier
-          // try whose answer was lost): plan again with it, which adopts an unmanaged match and
-          // leaves super admins, protected and otherwise-managed users alone.
-          log.debug('create met an existing email; planning again with it');
-          ({ plan, entry } = await planUser(oktaUserId, { ...planOpts, lookup: 'always' }));
-          report = await actionApplier.apply(plan.actions, { ...ctx, entryBefore: entry });
+        if (sharedLock) {
+          locks.add(sharedLock);
+          read = await planUser(oktaUserId, hints);
         }
+        done = await apply(job, ledger === 'pending' ? pendingLedgerApplier : applier, hints, read, log);
         // Filed before the shared lock is let go, so the next job's plan sees the hold.
-        await keepHolds(deps.state, log, plan, { kind: trigger === 'reconcile' ? 'reconcile' : 'events', planId: job.data.planId ?? null, jobId: job.id ?? null });
+        await keepHolds(deps.state, log, done.plan, { kind: trigger === 'reconcile' ? 'reconcile' : 'events', planId: job.data.planId ?? null, jobId: job.id ?? null });
       } finally {
-        await guardLock?.release();
+        await sharedLock?.release();
       }
+      const { plan, entry, report } = done;
       const held = plan.held?.actions ?? [];
       if (held.length === 0) {
         // Decided: deleted (now counted as made) or nothing to delete. A held deletion keeps counting.
@@ -274,8 +325,8 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
       }
       return { oktaUserId, email, applied: report.applied, held: held.length, skipped: report.skipped };
     } finally {
-      clearInterval(renew);
-      await lock.release();
+      locks.stop();
+      await userLock.release();
     }
   }
 
@@ -299,7 +350,7 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
     });
   }
 
-  return { process, planUser, recordFailure };
+  return { process, readUserInput, planUser, recordFailure };
 }
 
 /** The sync-user processor's API. */
@@ -346,16 +397,12 @@ export function createSyncUserWorker(opts: {
       limiter: { max: opts.settings.hubspot.requestsPerWindow, duration: opts.settings.hubspot.windowMs },
     },
   );
-  worker.on('failed', (job, err) => {
-    if (!job) {
-      return;
-    }
-    if (failedForGood(job, err)) {
+  onFailure(worker, {
+    forGood: (job, err) => {
       log.error('sync-user job failed for good', { jobId: job.id, oktaUserId: job.data.oktaUserId, reason: err.message, attempts: job.attemptsMade });
       opts.processor.recordFailure(job, err.message).catch((e: unknown) => log.warn('could not record the failure in the audit trail', { jobId: job.id, error: errorMessage(e) }));
-    } else {
-      log.debug('sync-user job will be retried', { jobId: job.id, oktaUserId: job.data.oktaUserId, reason: err.message, attempts: job.attemptsMade });
-    }
+    },
+    willRetry: (job, err) => log.debug('sync-user job will be retried', { jobId: job.id, oktaUserId: job.data.oktaUserId, reason: err.message, attempts: job.attemptsMade }),
   });
   worker.on('error', (err) => log.error('sync-user worker error', { error: err.message }));
   return worker;

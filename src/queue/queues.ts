@@ -1,6 +1,7 @@
-import { FlowProducer, Queue, type ConnectionOptions, type DefaultJobOptions, type Job, type JobsOptions } from 'bullmq';
+import { FlowProducer, Queue, type ConnectionOptions, type Job, type JobsOptions } from 'bullmq';
 import type { DaemonSettings } from '../../config/daemon-schema';
 import { assertHashTagged } from '../state/keys';
+import { defaultJobOptions } from './retries';
 import { QUEUE_NAMES, type JobData, type JobName, type QueueData, type QueueName } from './queue-map';
 
 /** A BullMQ queue typed by the queue map. */
@@ -8,22 +9,6 @@ export type TypedQueue<Q extends QueueName> = Queue<QueueData<Q>, unknown, JobNa
 
 /** One typed queue per name. */
 export type QueueSet = { [Q in QueueName]: TypedQueue<Q> };
-
-const DAY_S = 24 * 3600;
-
-/** Retries, backoff and retention of each queue, from the daemon settings. */
-export function defaultJobOptions(jobs: DaemonSettings['jobs']): Record<QueueName, DefaultJobOptions> {
-  const backoff = { type: 'exponential', delay: jobs.backoffMs, jitter: 0.5 } as const;
-  const removeOnFail = { age: Math.max(1, jobs.keepFailedDays) * DAY_S };
-  return {
-    'sync-user': { attempts: jobs.attempts, backoff, removeOnComplete: { count: jobs.keepCompleted }, removeOnFail },
-    // Slot ids must outlive clock skew between replicas, so completed reconcile jobs stay a week.
-    reconcile: { attempts: jobs.attempts, backoff, removeOnComplete: { age: 7 * DAY_S }, removeOnFail },
-    'reconcile-summary': { attempts: 5, backoff, removeOnComplete: { age: 7 * DAY_S }, removeOnFail },
-    // A failed poll is simply redone by the next slot.
-    'okta-poll': { attempts: 1, removeOnComplete: { age: 3600, count: 1000 }, removeOnFail: { age: DAY_S } },
-  };
-}
 
 /**
  * The daemon's queues and flow producer under one hash-tagged prefix. `enqueue` is the only way

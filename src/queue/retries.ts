@@ -1,8 +1,66 @@
-import { DelayedError, UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
+/**
+ * How a job retries, for every job kind, in one place:
+ * - attempts and backoff per queue ({@link defaultJobOptions});
+ * - what a thrown error becomes ({@link toJobError}, through the one classifier): a rate limit or
+ *   an outage puts the job back without using an attempt, a permanent error fails it at once,
+ *   anything else uses an attempt and waits out the backoff;
+ * - the jobs that put themselves back for a moment without using an attempt ({@link putBack}
+ *   with a delay from {@link PUT_BACK}): a busy user, busy shared counts, a pending ledger, a busy
+ *   reconciliation; the ledger gate's `ensureLedgerForJob` does the same while a rebuild runs;
+ * - when a job has failed for good ({@link failedForGood}).
+ */
+import { DelayedError, UnrecoverableError, Worker, type DefaultJobOptions, type Job, type Queue } from 'bullmq';
+import type { DaemonSettings } from '../../config/daemon-schema';
 import { classifyError, errorMessage, OutageError, SyncError } from '../lib/errors';
+import type { QueueName } from './queue-map';
 
 /** Fallback pause after a 429 that did not say how long to wait. */
 const DEFAULT_RATE_LIMIT_MS = 1000;
+
+const DAY_S = 24 * 3600;
+
+/** Retries, backoff and retention of each queue, from the daemon settings. */
+export function defaultJobOptions(jobs: DaemonSettings['jobs']): Record<QueueName, DefaultJobOptions> {
+  const backoff = { type: 'exponential', delay: jobs.backoffMs, jitter: 0.5 } as const;
+  const removeOnFail = { age: Math.max(1, jobs.keepFailedDays) * DAY_S };
+  return {
+    'sync-user': { attempts: jobs.attempts, backoff, removeOnComplete: { count: jobs.keepCompleted }, removeOnFail },
+    // Slot ids must outlive clock skew between replicas, so completed reconcile jobs stay a week.
+    reconcile: { attempts: jobs.attempts, backoff, removeOnComplete: { age: 7 * DAY_S }, removeOnFail },
+    'reconcile-summary': { attempts: 5, backoff, removeOnComplete: { age: 7 * DAY_S }, removeOnFail },
+    // A failed poll is simply redone by the next slot.
+    'okta-poll': { attempts: 1, removeOnComplete: { age: 3600, count: 1000 }, removeOnFail: { age: DAY_S } },
+  };
+}
+
+/** A job that waits for the ledger rebuild looks again after 5 s, 10 s, … up to a minute. */
+const LEDGER_PENDING_RETRY_MS = 5_000;
+const LEDGER_PENDING_MAX_WAIT_MS = 60_000;
+
+/** A random wait of `min` to `min + spread` ms, so jobs put back together do not all come back together. */
+const jittered = (min: number, spread: number): number => min + Math.floor(Math.random() * spread);
+
+/** How long a job that puts itself back (see {@link putBack}) waits, per reason. */
+export const PUT_BACK = {
+  /** Another job is syncing this user. */
+  userBusy: (): number => jittered(500, 1000),
+  /** Another job holds the shared counts (rolling-hour deletions, seat budgets). */
+  sharedCountsBusy: (): number => jittered(200, 400),
+  /** The ledger is being rebuilt and this user's plan must wait for it (`attemptsStarted` so far). */
+  ledgerPending: (attemptsStarted: number): number => Math.min(LEDGER_PENDING_MAX_WAIT_MS, LEDGER_PENDING_RETRY_MS * Math.max(1, attemptsStarted)),
+  /** Another reconciliation runs and this one asked to wait for it. */
+  reconcileBusy: (): number => 2000,
+} as const;
+
+/**
+ * Puts a running job back for `delayMs` without using an attempt (BullMQ's `DelayedError`, which
+ * {@link withJobErrors} passes through). Always throws; `return putBack(...)` reads as the end of
+ * the job. BullMQ schedules delays on the wall clock, so this one does too.
+ */
+export async function putBack(job: Pick<Job, 'moveToDelayed'>, token: string | undefined, delayMs: number): Promise<never> {
+  await job.moveToDelayed(Date.now() + delayMs, token);
+  throw new DelayedError();
+}
 
 /** What a job's failure becomes in BullMQ. */
 export interface JobErrorContext {
@@ -84,4 +142,24 @@ export function withJobErrors<J extends Pick<Job, 'attemptsStarted'>, R>(
       throw await toJobError(err, { ...ctx, job, who: ctx.who(job) });
     }
   };
+}
+
+/**
+ * Sorts a worker's failed jobs by {@link failedForGood}: `forGood` once per job that will not run
+ * again (log it, record it), `willRetry` for the others (retries are not news to operators).
+ */
+export function onFailure<D, R>(
+  worker: Worker<D, R>,
+  handlers: { forGood: (job: Job<D, R>, err: Error) => void; willRetry: (job: Job<D, R>, err: Error) => void },
+): void {
+  worker.on('failed', (job, err) => {
+    if (!job) {
+      return;
+    }
+    if (failedForGood(job, err)) {
+      handlers.forGood(job, err);
+    } else {
+      handlers.willRetry(job, err);
+    }
+  });
 }

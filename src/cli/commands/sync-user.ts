@@ -35,7 +35,7 @@ export const registerSyncUser: RegisterCommand = (program: Command) => {
           await finish(daemon, 1);
           return;
         }
-        const { plan } = await daemon.syncUser.planUser(oktaUserId, { countRecentDeletions: true, lookup: 'always' });
+        const { plan } = await daemon.syncUser.planUser(oktaUserId, { countRecentDeletions: true, emailLookup: 'always' });
         if (opts.dryRun) {
           const text = opts.json ? `${JSON.stringify({ oktaUserId, dryRun: true, plan })}\n` : `${renderPlanTable(plan, { skips: 'all' })}\nDry run: nothing was changed in HubSpot.\n`;
           await finish(daemon, 0, text);

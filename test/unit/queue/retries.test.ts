@@ -1,6 +1,6 @@
 import { RateLimitError, UnrecoverableError } from 'bullmq';
 import { OutageError, PermanentError, RateLimitedError, TransientError } from '../../../src/lib/errors';
-import { failedForGood, toJobError } from '../../../src/queue/job-errors';
+import { failedForGood, toJobError } from '../../../src/queue/retries';
 
 function ctx(attemptsStarted = 1) {
   const paused: number[] = [];
