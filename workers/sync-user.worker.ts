@@ -15,9 +15,7 @@ import type { State } from '../src/state/state';
 import { emailKey } from '../src/sync/text';
 import type { HubSpotRole, HubSpotSeat, HubSpotUser, LedgerEntry, Plan, PlanInput } from '../src/sync/types';
 import { keepHolds } from '../src/state/approval-decision';
-import { createActionApplier, type ApplyReport } from '../src/apply/action-applier';
-
-type ActionApplier = ReturnType<typeof createActionApplier>;
+import { createActionApplier, type ActionApplier, type ApplyReport } from '../src/apply/action-applier';
 import type { LedgerGate, LedgerState } from './ledger-rebuild';
 
 /** The pure planner (`planSync`), passed in so the worker stays a function of its inputs. */
