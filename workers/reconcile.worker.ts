@@ -16,7 +16,7 @@ import type { State } from '../src/state/state';
 import type { PlanStream } from '../src/sync/plan-build';
 import type { HubSpotRole, HubSpotSeat, HubSpotUser, OktaCandidate, Plan, PlanAction, PlanInput, AssignmentScope } from '../src/sync/types';
 import { keepHolds } from '../src/state/approval-decision';
-import { ensureLedgerForJob, type LedgerGate } from './ledger-rebuild';
+import { ensureLedgerForJob, type LedgerGate } from '../src/ledger/ledger-gate';
 import type { Planner } from './sync-user.worker';
 
 /** Per-user children added to the flow in one Redis transaction. */

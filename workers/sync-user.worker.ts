@@ -16,7 +16,7 @@ import { emailKey } from '../src/sync/text';
 import type { HubSpotRole, HubSpotSeat, HubSpotUser, LedgerEntry, Plan, PlanInput } from '../src/sync/types';
 import { keepHolds } from '../src/state/approval-decision';
 import { createActionApplier, type ActionApplier, type ApplyReport } from '../src/apply/action-applier';
-import type { LedgerGate, LedgerState } from './ledger-rebuild';
+import type { LedgerGate, LedgerState } from '../src/ledger/ledger-gate';
 
 /** The pure planner (`planSync`), passed in so the worker stays a function of its inputs. */
 export type Planner = (input: PlanInput) => Plan;

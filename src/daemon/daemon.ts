@@ -26,7 +26,7 @@ import { createStatusSource } from '../server/status-source';
 import type { PlanRecord, PlanTrigger } from '../state/plan-store';
 import { createState } from '../state/state';
 import { planSync, planSyncStream } from '../sync/planner';
-import { createLedgerGate } from '../../workers/ledger-rebuild';
+import { createLedgerGate } from '../ledger/ledger-gate';
 import { createPollProcessor, createPollWorker } from '../../workers/okta-poll.worker';
 import { createReconciler, createReconcileWorker } from '../../workers/reconcile.worker';
 import { createSummaryProcessor, createSummaryWorker } from '../../workers/reconcile-summary.worker';
@@ -132,7 +132,7 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
     },
   });
   const appId = config.env.OKTA_APP_ID;
-  const ledgerGate = createLedgerGate({ okta, hubspot, state, appId, historyDays: settings.okta.historyDays, statuses: config.rules.scope.statuses, rules: config.rules, logger });
+  const ledgerGate = createLedgerGate({ okta, hubspot, state, appId, historyDays: settings.okta.historyDays, rules: config.rules, logger });
   const syncUser = createSyncUserProcessor({ okta, hubspot, state, rules: config.rules, plan: planSync, ledgerGate, logger });
   const rulesWatch = createRulesWatch({ rules: config.rules, hubspot, status: state.status, logger });
   const reconciler = createReconciler({

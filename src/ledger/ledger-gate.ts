@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { DelayedError, type Job } from 'bullmq';
-import type { HubSpotClientApi } from '../src/hubspot/hubspot-types';
-import { errorMessage, OutageError, RateLimitedError, SyncError, TransientError } from '../src/lib/errors';
-import type { Logger } from '../src/lib/logger';
-import type { OktaClientApi } from '../src/okta/okta-types';
-import type { State } from '../src/state/state';
-import { scopeOf } from '../src/sync/scope';
-import type { Rules } from '../config/rules-schema';
-import type { HubSpotUser, Plan } from '../src/sync/types';
+import type { HubSpotClientApi } from '../hubspot/hubspot-types';
+import { errorMessage, OutageError, RateLimitedError, SyncError, TransientError } from '../lib/errors';
+import type { Logger } from '../lib/logger';
+import type { OktaClientApi } from '../okta/okta-types';
+import type { State } from '../state/state';
+import { emailKey } from '../sync/email-policy';
+import { planLedgerRebuild, type LedgerRebuildFacts, type LedgerRebuildPlan } from '../sync/ledger-rebuild';
+import type { Rules } from '../../config/rules-schema';
+import type { HubSpotUser, OktaCandidate, Plan } from '../sync/types';
 
 /**
  * System Log filter for the rebuild: the app's assignment history, and profile changes (their
@@ -49,19 +50,71 @@ export interface RebuildResult {
 }
 
 /**
+ * Reads what a rebuild decides from ({@link LedgerRebuildFacts}): the current assignments, the
+ * app's assignment history and profile changes in the System Log (`historyDays` up to `until`),
+ * the emails Okta has now for users only in that history, every HubSpot user and what is left of
+ * the ledger.
+ */
+export async function collectRebuildFacts(
+  deps: { okta: OktaClientApi; hubspot: HubSpotClientApi; state: State; appId: string },
+  window: { since: Date; until: Date },
+): Promise<LedgerRebuildFacts> {
+  const assigned: Array<Pick<OktaCandidate, 'oktaUserId' | 'email' | 'assigned' | 'status'>> = [];
+  for await (const page of deps.okta.listAssignedUsers()) {
+    for (const c of page) {
+      assigned.push({ oktaUserId: c.oktaUserId, email: c.email, assigned: c.assigned, status: c.status });
+    }
+  }
+  const history: Array<LedgerRebuildFacts['history'][number]> = [];
+  for await (const events of deps.okta.readLogHistory(window.since.toISOString(), window.until.toISOString(), ASSIGNMENT_HISTORY_FILTER)) {
+    for (const e of events) {
+      const membership = e.eventType.startsWith('application.user_membership') && e.appIds.includes(deps.appId);
+      if (!membership && e.eventType !== 'user.account.update_profile') {
+        continue;
+      }
+      for (const id of e.userIds) {
+        history.push({ oktaUserId: id, login: e.targets?.find((t) => t.type === 'User' && t.id === id)?.alternateId ?? null, membership });
+      }
+    }
+  }
+  const assignedIds = new Set(assigned.map((c) => c.oktaUserId));
+  const formerEmails = new Map<string, string | null>();
+  for (const { oktaUserId, membership } of history) {
+    if (membership && !assignedIds.has(oktaUserId) && !formerEmails.has(oktaUserId)) {
+      formerEmails.set(oktaUserId, (await deps.okta.getCandidate(oktaUserId))?.email ?? null);
+    }
+  }
+  const hubspotUsers: HubSpotUser[] = [];
+  for await (const page of deps.hubspot.listUsers()) {
+    hubspotUsers.push(...page);
+  }
+  const ledger = (await deps.state.ledger.all()).map((e) => ({ oktaUserId: e.oktaUserId, hubspotUserId: e.hubspotUserId }));
+  return { assigned, history, formerEmails, hubspotUsers, ledger };
+}
+
+/**
+ * Writes a rebuild's links. A side a per-user job linked since the facts were read (they may run
+ * while the ledger is pending) is left as that job linked it.
+ */
+async function writeRebuildLinks(state: State, plan: LedgerRebuildPlan, at: string): Promise<{ rebuilt: number; adopted: number }> {
+  const counts = { rebuilt: 0, adopted: 0 };
+  for (const l of plan.links) {
+    if ((await state.ledger.get(l.oktaUserId)) || (await state.ledger.getByHubSpotId(l.hubspotUserId))) {
+      continue;
+    }
+    await state.ledger.upsert({ hubspotUserId: l.hubspotUserId, oktaUserId: l.oktaUserId, email: l.email, how: l.how, managedSince: at, lastApplied: null });
+    counts[l.how]++;
+  }
+  return counts;
+}
+
+/**
  * Guards every deletion decision: when the ledger's sentinel is missing (first start, or Redis
- * came back empty) the ledger is rebuilt before anything else runs. The rebuild reads the app's
- * assignment history from the System Log (`historyDays`) and the current assignments, reads
- * those users' emails (for a user deleted in Okta since, the login the event named), and links
- * every HubSpot user with one of those emails (how: rebuilt). Users assigned and in scope now are
- * linked to the HubSpot user with their email too (how: adopted), as the planner would adopt them,
- * so one who leaves scope before the next reconciliation is still deleted; an email shared by
- * several of them, a super admin, a protected email or a domain the rules do not allow is left to
- * the planner. A user whose email changed is found by the logins its assignment and profile
- * events named (for one in scope, such an old user is preferred while it still exists, so an
- * email change the data loss interrupted is completed by the planner). So users who left
- * scope while the ledger was gone are still deleted, and HubSpot users the daemon never managed
- * stay untouched.
+ * came back empty) the ledger is rebuilt before anything else runs: the facts are read
+ * ({@link collectRebuildFacts}), the links decided by the pure {@link planLedgerRebuild} and
+ * written. So users who left scope while the ledger was gone are still deleted, users in scope
+ * are adopted as the planner would adopt them, and HubSpot users the daemon never managed stay
+ * untouched.
  */
 export function createLedgerGate(deps: {
   okta: OktaClientApi;
@@ -69,10 +122,8 @@ export function createLedgerGate(deps: {
   state: State;
   appId: string;
   historyDays: number;
-  /** rules.scope.statuses: which assigned users are in scope. */
-  statuses: Rules['scope']['statuses'];
-  /** The rules that keep an in-scope user from being adopted (default: none). */
-  rules?: Pick<Rules, 'emailDomains' | 'protected'>;
+  /** Which assigned users are in scope, and the email policy that keeps an in-scope user from being adopted. */
+  rules: Pick<Rules, 'scope' | 'emailDomains' | 'protected'>;
   logger: Logger;
   now?: () => Date;
 }) {
@@ -83,130 +134,10 @@ export function createLedgerGate(deps: {
   async function rebuild(): Promise<RebuildResult> {
     const until = now();
     const since = new Date(until.getTime() - deps.historyDays * DAY_MS);
-    // Okta user id → email of the users to link (how: rebuilt): out of scope now, or in the history only.
-    const emails = new Map<string, string | null>();
-    // Okta user id → email of the users in scope now (how: adopted); pending ones are left alone.
-    const inScope = new Map<string, string | null>();
-    const pending = new Set<string>();
-    for await (const page of deps.okta.listAssignedUsers()) {
-      for (const c of page) {
-        const scope = scopeOf(c, deps.statuses).scope;
-        if (scope === 'out' || scope === 'strip') {
-          emails.set(c.oktaUserId, c.email);
-        } else if (scope === 'in') {
-          inScope.set(c.oktaUserId, c.email);
-        } else {
-          pending.add(c.oktaUserId);
-        }
-      }
-    }
-    const key = (email: string) => email.trim().toLowerCase();
-    // Okta user id → the login the event named (the only trace of a user deleted in Okta since).
-    const history = new Map<string, string | null>();
-    // Okta user id → every login its assignment and profile events named, oldest first.
-    const logins = new Map<string, string[]>();
-    const remember = (id: string, login: string | null) => {
-      if (login && login.includes('@')) {
-        const seen = logins.get(id) ?? [];
-        if (!seen.some((l) => key(l) === key(login))) seen.push(login);
-        logins.set(id, seen);
-      }
-    };
-    for await (const events of deps.okta.readLogHistory(since.toISOString(), until.toISOString(), ASSIGNMENT_HISTORY_FILTER)) {
-      for (const e of events) {
-        const membership = e.eventType.startsWith('application.user_membership') && e.appIds.includes(deps.appId);
-        if (!membership && e.eventType !== 'user.account.update_profile') {
-          continue;
-        }
-        for (const id of e.userIds) {
-          const login = e.targets?.find((t) => t.type === 'User' && t.id === id)?.alternateId ?? null;
-          remember(id, login);
-          if (membership) {
-            history.set(id, login ?? history.get(id) ?? null);
-          }
-        }
-      }
-    }
-    let unknownEmails = 0;
-    for (const [id, login] of history) {
-      if (!emails.has(id) && !inScope.has(id) && !pending.has(id)) {
-        const c = await deps.okta.getCandidate(id);
-        const email = c?.email ?? (login && login.includes('@') ? login : null);
-        emails.set(id, email);
-        if (!email) {
-          unknownEmails++;
-        }
-      }
-    }
-    const byEmail = new Map<string, HubSpotUser>();
-    for await (const page of deps.hubspot.listUsers()) {
-      for (const u of page) {
-        byEmail.set(u.email.trim().toLowerCase(), u);
-      }
-    }
-    const protectedEmails = new Set((deps.rules?.protected ?? []).map(key));
-    const domains = new Set((deps.rules?.emailDomains ?? []).map((d) => d.trim().toLowerCase()));
-    const domainAllowed = (email: string) => domains.size === 0 || domains.has(email.slice(email.lastIndexOf('@') + 1).toLowerCase());
-    const owners = new Map<string, number>();
-    for (const email of inScope.values()) {
-      if (email) owners.set(key(email), (owners.get(key(email)) ?? 0) + 1);
-    }
-    const adoptable = new Map([...inScope].filter(([, email]) => email !== null && owners.get(key(email)) === 1 && !protectedEmails.has(key(email)) && domainAllowed(email.trim())));
-    const at = until.toISOString();
-    const counts = { rebuilt: 0, adopted: 0 };
-    /** Links the HubSpot user with this email unless it is a super admin or either side is linked already. */
-    const link = async (oktaUserId: string, email: string | null | undefined, how: 'rebuilt' | 'adopted'): Promise<boolean> => {
-      const hs = email ? byEmail.get(key(email)) : undefined;
-      if (!hs || hs.superAdmin || (how === 'adopted' && protectedEmails.has(key(hs.email))) || (await deps.state.ledger.get(oktaUserId)) || (await deps.state.ledger.getByHubSpotId(hs.id))) {
-        return false;
-      }
-      await deps.state.ledger.upsert({ hubspotUserId: hs.id, oktaUserId, email: hs.email, how, managedSince: at, lastApplied: null });
-      counts[how]++;
-      return true;
-    };
-    const groups = [
-      [emails, 'rebuilt'],
-      [adoptable, 'adopted'],
-    ] as const;
-    /** Logins the user had before the current email, newest first. */
-    const formerLogins = (oktaUserId: string, current: string | null): string[] =>
-      [...(logins.get(oktaUserId) ?? [])].reverse().filter((l) => current === null || key(l) !== key(current));
-    // Whose current email each HubSpot user has: an email's current owner wins over a user who once had it.
-    const currentOwner = new Map<string, string>();
-    for (const [group] of groups) {
-      for (const [oktaUserId, email] of group) {
-        const hs = email ? byEmail.get(key(email)) : undefined;
-        if (hs && !currentOwner.has(hs.id)) currentOwner.set(hs.id, oktaUserId);
-      }
-    }
-    // An in-scope user whose email changed, and whose HubSpot user still has an earlier one (the
-    // change was not carried out before the data was lost), is linked to that old user: the
-    // planner then replaces it or reports it, as the email-change policy says.
-    for (const [oktaUserId, email] of adoptable) {
-      for (const login of formerLogins(oktaUserId, email)) {
-        const old = byEmail.get(key(login));
-        const owner = old ? currentOwner.get(old.id) : undefined;
-        if (old && (owner === undefined || owner === oktaUserId) && (await link(oktaUserId, login, 'adopted'))) {
-          break;
-        }
-      }
-    }
-    const unlinked: Array<[string, 'rebuilt' | 'adopted']> = [];
-    for (const [group, how] of groups) {
-      for (const [oktaUserId, email] of group) {
-        if (!(await link(oktaUserId, email, how))) {
-          unlinked.push([oktaUserId, how]);
-        }
-      }
-    }
-    for (const [oktaUserId, how] of unlinked) {
-      for (const login of formerLogins(oktaUserId, null)) {
-        if (await link(oktaUserId, login, how)) {
-          break;
-        }
-      }
-    }
-    return { oktaUsers: emails.size + inScope.size + pending.size, recovered: counts.rebuilt, adopted: counts.adopted, unknownEmails };
+    const facts = await collectRebuildFacts(deps, { since, until });
+    const plan = planLedgerRebuild(facts, deps.rules);
+    const counts = await writeRebuildLinks(deps.state, plan, until.toISOString());
+    return { oktaUsers: plan.oktaUsers, recovered: counts.rebuilt, adopted: counts.adopted, unknownEmails: plan.unknownEmails };
   }
 
   /**
@@ -308,12 +239,13 @@ export function createLedgerGate(deps: {
     }
     const until = now();
     const since = new Date(until.getTime() - deps.historyDays * DAY_MS);
-    const current = new Set(links.map((a) => a.email?.trim().toLowerCase()).filter((e): e is string => e !== undefined));
+    const current = new Set(links.flatMap((a) => (a.email ? [emailKey(a.email)] : [])));
     const former = new Set<string>();
     const filter = `(${ASSIGNMENT_HISTORY_FILTER}) and target.id eq "${oktaUserId}"`;
     for await (const events of deps.okta.readLogHistory(since.toISOString(), until.toISOString(), filter)) {
       for (const e of events) {
-        const login = e.targets?.find((t) => t.type === 'User' && t.id === oktaUserId)?.alternateId?.trim().toLowerCase();
+        const alternateId = e.targets?.find((t) => t.type === 'User' && t.id === oktaUserId)?.alternateId;
+        const login = alternateId ? emailKey(alternateId) : undefined;
         if (login && login.includes('@') && !current.has(login)) {
           former.add(login);
         }
