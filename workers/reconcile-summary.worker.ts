@@ -1,6 +1,7 @@
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from '../src/lib/logger';
 import type { ReconcileGateData, ReconcileSummaryData, SyncUserResult } from '../src/queue/queue-map';
+import { RECONCILE_LOCK, type ReconcileFlow } from '../src/queue/reconcile-flow';
 import type { PlanFailure, PlanOutcome } from '../src/state/plan-store';
 import type { State } from '../src/state/state';
 
@@ -10,20 +11,13 @@ function isSyncUserResult(v: unknown): v is SyncUserResult {
   return typeof v === 'object' && v !== null && Array.isArray((v as { applied?: unknown }).applied);
 }
 
-/** The Okta user id in a child job key (`<prefix>:sync-user:r-<planId>-<oktaUserId>`). */
-function oktaIdFromKey(key: string, planId: string): string | null {
-  const marker = `r-${planId}-`;
-  const at = key.indexOf(marker);
-  return at >= 0 ? key.slice(at + marker.length) : null;
-}
-
 /**
  * Summarises a reconciliation once all its per-user jobs are done: counts by kind, failures with
  * their reasons, duration; writes them into the stored plan, records the finish time and
  * releases the reconciliation lock. The gate job (a child that holds the summary back while the
  * fan-out is still being added) does nothing.
  */
-export function createSummaryProcessor(deps: { state: State; logger: Logger; now?: () => Date; onFinished?: (outcome: PlanOutcome) => void }) {
+export function createSummaryProcessor(deps: { state: State; flow: Pick<ReconcileFlow, 'failedChildren'>; logger: Logger; now?: () => Date; onFinished?: (outcome: PlanOutcome) => void }) {
   const now = () => (deps.now ? deps.now() : new Date());
 
   async function process(job: SummaryJob): Promise<PlanOutcome | { gate: true }> {
@@ -32,7 +26,6 @@ export function createSummaryProcessor(deps: { state: State; logger: Logger; now
     }
     const data = job.data as ReconcileSummaryData;
     const values = await job.getChildrenValues<unknown>();
-    const ignored = await job.getIgnoredChildrenFailures();
     const applied: PlanOutcome['applied'] = { create: 0, update: 0, delete: 0, adopt: 0, unchanged: 0 };
     let held = 0;
     for (const v of Object.values(values)) {
@@ -47,7 +40,7 @@ export function createSummaryProcessor(deps: { state: State; logger: Logger; now
         applied[a.kind]++;
       }
     }
-    const failures: PlanFailure[] = Object.entries(ignored).map(([key, reason]) => ({ oktaUserId: oktaIdFromKey(key, data.planId), reason: String(reason) }));
+    const failures: PlanFailure[] = await deps.flow.failedChildren(job);
     const header = await deps.state.plans.header(data.planId);
     const finishedAt = now().toISOString();
     const outcome: PlanOutcome = {
@@ -59,7 +52,7 @@ export function createSummaryProcessor(deps: { state: State; logger: Logger; now
     };
     await deps.state.plans.update(data.planId, { status: 'done', outcome });
     await deps.state.status.set({ lastReconcileFinishedAt: finishedAt, lastReconcilePlanId: data.planId });
-    await deps.state.locks.attach('reconcile', data.lockToken).release();
+    await deps.state.locks.attach(RECONCILE_LOCK, data.lockToken).release();
     deps.onFinished?.(outcome);
     deps.logger.child({ component: 'reconcile-summary', planId: data.planId }).info('reconciliation finished', { applied, failures: failures.length, durationMs: outcome.durationMs });
     return outcome;

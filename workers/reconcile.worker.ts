@@ -5,9 +5,9 @@ import type { HubSpotClientApi } from '../src/hubspot/hubspot-types';
 import { errorMessage } from '../src/lib/errors';
 import type { Logger } from '../src/lib/logger';
 import type { OktaClientApi } from '../src/okta/okta-types';
-import { jobId } from '../src/queue/job-ids';
 import { PRIORITY, type ReconcileData, type ReconcileResult, type SyncUserData } from '../src/queue/queue-map';
-import type { Queues, TypedQueue } from '../src/queue/queues';
+import { FAN_OUT_CHUNK, RECONCILE_LOCK, type FlowChild, type ReconcileFlow } from '../src/queue/reconcile-flow';
+import type { TypedQueue } from '../src/queue/queues';
 import { onFailure, putBack, PUT_BACK, withJobErrors } from '../src/queue/retries';
 import type { OutageBreaker } from '../src/queue/outage-breaker';
 import type { HeldLock } from '../src/state/lock';
@@ -19,11 +19,6 @@ import { keepHolds } from '../src/state/approval-decision';
 import { ensureLedgerForJob, type LedgerGate } from '../src/ledger/ledger-gate';
 import type { Planner } from './sync-user.worker';
 
-/** Per-user children added to the flow in one Redis transaction. */
-export const FAN_OUT_CHUNK = 500;
-/** The gate child's delay: the summary cannot run before every chunk was added (it is promoted then). */
-const GATE_DELAY_MS = 3600_000;
-const RECONCILE_LOCK = 'reconcile';
 
 /** The lock's lifetime: long enough for the fan-out to finish, released by the summary. */
 function lockTtlMs(jobs: number): number {
@@ -40,7 +35,8 @@ export interface ReconcileDeps {
   /** The planner handing out actions one at a time (`planSyncStream`); without it, `plan`'s actions are streamed. */
   planStream?: (input: PlanInput) => PlanStream;
   ledgerGate: LedgerGate;
-  queues: Queues;
+  /** The flow the per-user jobs are fanned out into. */
+  flow: ReconcileFlow;
   logger: Logger;
   now?: () => Date;
   /** Told about every stored plan (metrics). */
@@ -208,46 +204,24 @@ export function createReconciler(deps: ReconcileDeps) {
   }
 
   async function fanOut(planId: string, work: Map<string, WorkItem>, lock: HeldLock, startedAt: string, listedAt: number): Promise<void> {
-    const summaryId = jobId('summary', planId);
-    const gateId = jobId('gate', planId);
-    await deps.queues.flow.add({
-      name: 'reconcile-summary',
-      queueName: 'reconcile-summary',
-      data: { planId, startedAt, jobs: work.size, lockToken: lock.token },
-      opts: { jobId: summaryId },
-      children: [{ name: 'reconcile-gate', queueName: 'reconcile-summary', data: { planId }, opts: { jobId: gateId, delay: GATE_DELAY_MS } }],
-    });
-    const parent = { id: summaryId, queue: deps.queues.qualifiedName('reconcile-summary') };
-    let chunk: Array<[string, WorkItem]> = [];
+    await deps.flow.open({ planId, startedAt, jobs: work.size, lockToken: lock.token });
+    let chunk: FlowChild[] = [];
     const addChunk = async () => {
-      await deps.queues.queue('sync-user').addBulk(
-        chunk.map(([oktaUserId, item]) => {
-          // The plan listed every HubSpot user: a user it only creates has no HubSpot match, so the
-          // job may create without looking the email up (a 409 still re-plans with it).
-          const data: SyncUserData = {
-            oktaUserId,
-            trigger: 'reconcile',
-            planId,
-            emailInHubSpot: item.emailInHubSpot,
-            ...(item.assignment && !item.deletes ? { assignment: { ...item.assignment, listedAt } } : {}),
-          };
-          return {
-            name: 'sync-user' as const,
-            data,
-            opts: {
-              jobId: jobId('r', planId, oktaUserId),
-              parent,
-              ignoreDependencyOnFailure: true,
-              priority: item.deletes ? PRIORITY.reconcileDelete : PRIORITY.reconcileOther,
-            },
-          };
-        }),
-      );
+      await deps.flow.addChildren(planId, chunk);
       chunk = [];
       await lock.extend(lockTtlMs(work.size));
     };
-    for (const entry of work) {
-      chunk.push(entry);
+    for (const [oktaUserId, item] of work) {
+      // The plan listed every HubSpot user: a user it only creates has no HubSpot match, so the
+      // job may create without looking the email up (a 409 still re-plans with it).
+      const data: SyncUserData = {
+        oktaUserId,
+        trigger: 'reconcile',
+        planId,
+        emailInHubSpot: item.emailInHubSpot,
+        ...(item.assignment && !item.deletes ? { assignment: { ...item.assignment, listedAt } } : {}),
+      };
+      chunk.push({ data, priority: item.deletes ? PRIORITY.reconcileDelete : PRIORITY.reconcileOther });
       if (chunk.length >= FAN_OUT_CHUNK) {
         await addChunk();
       }
@@ -255,8 +229,7 @@ export function createReconciler(deps: ReconcileDeps) {
     if (chunk.length > 0) {
       await addChunk();
     }
-    const gate = await deps.queues.queue('reconcile-summary').getJob(gateId);
-    await gate?.promote();
+    await deps.flow.close(planId);
   }
 
   async function run(trigger: PlanTrigger, lock: HeldLock): Promise<ReconcileResult> {

@@ -1,6 +1,5 @@
-import { Job } from 'bullmq';
-import type { Daemon } from '../daemon/daemon';
-import { jobId } from '../queue/job-ids';
+import type { FlowProgress } from '../queue/reconcile-flow';
+import type { PlanHeader } from '../state/plan-store';
 
 const FRAME_MS = 500;
 const BAR_WIDTH = 30;
@@ -12,11 +11,17 @@ export function renderProgress(planId: string, done: number, total: number): str
   return `applying ${planId}  [${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]  ${done}/${total} users`;
 }
 
+/** What the progress line reads: the newest plan, and how far its flow has come. */
+export interface ProgressSource {
+  latestPlan(): Promise<PlanHeader | null>;
+  flowProgress(planId: string): Promise<FlowProgress | null>;
+}
+
 /**
- * Shows a reconciliation's progress on a terminal (stderr), read from the flow's summary job:
- * how many of its per-user jobs have finished. Returns a function that stops and clears the line.
+ * Shows a reconciliation's progress on a terminal (stderr): how many of its per-user jobs have
+ * finished. Returns a function that stops and clears the line.
  */
-export function startReconcileProgress(daemon: Daemon, stream: NodeJS.WriteStream = process.stderr): () => void {
+export function startReconcileProgress(source: ProgressSource, stream: NodeJS.WriteStream = process.stderr): () => void {
   if (!stream.isTTY) {
     return () => undefined;
   }
@@ -28,20 +33,15 @@ export function startReconcileProgress(daemon: Daemon, stream: NodeJS.WriteStrea
     }
     busy = true;
     (async () => {
-      const [header] = await daemon.state.plans.list(1);
+      const header = await source.latestPlan();
       if (!header || header.status !== 'applying') {
         return;
       }
-      const summary = await Job.fromId(daemon.queues.queue('reconcile-summary'), jobId('summary', header.id));
-      if (!summary) {
+      const progress = await source.flowProgress(header.id);
+      if (!progress) {
         return;
       }
-      const counts = await summary.getDependenciesCount();
-      const data = summary.data as { jobs?: number };
-      const total = data.jobs ?? 0;
-      // The flow also waits on one gate job, which is not a user.
-      const done = Math.max(0, Math.min(total, (counts.processed ?? 0) + (counts.failed ?? 0) + (counts.ignored ?? 0) - 1));
-      stream.write(`\r${renderProgress(header.id, done, total)}`);
+      stream.write(`\r${renderProgress(header.id, progress.done, progress.total)}`);
       shown = true;
     })()
       .catch(() => undefined)

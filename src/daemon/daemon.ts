@@ -16,6 +16,7 @@ import { slotStart } from '../queue/job-ids';
 import { createProducers } from '../queue/producers';
 import type { ReconcileResult, SyncUserResult } from '../queue/queue-map';
 import { createQueues } from '../queue/queues';
+import { createReconcileFlow } from '../queue/reconcile-flow';
 import { createScheduler } from '../queue/scheduler';
 import { createSharedMetricFacts } from '../server/metric-facts';
 import { createMetrics } from '../server/metrics';
@@ -84,6 +85,7 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
   }
   queues.flow.on('error', (err: Error) => redis.health.noteError(err, 'flow producer'));
   const producers = createProducers(queues, settings.jobs);
+  const flow = createReconcileFlow(queues);
   const metrics = createMetrics({ queues: queues.queues, sharedFacts: createSharedMetricFacts(state), outages: () => outages.current() });
   redis.health.registerMetric(metrics.registry);
   const budget = createHubSpotBudget(redis.commands, prefix, { requestsPerWindow: settings.hubspot.requestsPerWindow, windowMs: settings.hubspot.windowMs });
@@ -143,7 +145,7 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
     plan: planSync,
     planStream: planSyncStream,
     ledgerGate,
-    queues,
+    flow,
     logger,
     onPlanned: (plan) => metrics.recordPlan(plan),
     onCatalog: (catalog) => rulesWatch.observe(catalog),
@@ -151,6 +153,7 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
   });
   const summary = createSummaryProcessor({
     state,
+    flow,
     logger,
     onFinished: (outcome) => metrics.recordReconcileDone(outcome.finishedAt, outcome.failures.length > 0 ? 'partial' : outcome.held > 0 ? 'held' : 'succeeded'),
   });
@@ -357,6 +360,7 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
     state,
     queues,
     producers,
+    flow,
     budget,
     outages,
     okta,

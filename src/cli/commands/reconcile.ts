@@ -186,7 +186,8 @@ export const registerReconcile: RegisterCommand = (program: Command) => {
             await releaseApprovedDeletions(daemon.producers)(approval);
           }
         }
-        const stopProgress = startReconcileProgress(daemon);
+        const plans = daemon.state.plans;
+        const stopProgress = startReconcileProgress({ latestPlan: async () => (await plans.list(1))[0] ?? null, flowProgress: daemon.flow.progress });
         const record = await daemon.reconcileNow(opts.approve ? 'approve' : 'manual').finally(stopProgress);
         await finish(daemon, 0, json ? `${JSON.stringify(toJson(record))}\n` : toText(record));
       } catch (err) {
