@@ -4,6 +4,7 @@ import type { HubSpotClientApi } from '../hubspot/hubspot-types';
 import { errorMessage, OutageError, RateLimitedError, SyncError, TransientError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import type { OktaClientApi } from '../okta/okta-types';
+import { accountAuditEntry } from '../state/audit-log';
 import type { State } from '../state/state';
 import { emailKey } from '../sync/email-policy';
 import { planLedgerRebuild, type LedgerRebuildFacts, type LedgerRebuildPlan } from '../sync/ledger-rebuild';
@@ -170,17 +171,13 @@ export function createLedgerGate(deps: {
       }
       await deps.state.ledger.markComplete({ id: randomUUID(), since: now().toISOString(), how: 'rebuilt' });
       await deps.state.status.set({ ledgerRebuiltAt: now().toISOString(), ledgerRebuiltUsers: result.recovered });
-      await deps.state.audit.append({
-        action: 'rebuild',
-        email: null,
-        oktaUserId: null,
-        hubspotUserId: null,
-        before: null,
-        after: null,
-        jobId: null,
-        outcome: 'applied',
-        reason: `ledger rebuilt from ${deps.historyDays} days of System Log: ${result.oktaUsers} Okta users ever assigned, ${result.recovered} HubSpot users linked by email, ${result.adopted} in scope adopted by email, ${result.unknownEmails} without a readable email`,
-      });
+      await deps.state.audit.append(
+        accountAuditEntry(
+          'rebuild',
+          'applied',
+          `ledger rebuilt from ${deps.historyDays} days of System Log: ${result.oktaUsers} Okta users ever assigned, ${result.recovered} HubSpot users linked by email, ${result.adopted} in scope adopted by email, ${result.unknownEmails} without a readable email`,
+        ),
+      );
       log.info('ledger rebuilt', { ...result });
     } finally {
       clearInterval(renew);

@@ -1,6 +1,7 @@
 import type { Logger } from '../lib/logger';
 import type { HoldMember, Plan } from '../sync/types';
 import type { Approval } from './approval-store';
+import { accountAuditEntry } from './audit-log';
 import type { State } from './state';
 
 /** How many users a log line names before it says "and N more". */
@@ -28,17 +29,7 @@ export async function decideApproval(state: HoldState, id: string, decision: 'ap
   }
   const done = decision === 'approve' ? 'approved' : 'rejected';
   const what = decision === 'approve' ? 'they will be deleted now' : 'they stay in HubSpot until they come back into scope and leave again';
-  await state.audit.append({
-    action: decision,
-    email: null,
-    oktaUserId: null,
-    hubspotUserId: null,
-    before: null,
-    after: null,
-    jobId: null,
-    outcome: done,
-    reason: `${approval.held.length} held deletions ${done} by ${who} (hold ${id}: ${approval.reason}): ${what}`,
-  });
+  await state.audit.append(accountAuditEntry(decision, done, `${approval.held.length} held deletions ${done} by ${who} (hold ${id}: ${approval.reason}): ${what}`));
   for (const a of approval.held) {
     await state.audit.append({ action: decision, email: a.email, oktaUserId: a.oktaUserId, hubspotUserId: a.hubspotUserId, before: null, after: null, jobId: null, outcome: done, reason: `${a.email ?? a.oktaUserId ?? a.hubspotUserId}: deletion ${done} by ${who} (hold ${id})` });
   }

@@ -33,6 +33,11 @@ export interface StoredAuditEntry extends AuditEntry {
   id: string;
 }
 
+/** An entry about the whole account (a rebuild, an operator's decision): it names no user, no values and no job. */
+export function accountAuditEntry(action: AuditAction, outcome: AuditOutcome, reason: string): Omit<AuditEntry, 'time'> {
+  return { action, email: null, oktaUserId: null, hubspotUserId: null, before: null, after: null, jobId: null, outcome, reason };
+}
+
 /**
  * The audit trail: every change the daemon made or refused, in a Redis stream trimmed to about
  * `maxEntries` (approximate trimming keeps XADD cheap).

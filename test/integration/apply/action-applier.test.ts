@@ -27,7 +27,7 @@ afterAll(async () => {
 function createAction(oktaUserId: string, desired: Omit<DesiredUser, 'oktaUserId' | 'roleName' | 'roleReason' | 'primaryTeamId'>): PlanAction {
   return {
     kind: 'create',
-    code: 'new-user',
+    code: 'new-assignment',
     reason: `${desired.email}: assigned in Okta`,
     email: desired.email,
     oktaUserId,
