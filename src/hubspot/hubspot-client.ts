@@ -192,7 +192,7 @@ export function createHubSpotClient(opts: HubSpotClientOptions): HubSpotClientAp
   /** Runs a raw request through the SDK (auth, base path, user agent) and reads the answer itself. */
   async function raw(method: Op['method'], path: string, qs?: Record<string, string>, body?: Record<string, unknown>): Promise<Received> {
     const res = await sdk.apiRequest({ method, path, ...(qs ? { qs } : {}), ...(body ? { body } : {}) });
-    const headers = flatHeaders(res.headers.raw());
+    const headers = flatHeaders(Object.fromEntries(res.headers.entries()));
     const ok = res.status >= 200 && res.status < 300;
     let text: string;
     try {
