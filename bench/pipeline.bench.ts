@@ -53,7 +53,7 @@ async function inSyncReconciliation(): Promise<BenchResult> {
     rig.okta.clearRequests();
     rig.hubspot.clearLog();
     const started = Date.now();
-    const record = await daemon.reconcileNow('manual');
+    const record = await daemon.jobs.reconcileNow('manual');
     const wallMs = Date.now() - started;
     await daemon.stop();
     const okta = oktaRequests(rig);
@@ -89,7 +89,7 @@ async function provisioning(): Promise<BenchResult> {
     await daemon.state.ledger.markComplete({ id: 'bench', since: new Date().toISOString(), how: 'fresh' });
     await daemon.start();
     const started = Date.now();
-    const record = await daemon.reconcileNow('manual');
+    const record = await daemon.jobs.reconcileNow('manual');
     const wallMs = Date.now() - started;
     await daemon.stop();
     const counts = rig.hubspot.counts();

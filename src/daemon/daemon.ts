@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Job, Worker } from 'bullmq';
 import type { Config } from '../../config/load';
 import { createHubSpotClient } from '../hubspot/hubspot-client';
@@ -11,10 +10,10 @@ import { createOktaClient } from '../okta/okta-client';
 import { oktaConnection } from '../okta/okta-connection';
 import type { OktaClientApi } from '../okta/okta-types';
 import { createHubSpotBudget } from '../queue/hubspot-budget';
-import { createOutageBreaker, describeOutage } from '../queue/outage-breaker';
+import { createJobClient } from '../queue/job-client';
+import { createOutageBreaker } from '../queue/outage-breaker';
 import { slotStart } from '../queue/job-ids';
 import { createProducers } from '../queue/producers';
-import type { ReconcileResult, SyncUserResult } from '../queue/queue-map';
 import { createQueues } from '../queue/queues';
 import { createReconcileFlow } from '../queue/reconcile-flow';
 import { createScheduler } from '../queue/scheduler';
@@ -24,7 +23,7 @@ import { createOpsActions, releaseApprovedDeletions } from '../server/ops-action
 import { createOpsServer, type ListeningAddress } from '../server/ops-server';
 import { createQueueJobs } from '../server/queue-jobs';
 import { createStatusSource } from '../server/status-source';
-import type { PlanRecord, PlanTrigger } from '../state/plan-store';
+import type { PlanOutcome } from '../state/plan-store';
 import { createState } from '../state/state';
 import { planSync, planSyncStream } from '../sync/planner';
 import { createLedgerGate } from '../ledger/ledger-gate';
@@ -32,6 +31,7 @@ import { createPollProcessor, createPollWorker } from '../../workers/okta-poll.w
 import { createReconciler, createReconcileWorker } from '../../workers/reconcile.worker';
 import { createSummaryProcessor, createSummaryWorker } from '../../workers/reconcile-summary.worker';
 import { createSyncUserProcessor, createSyncUserWorker } from '../../workers/sync-user.worker';
+import { createReconcileCommands, createUserCommands } from './command-facades';
 import { createRedisConnections } from './redis-connections';
 import { createRulesWatch } from './rules-watch';
 
@@ -57,9 +57,6 @@ export interface DaemonOptions {
   /** Replace the API clients (benchmarks counting calls); default: the SDK clients from config. */
   clients?: { okta?: OktaClientApi; hubspot?: HubSpotClientApi };
 }
-
-const POLL_INTERVAL_MS = 250;
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The composition root: reads nothing but `config`, builds the logger, Redis connections, API
@@ -134,6 +131,8 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
     },
   });
   const appId = config.env.OKTA_APP_ID;
+  /** A reconciliation finished (with nothing to fan out, or by its summary). */
+  const recordFinished = (outcome: PlanOutcome) => metrics.recordReconcileDone(outcome.finishedAt, outcome.failures.length > 0 ? 'partial' : outcome.held > 0 ? 'held' : 'succeeded');
   const ledgerGate = createLedgerGate({ okta, hubspot, state, appId, historyDays: settings.okta.historyDays, rules: config.rules, logger });
   const syncUser = createSyncUserProcessor({ okta, hubspot, state, rules: config.rules, plan: planSync, ledgerGate, logger });
   const rulesWatch = createRulesWatch({ rules: config.rules, hubspot, status: state.status, logger });
@@ -149,13 +148,13 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
     logger,
     onPlanned: (plan) => metrics.recordPlan(plan),
     onCatalog: (catalog) => rulesWatch.observe(catalog),
-    onFinished: (outcome) => metrics.recordReconcileDone(outcome.finishedAt, outcome.failures.length > 0 ? 'partial' : outcome.held > 0 ? 'held' : 'succeeded'),
+    onFinished: recordFinished,
   });
   const summary = createSummaryProcessor({
     state,
     flow,
     logger,
-    onFinished: (outcome) => metrics.recordReconcileDone(outcome.finishedAt, outcome.failures.length > 0 ? 'partial' : outcome.held > 0 ? 'held' : 'succeeded'),
+    onFinished: recordFinished,
   });
   const poll = createPollProcessor({
     okta,
@@ -173,6 +172,8 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
     logger,
     handlers: { poll: (slot) => producers.poll(slot), reconcile: (slot) => producers.reconcile({ trigger: 'cron', slot, waitIfBusy: false }) },
   });
+
+  const jobs = createJobClient({ queues, producers, plans: state.plans, flow, outages });
 
   const workers: Worker[] = [];
   let opsServer: ReturnType<typeof createOpsServer> | null = null;
@@ -288,70 +289,6 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
     return stopping;
   }
 
-  /** Waits until a job has finished; returns its result, throws with its failure reason. */
-  async function waitForJob<R>(queueName: 'reconcile' | 'sync-user', id: string, timeoutMs: number): Promise<R> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const job: Job | undefined = queueName === 'reconcile' ? await queues.queue('reconcile').getJob(id) : await queues.queue('sync-user').getJob(id);
-      const jobState = job ? await job.getState() : 'unknown';
-      if (job && jobState === 'completed') {
-        return job.returnvalue as R;
-      }
-      if (job && jobState === 'failed') {
-        throw new Error(job.failedReason);
-      }
-      if (jobState === 'unknown') {
-        throw new Error(`job ${id} disappeared from the ${queueName} queue`);
-      }
-      // A rejected token waits for an operator: a one-shot command says so instead of waiting it out.
-      const rejected = (await outages.current()).find((o) => o.kind === 'token-rejected');
-      if (rejected) {
-        throw new Error(describeOutage(rejected));
-      }
-      if (Date.now() > deadline) {
-        throw new Error(`timed out waiting for job ${id} on the ${queueName} queue`);
-      }
-      await sleep(POLL_INTERVAL_MS);
-    }
-  }
-
-  /** Syncs one user now through the queue (any worker may run it) and returns what was done. */
-  async function syncUserNow(oktaUserId: string, timeoutMs = 5 * 60_000): Promise<SyncUserResult> {
-    const job = await producers.syncUserNow(oktaUserId);
-    return waitForJob<SyncUserResult>('sync-user', job.id ?? '', timeoutMs);
-  }
-
-  /**
-   * Runs one full reconciliation through the queue and waits for its outcome (its per-user jobs
-   * done). Another reconciliation running first is waited for, never run beside.
-   */
-  async function reconcileNow(trigger: PlanTrigger, timeoutMs = 30 * 60_000): Promise<PlanRecord> {
-    const job = await producers.reconcile({ trigger, waitIfBusy: true });
-    const deadline = Date.now() + timeoutMs;
-    let result: ReconcileResult;
-    try {
-      result = await waitForJob<ReconcileResult>('reconcile', job.id ?? '', timeoutMs);
-    } catch (err) {
-      throw new Error(`the reconciliation failed: ${errorMessage(err)}`);
-    }
-    const planId = result.planId;
-    if (planId === null) {
-      throw new Error('the reconciliation was skipped because another one was running');
-    }
-    for (;;) {
-      // Poll the small header; read the whole plan (which may be large) once, when it is done.
-      const header = await state.plans.header(planId);
-      const record = header && header.status !== 'applying' ? await state.plans.get(planId) : null;
-      if (record) {
-        return record;
-      }
-      if (Date.now() > deadline) {
-        throw new Error(`timed out waiting for plan ${planId} to finish`);
-      }
-      await sleep(POLL_INTERVAL_MS);
-    }
-  }
-
   return {
     config,
     logger,
@@ -360,8 +297,6 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
     state,
     queues,
     producers,
-    flow,
-    budget,
     outages,
     okta,
     hubspot,
@@ -371,14 +306,16 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
     metrics,
     start,
     stop,
-    reconcileNow,
-    syncUserNow,
+    /** Work run through the queue and waited for (one-shot commands, tests). */
+    jobs,
+    /** What the `sync-user` command uses. */
+    userCommands: createUserCommands({ okta, ledger: state.ledger, syncUser, jobs }),
+    /** What the `reconcile` command uses. */
+    reconcileCommands: createReconcileCommands({ reconciler, state, producers, jobs, logger }),
     /** True between a finished `start` and the beginning of `stop`. */
     isReady: () => ready,
     /** Where the ops server listens (null without the server role or before start). */
     opsAddress: () => address,
-    /** An id for this process in logs and locks. */
-    instanceId: randomUUID(),
   };
 }
 

@@ -350,7 +350,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     }
     const managedAtReconcile = hubspot.sim.admin.users().filter((u) => !handsOffEmails.has(u.email.toLowerCase())).length;
     say(`growth provisioned (${provisioned()} of ${hires.length}) at ${sinceStart(Date.now())}; ${managedAtReconcile} managed users; reconciliation with the unassigned users held`);
-    const record = await a.reconcileNow('manual', opts.convergeTimeoutMs);
+    const record = await a.jobs.reconcileNow('manual', opts.convergeTimeoutMs);
     const heldIds = new Set((record.plan.held?.actions ?? []).flatMap((x) => (x.hubspotUserId ? [x.hubspotUserId] : [])));
     const present = new Set(hubspot.sim.admin.users().map((u) => u.id));
     const stillThere = [...massIds.keys()].filter((id) => present.has(id));
@@ -482,7 +482,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     say('final reconciliation');
     let finalReconcile = { create: 0, update: 0, delete: 0, adopt: 0, failures: 0 };
     try {
-      const record = await a.reconcileNow('manual', opts.convergeTimeoutMs);
+      const record = await a.jobs.reconcileNow('manual', opts.convergeTimeoutMs);
       const o = record.outcome;
       finalReconcile = { create: o?.applied.create ?? 0, update: o?.applied.update ?? 0, delete: o?.applied.delete ?? 0, adopt: o?.applied.adopt ?? 0, failures: o?.failures.length ?? 0 };
     } catch (err) {

@@ -2,10 +2,10 @@ import type { Command } from 'commander';
 import type { Config } from '../../../config/load';
 import type { Daemon } from '../../daemon/daemon';
 import { createOneShotDaemon } from '../../daemon/one-shot-daemon';
+import { HoldNotPendingError } from '../../daemon/command-facades';
 import { createLogger, type Logger } from '../../lib/logger';
 import { createRedactor } from '../../lib/redact';
-import { notPendingMessage, releaseApprovedDeletions } from '../../server/ops-actions';
-import { decideApproval } from '../../state/approval-decision';
+import type { Approval } from '../../state/approval-store';
 import type { PlanRecord } from '../../state/plan-store';
 import { renderPlanTable } from '../../sync/plan-render';
 import { configOrExit } from '../cli-config';
@@ -80,7 +80,7 @@ async function writeJsonStreamed(daemon: Daemon, record: PlanRecord): Promise<vo
   const tail = JSON.stringify({ halted: rest.halted, ...(rest.approvalId ? { approvalId: rest.approvalId } : {}), ...(rest.held ? { held: rest.held } : {}), outcome: rest.outcome });
   await writeOut(`${head.slice(0, -1)},"actions":[`);
   let first = true;
-  for await (const chunk of daemon.state.plans.actionChunks(record.id)) {
+  for await (const chunk of daemon.reconcileCommands.actionChunks(record.id)) {
     if (chunk.length > 0) {
       const text = JSON.stringify(chunk).slice(1, -1);
       await writeOut(first ? text : `,${text}`);
@@ -114,15 +114,23 @@ function toText(record: PlanRecord): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function reject(config: Config, approvalId: string, json: boolean): Promise<void> {
-  const logger = commandLogger(config);
-  const daemon = await createOneShotDaemon(config, { roles: {}, logger });
-  const approval = await decideApproval(daemon.state, approvalId, 'reject', CLI_OPERATOR, logger);
-  if (!approval) {
-    process.stderr.write(`${notPendingMessage(approvalId, await daemon.state.approvals.get(approvalId))}\n`);
-    await finish(daemon, 1);
+/** Decides a hold as the CLI's operator, or says why it cannot and exits 1. */
+async function decideOrExit(daemon: Daemon, id: string, decision: 'approve' | 'reject'): Promise<Approval> {
+  try {
+    return await daemon.reconcileCommands.decide(id, decision, CLI_OPERATOR);
+  } catch (err) {
+    if (err instanceof HoldNotPendingError) {
+      process.stderr.write(`${err.message}\n`);
+      return finish(daemon, 1);
+    }
+    throw err;
   }
-  const n = approval?.held.length ?? 0;
+}
+
+async function reject(config: Config, approvalId: string, json: boolean): Promise<void> {
+  const daemon = await createOneShotDaemon(config, { roles: {}, logger: commandLogger(config) });
+  const approval = await decideOrExit(daemon, approvalId, 'reject');
+  const n = approval.held.length;
   const text = json
     ? `${JSON.stringify({ rejected: approvalId, deletions: n })}\n`
     : `Rejected hold ${approvalId}: its ${n} users stay in HubSpot (nothing deleted) until they come back into scope and leave again.\n`;
@@ -167,28 +175,21 @@ export const registerReconcile: RegisterCommand = (program: Command) => {
         if (opts.dryRun) {
           daemon = await createOneShotDaemon(config, { roles: {}, dryRun: true, logger: commandLogger(config) });
           if (json) {
-            await writeJsonStreamed(daemon, await daemon.reconciler.dryRun({ actions: false }));
+            await writeJsonStreamed(daemon, await daemon.reconcileCommands.dryRun({ actions: false }));
             await finish(daemon, 0);
           }
-          const record = await daemon.reconciler.dryRun();
+          const record = await daemon.reconcileCommands.dryRun();
           await finish(daemon, 0, toText(record));
           return;
         }
         daemon = await createOneShotDaemon(config, { roles: { workers: true }, logger: commandLogger(config) });
         await daemon.start();
         if (opts.approve) {
-          const approval = await decideApproval(daemon.state, opts.approve, 'approve', CLI_OPERATOR, commandLogger(config));
-          if (!approval) {
-            process.stderr.write(`${notPendingMessage(opts.approve, await daemon.state.approvals.get(opts.approve))}\n`);
-            await finish(daemon, 1);
-          } else {
-            // The same release as the status page and the API: each held user is synced again at once.
-            await releaseApprovedDeletions(daemon.producers)(approval);
-          }
+          // The same release as the status page and the API: each held user is synced again at once.
+          await decideOrExit(daemon, opts.approve, 'approve');
         }
-        const plans = daemon.state.plans;
-        const stopProgress = startReconcileProgress({ latestPlan: async () => (await plans.list(1))[0] ?? null, flowProgress: daemon.flow.progress });
-        const record = await daemon.reconcileNow(opts.approve ? 'approve' : 'manual').finally(stopProgress);
+        const stopProgress = startReconcileProgress(daemon.reconcileCommands.progress);
+        const record = await daemon.reconcileCommands.reconcileNow(opts.approve ? 'approve' : 'manual').finally(stopProgress);
         await finish(daemon, 0, json ? `${JSON.stringify(toJson(record))}\n` : toText(record));
       } catch (err) {
         process.stderr.write(`reconciliation did not run: ${redactor.redactString(err instanceof Error ? err.message : String(err))}\n`);

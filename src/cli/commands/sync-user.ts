@@ -28,21 +28,20 @@ export const registerSyncUser: RegisterCommand = (program: Command) => {
       let daemon: Daemon | null = null;
       try {
         daemon = await createOneShotDaemon(config, { roles: opts.dryRun ? {} : { workers: true }, dryRun: opts.dryRun === true, logger: commandLogger(config) });
-        const candidate = await daemon.okta.getCandidate(user);
-        const oktaUserId = candidate?.oktaUserId ?? ((await daemon.state.ledger.get(user)) ? user : null);
+        const oktaUserId = await daemon.userCommands.resolveUser(user);
         if (!oktaUserId) {
           process.stderr.write(`no Okta user "${user}" (and no managed user with that id)\n`);
           await finish(daemon, 1);
           return;
         }
-        const { plan } = await daemon.syncUser.planUser(oktaUserId, { countRecentDeletions: true, emailLookup: 'always' });
+        const plan = await daemon.userCommands.planUser(oktaUserId);
         if (opts.dryRun) {
           const text = opts.json ? `${JSON.stringify({ oktaUserId, dryRun: true, plan })}\n` : `${renderPlanTable(plan, { skips: 'all' })}\nDry run: nothing was changed in HubSpot.\n`;
           await finish(daemon, 0, text);
           return;
         }
         await daemon.start();
-        const result = await daemon.syncUserNow(oktaUserId);
+        const result = await daemon.userCommands.syncUserNow(oktaUserId);
         if (opts.json) {
           await finish(daemon, 0, `${JSON.stringify({ ...result, plan })}\n`);
           return;

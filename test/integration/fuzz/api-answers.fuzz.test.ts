@@ -58,7 +58,7 @@ beforeAll(async () => {
   // The first poll finds no cursor and queues a reconciliation of its own: let it finish, so no
   // background reconciliation takes a fault meant for a test's own.
   await eventually(async () => (await daemon.state.plans.list(10)).some((p) => p.trigger === 'cursor-lost' && p.status !== 'applying'), "the first poll's reconciliation", 60_000);
-  await daemon.reconcileNow('manual');
+  await daemon.jobs.reconcileNow('manual');
   emails = rig.hubspot.sim.admin
     .users()
     .map((u) => u.email)
@@ -91,7 +91,7 @@ describe('a reconciliation reading bad answers retries, names the call, and dele
   it.each(okta)('Okta app users answer %s (%i page(s))', async (kind, times, reason) => {
     rig.hubspot.sim.clearLog();
     rig.okta.sim.faults.badAnswerNext(kind, { route: OKTA_LIST, times });
-    const record = await daemon.reconcileNow('manual');
+    const record = await daemon.jobs.reconcileNow('manual');
     expect(record.outcome?.failures).toEqual([]);
     const errors = await reconcileErrors();
     if (reason) {
@@ -110,7 +110,7 @@ describe('a reconciliation reading bad answers retries, names the call, and dele
     const answers = await Promise.all(page.slice(1).map((u) => rawGet(rig.okta, `/api/v1/users/${u.id}`)));
     rig.okta.sim.faults.badAnswerNext('strip-embedded', { route: OKTA_LIST });
     rig.okta.sim.faults.failNext(200, { route: OKTA_USERS, body: answers.map((a) => a.body) });
-    const record = await daemon.reconcileNow('manual');
+    const record = await daemon.jobs.reconcileNow('manual');
     expect(rig.okta.sim.faults.pending()).toBe(0);
     expect([record.summary.delete, record.summary.held]).toEqual([0, 0]);
     expect(deletions()).toEqual([]);
@@ -123,7 +123,7 @@ describe('a reconciliation reading bad answers retries, names the call, and dele
   ])('Okta app users answer %s: the user is reported and left as is, not deleted', async (kind, why) => {
     rig.hubspot.sim.clearLog();
     rig.okta.sim.faults.badAnswerNext(kind, { route: OKTA_LIST });
-    const record = await daemon.reconcileNow('manual');
+    const record = await daemon.jobs.reconcileNow('manual');
     const first = rig.okta.sim.admin.listAssigned()[0];
     const skip = record.plan.actions.find((a) => a.oktaUserId === first?.id);
     expect(skip?.kind).toBe('skip');
@@ -137,7 +137,7 @@ describe('a reconciliation reading bad answers retries, names the call, and dele
     rig.hubspot.sim.clearLog();
     rig.okta.sim.clearRequests();
     rig.okta.sim.faults.set({ latencyMs: TIMEOUT_MS * 2, route: OKTA_LIST });
-    const reconciled = daemon.reconcileNow('manual');
+    const reconciled = daemon.jobs.reconcileNow('manual');
     // Heal once the client has given up on a slow page (the simulator logs status 0 for it).
     await eventually(() => rig.okta.sim.requests.some((r) => r.route === '/api/v1/apps/{appId}/users' && r.status === 0), 'a listing the client gave up on');
     rig.okta.sim.faults.reset();
@@ -161,7 +161,7 @@ describe('a reconciliation reading bad answers retries, names the call, and dele
   it.each(hubspot)('HubSpot users answer %s (%i page(s))', async (kind, times, reason) => {
     rig.hubspot.sim.clearLog();
     rig.hubspot.sim.faults.badAnswerNext(kind, times, HUBSPOT_LIST);
-    const record = await daemon.reconcileNow('manual');
+    const record = await daemon.jobs.reconcileNow('manual');
     expect(record.outcome?.failures).toEqual([]);
     const errors = await reconcileErrors();
     if (reason) {

@@ -155,7 +155,7 @@ beforeAll(async () => {
 
   daemon = rig.daemon({ roles: { workers: true, poller: true } });
   await daemon.start();
-  const record = await daemon.reconcileNow('manual');
+  const record = await daemon.jobs.reconcileNow('manual');
   actions = record.plan.actions;
 }, 120_000);
 

@@ -34,7 +34,7 @@ it('converges through a storm of 429s without duplicates and without using up at
   // A few on the listing (the reconciliation waits and starts over), most on the creates.
   rig.hubspot.sim.faults.failNext([tooMany, tooMany], { method: 'GET' });
   rig.hubspot.sim.faults.failNext(Array.from({ length: 10 }, () => tooMany), { method: 'POST' });
-  const record = await daemon.reconcileNow('manual');
+  const record = await daemon.jobs.reconcileNow('manual');
   expect(record.outcome?.failures).toEqual([]);
   expect(record.outcome?.applied.create).toBe(USERS);
   expect(rig.hubspot.sim.counts().byStatus['429']).toBe(12);
@@ -61,7 +61,7 @@ it('converges through a burst of 5xx answers (retried with backoff), without dup
   // Two on the listing (the reconciliation starts over), then a burst on the writes.
   rig.hubspot.sim.faults.failNext([unavailable, unavailable], { method: 'GET' });
   rig.hubspot.sim.faults.failNext(Array.from({ length: 15 }, () => unavailable), { method: 'PUT' });
-  const record = await daemon.reconcileNow('manual');
+  const record = await daemon.jobs.reconcileNow('manual');
   expect(record.outcome?.failures).toEqual([]);
   expect(record.outcome?.applied.update).toBe(20);
   for (const login of logins) {

@@ -31,7 +31,7 @@ describe('a held deletion stays held until an operator decides (reconciliations)
     // No poller: this test drives reconciliations itself, so events do not delete in between.
     daemon = rig.daemon({ roles: { workers: true } });
     await daemon.start();
-    await daemon.reconcileNow('manual');
+    await daemon.jobs.reconcileNow('manual');
   });
 
   afterAll(async () => {
@@ -45,7 +45,7 @@ describe('a held deletion stays held until an operator decides (reconciliations)
     expect(15 * 100).toBeGreaterThan(20 * managed);
     leavers.forEach((u) => rig.okta.sim.admin.unassign(u.id));
 
-    const held = await daemon.reconcileNow('manual');
+    const held = await daemon.jobs.reconcileNow('manual');
     expect(held.plan.held?.actions).toHaveLength(15);
     const holdId = held.approvalId;
     expect(holdId).toMatch(/^hold-/);
@@ -54,7 +54,7 @@ describe('a held deletion stays held until an operator decides (reconciliations)
 
     // The account grows until 15 leavers are far under 20 %: still held, in the same hold.
     hire(rig, 60, 'grow');
-    await daemon.reconcileNow('manual');
+    await daemon.jobs.reconcileNow('manual');
     expect(15 * 100).toBeLessThan(20 * (await daemon.state.ledger.count()));
     // A restart and a second replica over the same Redis see the same hold.
     await daemon.stop();
@@ -62,7 +62,7 @@ describe('a held deletion stays held until an operator decides (reconciliations)
     await daemon.start();
     const replica = rig.daemon({ roles: { workers: true } });
     await replica.start();
-    const grown = await replica.reconcileNow('manual');
+    const grown = await replica.jobs.reconcileNow('manual');
     expect(grown.plan.summary.delete).toBe(0);
     expect(grown.plan.held?.actions).toHaveLength(15);
     expect(grown.approvalId).toBe(holdId);
@@ -85,7 +85,7 @@ describe('a held deletion stays held until an operator decides (reconciliations)
       throw new Error('no user left to unassign');
     }
     rig.okta.sim.admin.unassign(newLeaver.id);
-    const changed = await daemon.reconcileNow('manual');
+    const changed = await daemon.jobs.reconcileNow('manual');
     expect(changed.approvalId).toBe(holdId);
     const hold = await daemon.state.approvals.get(holdId ?? '');
     expect(hold?.status).toBe('pending');
@@ -109,10 +109,10 @@ describe('a held deletion stays held until an operator decides (reconciliations)
     if (!leaver) {
       throw new Error('no user');
     }
-    await daemon.reconcileNow('manual');
+    await daemon.jobs.reconcileNow('manual');
     rig.okta.sim.admin.unassign(leaver.id);
     expect(await removeKeys(rig.prefix)).toBeGreaterThan(0);
-    const after = await daemon.reconcileNow('manual');
+    const after = await daemon.jobs.reconcileNow('manual');
     expect(after.plan.summary.delete).toBe(0);
     expect(after.plan.held?.actions.map((a) => a.email?.toLowerCase())).toContain(leaver.login.toLowerCase());
     expect(after.plan.held?.reason).toContain('the ledger was rebuilt');
@@ -120,16 +120,16 @@ describe('a held deletion stays held until an operator decides (reconciliations)
     const rejected = await decideApproval(daemon.state, after.approvalId ?? '', 'reject', 'test operator');
     expect(rejected?.status).toBe('rejected');
     // Rejected: later reconciliations do not delete them, and hold nothing more.
-    const next = await daemon.reconcileNow('manual');
+    const next = await daemon.jobs.reconcileNow('manual');
     expect(next.plan.held).toBeUndefined();
     expect(next.plan.actions.filter((a) => a.code === 'deletion-rejected').map((a) => a.email?.toLowerCase())).toContain(leaver.login.toLowerCase());
     expect(rig.hubspot.sim.admin.user(leaver.login)).not.toBeNull();
     // Back in scope, then gone again: a new deletion, judged by the thresholds (one user: not held).
     rig.okta.sim.admin.assign(leaver.id);
-    await daemon.reconcileNow('manual');
+    await daemon.jobs.reconcileNow('manual');
     expect(await daemon.state.approvals.rejected()).toEqual([]);
     rig.okta.sim.admin.unassign(leaver.id);
-    const gone = await daemon.reconcileNow('manual');
+    const gone = await daemon.jobs.reconcileNow('manual');
     expect(gone.outcome?.applied.delete).toBe(1);
     expect(rig.hubspot.sim.admin.user(leaver.login)).toBeNull();
   });
@@ -169,7 +169,7 @@ describe('event-driven holds', () => {
     expect(approval.reason).not.toContain('already made');
 
     // A reconciliation in between holds the same users in the same hold (never a second approval).
-    const plan = await poller.reconcileNow('manual');
+    const plan = await poller.jobs.reconcileNow('manual');
     expect(plan.approvalId).toBe(approval.id);
     expect((await poller.state.approvals.pending()).map((a) => a.id)).toEqual([approval.id]);
 

@@ -28,7 +28,7 @@ it('provisions a whole population without one assignment lookup per user, and st
   // An event about this user is newer than any listing of this reconciliation.
   await daemon.state.userEvents.touch([named!.id], Date.now() + 60_000);
   rig.okta.sim.clearRequests();
-  const record = await daemon.reconcileNow('manual');
+  const record = await daemon.jobs.reconcileNow('manual');
   expect(record.status).toBe('done');
   expect(rig.hubspot.sim.admin.users().filter((u) => !u.superAdmin)).toHaveLength(USERS);
   // One lookup: the user the event named. Everyone else's assignment came from the listing.

@@ -83,7 +83,7 @@ it('HubSpot rejects the token for 20 s while 10 people are hired: reported once,
   rig = await startPipelineRig({ seed: generatedSeed(5) });
   const d = startDaemon({ workers: true, poller: true, scheduler: true, server: true });
   await d.start();
-  await d.reconcileNow('manual');
+  await d.jobs.reconcileNow('manual');
   const OUTAGE_MS = 20_000;
   rig.hubspot.sim.faults.outage(OUTAGE_MS, 'unauthenticated');
   const until = Date.now() + OUTAGE_MS;
@@ -118,7 +118,7 @@ it('a 15 s HubSpot outage mid-provisioning: no job fails for good, work resumes 
   rig.hubspot.sim.faults.latencyMs = [30, 60];
   const d = startDaemon({ workers: true });
   await d.start();
-  const planned = d.reconcileNow('manual');
+  const planned = d.jobs.reconcileNow('manual');
   await eventually(() => rig.hubspot.sim.admin.users().length >= 5, 'provisioning under way');
   const OUTAGE_MS = 15_000;
   rig.hubspot.sim.faults.outage(OUTAGE_MS);
@@ -140,7 +140,7 @@ it('an Okta outage (timeouts) while people are hired: they are created within 10
   rig = await startPipelineRig({ seed: generatedSeed(5), daemon: { okta: { historyDays: 30, timeoutMs: 2_000 } } });
   const d = startDaemon({ workers: true, poller: true });
   await d.start();
-  await d.reconcileNow('manual');
+  await d.jobs.reconcileNow('manual');
   const emails = hire(5, 'okta');
   const OUTAGE_MS = 12_000;
   rig.okta.sim.faults.outage(OUTAGE_MS, 'timeout');
@@ -159,7 +159,7 @@ it('per-user creates run while the ledger rebuild (and so every reconciliation) 
   const [oldEmail = ''] = hire(1, 'mover');
   const first = startDaemon({ workers: true });
   await first.start();
-  await first.reconcileNow('manual');
+  await first.jobs.reconcileNow('manual');
   await first.stop();
   daemon = null;
 
@@ -202,7 +202,7 @@ it('per-user creates run while the ledger rebuild (and so every reconciliation) 
 
   // The System Log reads normally again: the next reconciliation rebuilds, then decides the rest.
   rig.okta.sim.faults.reset();
-  const record = await d.reconcileNow('manual');
+  const record = await d.jobs.reconcileNow('manual');
   expect(record.outcome?.failures).toEqual([]);
   expect(await d.state.ledger.epoch()).not.toBeNull();
   // The leaver is the rebuilt ledger's to decide: deleted, or held for an operator.
@@ -218,7 +218,7 @@ it('Okta rejects the token for 10 s: reported once, a one-shot sync says why at 
   rig = await startPipelineRig({ seed: generatedSeed(5) });
   const d = startDaemon({ workers: true, poller: true });
   await d.start();
-  await d.reconcileNow('manual');
+  await d.jobs.reconcileNow('manual');
   await eventually(async () => (await d.state.cursor.get()) !== null, 'the first System Log poll');
   const emails = hire(5, 'oktatoken');
   const OUTAGE_MS = 10_000;
@@ -226,7 +226,7 @@ it('Okta rejects the token for 10 s: reported once, a one-shot sync says why at 
   const until = Date.now() + OUTAGE_MS;
   const [someone] = rig.okta.sim.admin.listAssigned();
   await eventually(async () => (await d.outages.current()).some((o) => o.api === 'okta' && o.kind === 'token-rejected'), 'the Okta breaker open', 5_000);
-  await expect(d.syncUserNow(someone?.id ?? '', 5_000)).rejects.toThrow(/^Okta rejected the token \(HTTP 401\): check OKTA_API_TOKEN/);
+  await expect(d.jobs.syncUserNow(someone?.id ?? '', 5_000)).rejects.toThrow(/^Okta rejected the token \(HTTP 401\): check OKTA_API_TOKEN/);
   await eventually(() => inHubSpot(emails) === 5, 'all 5 hires created', OUTAGE_MS + 15_000);
   const after = (Date.now() - until) / 1000;
   console.log(`Okta 401 for 10 s: all 5 created ${after.toFixed(1)} s after the token worked again`);

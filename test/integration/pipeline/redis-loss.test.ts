@@ -18,7 +18,7 @@ afterAll(async () => {
 it('rebuilds the ledger when Redis comes back empty: leavers wait for an operator (a hold may have been lost), then are deleted; unmanaged users untouched', async () => {
   const first: Daemon = rig.daemon({ roles: { workers: true } });
   await first.start();
-  await first.reconcileNow('manual');
+  await first.jobs.reconcileNow('manual');
   const managedBefore = await first.state.ledger.count();
   await first.stop();
 
@@ -33,7 +33,7 @@ it('rebuilds the ledger when Redis comes back empty: leavers wait for an operato
 
   const second = rig.daemon({ roles: { workers: true } });
   await second.start();
-  const record = await second.reconcileNow('manual');
+  const record = await second.jobs.reconcileNow('manual');
 
   expect((await second.state.ledger.epoch())?.how).toBe('rebuilt');
   // Three of many is under the guard's thresholds, but a hold on them may have been lost with the data.
@@ -48,7 +48,7 @@ it('rebuilds the ledger when Redis comes back empty: leavers wait for an operato
   await releaseApprovedDeletions(second.producers)(approval!);
   await eventually(() => leavers.every((email) => rig.hubspot.sim.admin.user(email) === null), 'the approved deletions');
   // Nothing is left to delete: the next reconciliation judges deletions by the thresholds again.
-  const after = await second.reconcileNow('manual');
+  const after = await second.jobs.reconcileNow('manual');
   expect(after.plan.held).toBeUndefined();
   expect((await second.state.approvals.guardHolds()).holdAll).toBeNull();
   expect(rig.hubspot.sim.admin.users()).toHaveLength(usersBefore - 3);

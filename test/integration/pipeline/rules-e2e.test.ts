@@ -75,7 +75,7 @@ describe('the daemon enforces the rules end to end', () => {
   it('repairs drift made in HubSpot at the next reconciliation, and leaves unmanaged users and super admins alone', async () => {
     rig.hubspot.sim.admin.updateUser(`ada.lovelace@${DOMAIN}`, { roleName: 'Admin', firstName: 'Countess' });
     rig.hubspot.sim.admin.updateUser('agency@partner.example', { roleName: 'Admin' });
-    const record = await daemon.reconcileNow('manual');
+    const record = await daemon.jobs.reconcileNow('manual');
     expect(record.summary.drift).toBeGreaterThanOrEqual(1);
     expect(roleOf(`ada.lovelace@${DOMAIN}`)).toBe(ROLE.salesManager);
     expect(hs(`ada.lovelace@${DOMAIN}`)?.firstName).toBe('Ada');

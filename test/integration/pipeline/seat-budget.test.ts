@@ -42,7 +42,7 @@ it('never gives more seats than the budget when several users are promoted at th
     return idleChecks >= 3;
   }, 'the sync-user queue to drain');
   expect(managers()).toHaveLength(3);
-  const plan = await daemon.reconcileNow('manual');
+  const plan = await daemon.jobs.reconcileNow('manual');
   const seat = plan.plan.seats.find((s) => s.seat === 'Sales Manager');
   expect(seat?.used).toBe(3);
   expect(seat?.waiting).toHaveLength(4);
