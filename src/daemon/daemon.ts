@@ -20,8 +20,8 @@ import { createScheduler } from '../queue/scheduler';
 import { createSharedMetricFacts } from '../server/metric-facts';
 import { createMetrics } from '../server/metrics';
 import { createOpsActions, releaseApprovedDeletions } from '../server/ops-actions';
-import { createOpsServer, type ListeningAddress } from '../server/ops-server';
-import { createQueueJobs } from '../server/queue-jobs';
+import { createOpsServer, opsHttpSettings, type ListeningAddress } from '../server/ops-server';
+import { createQueueView } from '../server/queue-view';
 import { createStatusSource } from '../server/status-source';
 import type { PlanOutcome } from '../state/plan-store';
 import { createState } from '../state/state';
@@ -212,14 +212,16 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
 
   async function startServer(): Promise<void> {
     const redactor = createRedactor(config.secrets);
-    const queueJobs = createQueueJobs(queues.queues, redactor);
+    const queueView = createQueueView(queues.queues, redactor, state.ledger);
     opsServer = createOpsServer({
-      config,
+      http: opsHttpSettings(config),
       logger,
+      redactor,
+      queueView,
       redis: redis.commands,
       queues: queues.queues,
-      status: createStatusSource({ state, queueJobs }),
-      actions: createOpsActions({ state, queueJobs, logger, onApproved: releaseApprovedDeletions(producers) }),
+      status: createStatusSource({ state, queueView }),
+      actions: createOpsActions({ state, queueView, logger, onApproved: releaseApprovedDeletions(producers) }),
       metrics,
       isReady: () => ready,
       apiOutages: () => outages.current(),

@@ -4,7 +4,7 @@ import { decideApproval } from '../state/approval-decision';
 import type { Approval } from '../state/approval-store';
 import type { State } from '../state/state';
 import type { OperatorContext, OpsActionResult, OpsActions } from './ops-types';
-import type { QueueJobs } from './queue-jobs';
+import type { QueueView } from './queue-view';
 
 /** How the approver is recorded in the approval and the audit trail (no token, no personal data). */
 export function describeOperator(by: OperatorContext): string {
@@ -34,7 +34,7 @@ export function notPendingMessage(id: string, existing: Pick<Approval, 'status' 
 
 export interface OpsActionsDeps {
   state: Pick<State, 'approvals' | 'audit'>;
-  queueJobs: Pick<QueueJobs, 'retry'>;
+  queueView: Pick<QueueView, 'retry'>;
   logger: Logger;
   /** Carries out approved deletions (see {@link releaseApprovedDeletions}). */
   onApproved: (approval: Approval) => Promise<void>;
@@ -71,7 +71,7 @@ export function createOpsActions(deps: OpsActionsDeps): OpsActions {
     approve: (id, by, expected) => decide(id, 'approve', by, expected),
     reject: (id, by, expected) => decide(id, 'reject', by, expected),
     async retryJob(queue, jobId, by) {
-      const result = await deps.queueJobs.retry(queue, jobId);
+      const result = await deps.queueView.retry(queue, jobId);
       if (result.ok) {
         log.info('failed job sent back to the queue', { queue, jobId, via: by.via });
       }

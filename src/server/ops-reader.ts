@@ -6,7 +6,7 @@ import { redisFailure, RedisUnreachableError } from '../lib/redis-failure';
 import { QUEUE_NAMES } from '../queue/queue-map';
 import { createState } from '../state/state';
 import type { StatusSource } from './ops-types';
-import { createQueueJobs, type QueueJobs } from './queue-jobs';
+import { createQueueView, type QueueView } from './queue-view';
 import { createStatusSource } from './status-source';
 
 /**
@@ -15,7 +15,7 @@ import { createStatusSource } from './status-source';
  * fails within seconds instead of retrying forever, with a RedisUnreachableError that names the
  * Redis (password hidden), the cause and what to check.
  */
-export async function openOpsReader(config: Config): Promise<{ status: StatusSource; queueJobs: QueueJobs; close: () => Promise<void> }> {
+export async function openOpsReader(config: Config): Promise<{ status: StatusSource; queueView: QueueView; close: () => Promise<void> }> {
   const redis = new Redis(config.env.REDIS_URL, {
     lazyConnect: true,
     maxRetriesPerRequest: 1,
@@ -44,13 +44,13 @@ export async function openOpsReader(config: Config): Promise<{ status: StatusSou
       return [name, queue];
     }),
   );
-  const queueJobs = createQueueJobs(queues, createRedactor(config.secrets));
-  const status = createStatusSource({ state, queueJobs });
+  const queueView = createQueueView(queues, createRedactor(config.secrets), state.ledger);
+  const status = createStatusSource({ state, queueView });
 
   async function close(): Promise<void> {
     await Promise.all(Object.values(queues).map((q) => q.close()));
     redis.disconnect();
   }
 
-  return { status, queueJobs, close };
+  return { status, queueView, close };
 }

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Redactor } from '../lib/redact';
 import type { OperatorContext, OpsActionResult, OpsActions, StatusSource } from './ops-types';
-import type { QueueCounts } from './queue-jobs';
+import type { QueueCounts } from './queue-view';
 import { redactJson } from './redact-json';
 import { isNoticeCode, renderStatusPage, type NoticeCode } from './status-page';
 import { loadStatusSnapshot } from './status-snapshot';

@@ -6,22 +6,43 @@ import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { ConfigError, type Config } from '../../config/load';
 import type { Logger } from '../lib/logger';
-import { createRedactor } from '../lib/redact';
+import type { Redactor } from '../lib/redact';
 import { createAdminAuth } from './admin-auth';
 import { createCsrfGuard } from './csrf-guard';
 import { createDashboardRouter, DASHBOARD_PATH } from './dashboard';
 import { isLoopbackHost } from './loopback';
 import type { OpsActions, StatusSource } from './ops-types';
 import { createOpsRoutes } from './ops-routes';
-import { createQueueJobs } from './queue-jobs';
+import type { QueueView } from './queue-view';
 import type { OutageState } from '../queue/outage-breaker';
 import { outageReadiness } from './outage-readiness';
 import { securityHeaders } from './security-headers';
 
+/** Where the ops server listens and who may use it. */
+export interface OpsHttpSettings {
+  /** HOST: a non-loopback address needs `adminToken`. */
+  host: string;
+  /** PORT (0 picks a free port). */
+  port: number;
+  /** SYNC_ADMIN_TOKEN: required for the status page and API beyond loopback. */
+  adminToken: string | undefined;
+  /** daemon.allowWrites: approve, reject, retry and dashboard actions. */
+  allowWrites: boolean;
+}
+
+/** The ops server's settings, taken from the configuration. */
+export function opsHttpSettings(config: Pick<Config, 'env' | 'daemon'>): OpsHttpSettings {
+  return { host: config.env.HOST, port: config.env.PORT, adminToken: config.env.SYNC_ADMIN_TOKEN, allowWrites: config.daemon.allowWrites };
+}
+
 /** What the ops server needs; the daemon's composition root builds these. */
 export interface OpsServerDeps {
-  config: Config;
+  http: OpsHttpSettings;
   logger: Logger;
+  /** Takes secrets out of reasons and job data shown to operators. */
+  redactor: Redactor;
+  /** Queue counts for the status page and API. */
+  queueView: Pick<QueueView, 'counts'>;
   /** Pinged by `/readyz`. */
   redis: Pick<Redis, 'ping'>;
   /** BullMQ queues by name, for the dashboard and the queue counts. */
@@ -51,10 +72,10 @@ const READY_PING_TIMEOUT_MS = 1_000;
  * Refuses a configuration that would expose the ops server without authentication: a HOST other
  * than a loopback address needs SYNC_ADMIN_TOKEN.
  */
-export function assertSafeBinding(config: Pick<Config, 'env'>): void {
-  if (!isLoopbackHost(config.env.HOST) && !config.env.SYNC_ADMIN_TOKEN) {
+export function assertSafeBinding(http: Pick<OpsHttpSettings, 'host' | 'adminToken'>): void {
+  if (!isLoopbackHost(http.host) && !http.adminToken) {
     throw new ConfigError([
-      `environment HOST: the ops server would listen on ${config.env.HOST} without authentication; set SYNC_ADMIN_TOKEN or use HOST=127.0.0.1`,
+      `environment HOST: the ops server would listen on ${http.host} without authentication; set SYNC_ADMIN_TOKEN or use HOST=127.0.0.1`,
     ]);
   }
 }
@@ -83,13 +104,12 @@ function pingWithin(redis: Pick<Redis, 'ping'>, ms: number): Promise<boolean> {
  * non-loopback HOST without SYNC_ADMIN_TOKEN.
  */
 export function createOpsServer(deps: OpsServerDeps) {
-  assertSafeBinding(deps.config);
+  assertSafeBinding(deps.http);
   const log = deps.logger.child({ component: 'ops-server' });
-  const redactor = createRedactor(deps.config.secrets);
-  const writesEnabled = deps.config.daemon.allowWrites;
-  const adminAuth = createAdminAuth({ token: deps.config.env.SYNC_ADMIN_TOKEN, logger: log });
-  const csrf = createCsrfGuard({ key: deps.config.env.SYNC_ADMIN_TOKEN, logger: log });
-  const queueJobs = createQueueJobs(deps.queues, redactor);
+  const redactor = deps.redactor;
+  const writesEnabled = deps.http.allowWrites;
+  const adminAuth = createAdminAuth({ token: deps.http.adminToken, logger: log });
+  const csrf = createCsrfGuard({ key: deps.http.adminToken, logger: log });
   let shuttingDown = false;
   let server: Server | null = null;
 
@@ -146,7 +166,7 @@ export function createOpsServer(deps: OpsServerDeps) {
     createOpsRoutes({
       status: deps.status,
       actions: deps.actions,
-      queueCounts: queueJobs.counts,
+      queueCounts: deps.queueView.counts,
       writesEnabled,
       redactor,
       formToken: csrf.formToken,
@@ -172,11 +192,10 @@ export function createOpsServer(deps: OpsServerDeps) {
     res.status(status).json({ error: status >= 500 ? `internal error: ${message}` : message });
   });
 
-  /** Starts listening on config HOST:PORT (PORT 0 picks a free port). */
+  /** Starts listening on HOST:PORT (PORT 0 picks a free port). */
   function listen(): Promise<ListeningAddress> {
-    const { HOST, PORT } = deps.config.env;
     return new Promise((resolve, reject) => {
-      const s = app.listen(PORT, HOST, (err?: Error) => {
+      const s = app.listen(deps.http.port, deps.http.host, (err?: Error) => {
         if (err) {
           reject(err);
           return;
@@ -184,7 +203,7 @@ export function createOpsServer(deps: OpsServerDeps) {
         const address = s.address() as AddressInfo;
         const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
         const bound = { host: address.address, port: address.port, url: `http://${hostForUrl}:${address.port}` };
-        log.info('ops server listening', { host: bound.host, port: bound.port, writesEnabled, auth: deps.config.env.SYNC_ADMIN_TOKEN ? 'token' : 'loopback only' });
+        log.info('ops server listening', { host: bound.host, port: bound.port, writesEnabled, auth: deps.http.adminToken ? 'token' : 'loopback only' });
         resolve(bound);
       });
       server = s;
@@ -214,7 +233,7 @@ export function createOpsServer(deps: OpsServerDeps) {
     });
   }
 
-  return { app, listen, beginShutdown, close, isShuttingDown: () => shuttingDown };
+  return { app, listen, beginShutdown, close };
 }
 
 /** The ops server's API. */

@@ -104,7 +104,7 @@ export interface FailedJobView {
   attemptsMade: number;
   /** ISO time of the failure; null when BullMQ did not record it. */
   failedAt: string | null;
-  /** Who the job was about, when its data says (email or Okta id only: no other personal data). */
+  /** Who the job was about: the email the ledger has for the job's Okta user (no other personal data). */
   email: string | null;
   oktaUserId: string | null;
 }

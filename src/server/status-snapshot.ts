@@ -9,7 +9,7 @@ import type {
   StatusSource,
   UserCounts,
 } from './ops-types';
-import type { QueueCounts } from './queue-jobs';
+import type { QueueCounts } from './queue-view';
 
 /** Everything the status page shows, also served as JSON by `GET /api/status`. */
 export interface StatusSnapshot {

@@ -14,7 +14,7 @@ import type {
   StatusSource,
   UserCounts,
 } from './ops-types';
-import type { QueueJobs } from './queue-jobs';
+import type { QueueView } from './queue-view';
 
 /** Audit entries read at most when looking for one user's (the trail is newest first). */
 const AUDIT_SCAN_LIMIT = 20_000;
@@ -101,7 +101,7 @@ function countSkipped(record: PlanRecord, code: ReasonCode): number {
  * super-admin counts, seats and unmapped titles come from the latest plan (a full
  * reconciliation); managed users from the ledger.
  */
-export function createStatusSource(deps: { state: Pick<State, 'plans' | 'approvals' | 'audit' | 'ledger' | 'status'>; queueJobs: Pick<QueueJobs, 'failed'> }): StatusSource {
+export function createStatusSource(deps: { state: Pick<State, 'plans' | 'approvals' | 'audit' | 'ledger' | 'status'>; queueView: Pick<QueueView, 'failed'> }): StatusSource {
   const { state } = deps;
 
   async function getAudit(query: AuditQuery): Promise<AuditView[]> {
@@ -162,7 +162,7 @@ export function createStatusSource(deps: { state: Pick<State, 'plans' | 'approva
     },
     getPendingApprovals: async () => (await state.approvals.pending()).map(toApprovalView).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
     getAudit,
-    getFailedJobs: (limit) => deps.queueJobs.failed(limit),
+    getFailedJobs: (limit) => deps.queueView.failed(limit),
     getUserCounts,
     getDaemonFacts,
   };

@@ -14,7 +14,7 @@ export const registerStatus: RegisterCommand = (program: Command) => {
       printFromRedis(
         'the status',
         opts.json === true,
-        (reader, config) => loadStatusSnapshot({ status: reader.status, queueCounts: () => reader.queueJobs.counts(), writesEnabled: config.daemon.allowWrites }),
+        (reader, config) => loadStatusSnapshot({ status: reader.status, queueCounts: () => reader.queueView.counts(), writesEnabled: config.daemon.allowWrites }),
         renderStatusText,
       ),
     );

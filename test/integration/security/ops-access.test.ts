@@ -10,7 +10,7 @@ import { DASHBOARD_PATH } from '../../../src/server/dashboard';
 import { createMetrics } from '../../../src/server/metrics';
 import { createOpsServer, type OpsServer } from '../../../src/server/ops-server';
 import { removeKeys, testRedisUrl, uniquePrefix } from '../../helpers/redis';
-import { SECRETS, fakeOps, testConfig } from '../../unit/server/ops-fixtures';
+import { SECRETS, fakeOps, serverParts, testConfig } from '../../unit/server/ops-fixtures';
 
 /**
  * The ops server's access rules over every route it serves, found from the routes themselves
@@ -83,7 +83,7 @@ function allEndpoints(server: OpsServer): Endpoint[] {
 async function start(opts: { allowWrites: boolean; logger?: ReturnType<typeof silentLogger> }) {
   const ops = fakeOps();
   const server = createOpsServer({
-    config: testConfig({ allowWrites: opts.allowWrites }),
+    ...serverParts(testConfig({ allowWrites: opts.allowWrites }), queues),
     logger: opts.logger ?? silentLogger(),
     redis: { ping: async () => 'PONG' },
     queues,

@@ -6,7 +6,7 @@ import { createLogger, silentLogger } from '../../../src/lib/logger';
 import { createMetrics } from '../../../src/server/metrics';
 import { createOpsServer, type OpsServer } from '../../../src/server/ops-server';
 import { removeKeys, testRedisUrl, uniquePrefix } from '../../helpers/redis';
-import { MALICIOUS_TITLE, SECRETS, fakeOps, testConfig } from '../../unit/server/ops-fixtures';
+import { MALICIOUS_TITLE, SECRETS, fakeOps, serverParts, testConfig } from '../../unit/server/ops-fixtures';
 
 const prefix = uniquePrefix('ops-server');
 const PROTECTED_GETS = ['/', '/api/status', '/api/plans', '/api/plans/plan-20261128t120000z-abc123', '/api/approvals', '/api/audit', '/api/failed-jobs', '/admin/queues', '/admin/queues/api/queues'];
@@ -24,7 +24,7 @@ async function startServer(opts: { allowWrites?: boolean; ready?: () => boolean;
   const metrics = createMetrics({ defaultMetrics: false, queues });
   metrics.recordApiCall({ api: 'hubspot', method: 'GET', route: '/settings/v3/users/{userId}', status: 200, rateLimitRemaining: 140 });
   const server = createOpsServer({
-    config: testConfig({ allowWrites: opts.allowWrites ?? false, ...(opts.adminToken !== undefined ? { adminToken: opts.adminToken } : {}) }),
+    ...serverParts(testConfig({ allowWrites: opts.allowWrites ?? false, ...(opts.adminToken !== undefined ? { adminToken: opts.adminToken } : {}) }), queues),
     logger: opts.logger ?? silentLogger(),
     redis,
     queues,
@@ -167,7 +167,7 @@ describe('ops server: authentication', () => {
     expect(() =>
       createOpsServer({
         // loadConfig refuses this binding itself; the server refuses it too when handed such a config.
-        config: exposedWithoutToken,
+        ...serverParts(exposedWithoutToken, queues),
         logger: silentLogger(),
         redis,
         queues,

@@ -4,7 +4,7 @@ import { createRedactor } from '../../../src/lib/redact';
 import { silentLogger } from '../../../src/lib/logger';
 import { createSharedMetricFacts } from '../../../src/server/metric-facts';
 import { createOpsActions } from '../../../src/server/ops-actions';
-import { createQueueJobs } from '../../../src/server/queue-jobs';
+import { createQueueView } from '../../../src/server/queue-view';
 import { createStatusSource } from '../../../src/server/status-source';
 import type { Approval } from '../../../src/state/approval-store';
 import { createState, type State } from '../../../src/state/state';
@@ -49,7 +49,8 @@ beforeAll(async () => {
   await events.waitUntilReady();
   const failed = new Promise<void>((resolve) => events.once('failed', () => resolve()));
   const worker = new Worker('sync-user', async () => Promise.reject(new Error(`refused: token=${SECRETS.hubspot}`)), { connection, prefix });
-  await queue.add('sync-user', { oktaUserId: '00u1bob', email: 'bob@example.com' }, { jobId: 'bob-1', attempts: 1 });
+  // Job payloads carry the Okta id only; the email comes from the ledger.
+  await queue.add('sync-user', { oktaUserId: '00u1ada', trigger: 'manual' }, { jobId: 'ada-1', attempts: 1 });
   await failed;
   await worker.close();
   await events.close();
@@ -62,10 +63,10 @@ afterAll(async () => {
 });
 
 function build() {
-  const queueJobs = createQueueJobs({ 'sync-user': queue }, createRedactor([SECRETS.hubspot]));
+  const queueView = createQueueView({ 'sync-user': queue }, createRedactor([SECRETS.hubspot]), state.ledger);
   const released: Approval[] = [];
-  const status = createStatusSource({ state, queueJobs });
-  const actions = createOpsActions({ state, queueJobs, logger: silentLogger(), onApproved: async (a) => void released.push(a) });
+  const status = createStatusSource({ state, queueView });
+  const actions = createOpsActions({ state, queueView, logger: silentLogger(), onApproved: async (a) => void released.push(a) });
   return { status, actions, released };
 }
 
@@ -93,6 +94,7 @@ describe('status source over the Redis state', () => {
       lastReconciledAt: '2026-11-28T12:01:00.000Z',
       ledgerComplete: false,
       rulesCheck: null,
+      outages: [],
     });
   });
 
@@ -116,7 +118,7 @@ describe('status source over the Redis state', () => {
 
   it('lists failed jobs with redacted reasons', async () => {
     const [job] = await build().status.getFailedJobs(10);
-    expect(job).toMatchObject({ queue: 'sync-user', id: 'bob-1', email: 'bob@example.com', oktaUserId: '00u1bob', attemptsMade: 1 });
+    expect(job).toMatchObject({ queue: 'sync-user', id: 'ada-1', email: 'ada@example.com', oktaUserId: '00u1ada', attemptsMade: 1 });
     expect(job!.failedReason).toBe('refused: token=[REDACTED]');
   });
 });
@@ -150,10 +152,10 @@ describe('ops actions over the Redis state', () => {
 
   it('retries a failed job once and refuses unknown queues and jobs', async () => {
     const { actions } = build();
-    expect(await actions.retryJob('sync-user', 'bob-1', by)).toMatchObject({ ok: true });
-    expect(await (await queue.getJob('bob-1'))!.getState()).toBe('waiting');
-    expect(await actions.retryJob('sync-user', 'bob-1', by)).toMatchObject({ ok: false, reason: 'conflict' });
+    expect(await actions.retryJob('sync-user', 'ada-1', by)).toMatchObject({ ok: true });
+    expect(await (await queue.getJob('ada-1'))!.getState()).toBe('waiting');
+    expect(await actions.retryJob('sync-user', 'ada-1', by)).toMatchObject({ ok: false, reason: 'conflict' });
     expect(await actions.retryJob('sync-user', 'nobody', by)).toMatchObject({ ok: false, reason: 'not-found' });
-    expect(await actions.retryJob('toString', 'bob-1', by)).toMatchObject({ ok: false, reason: 'not-found' });
+    expect(await actions.retryJob('toString', 'ada-1', by)).toMatchObject({ ok: false, reason: 'not-found' });
   });
 });

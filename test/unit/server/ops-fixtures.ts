@@ -1,5 +1,9 @@
 import type { Config } from '../../../config/load';
 import { loadConfig } from '../../../config/load';
+import type { Queue } from 'bullmq';
+import { createRedactor } from '../../../src/lib/redact';
+import { opsHttpSettings } from '../../../src/server/ops-server';
+import { createQueueView } from '../../../src/server/queue-view';
 import type {
   AuditView,
   DaemonFacts,
@@ -220,4 +224,10 @@ export function fakeOps() {
     },
   };
   return { status, actions, calls };
+}
+
+/** What the composition root hands the ops server for `config`: its settings, the redactor and the queue view. */
+export function serverParts(config: Config, queues: Readonly<Record<string, Queue>>) {
+  const redactor = createRedactor(config.secrets);
+  return { http: opsHttpSettings(config), redactor, queueView: createQueueView(queues, redactor, { get: async () => null }) };
 }

@@ -1,5 +1,6 @@
 import type { Job, Queue } from 'bullmq';
 import type { Redactor } from '../lib/redact';
+import type { LedgerEntry } from '../sync/types';
 import type { FailedJobView, OpsActionResult } from './ops-types';
 
 /** Job counts of one queue by state (waiting, active, delayed, failed, completed, …). */
@@ -13,7 +14,7 @@ function stringField(data: unknown, key: string): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-function toFailedView(queue: string, job: Job, redactor: Redactor): FailedJobView {
+function toFailedView(queue: string, job: Job, redactor: Redactor, email: string | null): FailedJobView {
   return {
     queue,
     id: job.id ?? '',
@@ -21,16 +22,17 @@ function toFailedView(queue: string, job: Job, redactor: Redactor): FailedJobVie
     failedReason: redactor.redactString(job.failedReason ?? ''),
     attemptsMade: job.attemptsMade,
     failedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
-    email: stringField(job.data, 'email'),
+    email,
     oktaUserId: stringField(job.data, 'oktaUserId'),
   };
 }
 
 /**
- * The ops surface's view of the BullMQ queues: counts, failed jobs with their reasons, and
- * retrying one failed job. Reasons pass through the redactor: an SDK error may quote a header.
+ * The ops surface's view of the BullMQ queues: counts, failed jobs with their reasons (and the
+ * user's email, from the ledger: job payloads carry only the Okta id), and retrying one failed
+ * job. Reasons pass through the redactor: an SDK error may quote a header.
  */
-export function createQueueJobs(queues: Readonly<Record<string, Queue>>, redactor: Redactor) {
+export function createQueueView(queues: Readonly<Record<string, Queue>>, redactor: Redactor, ledger: { get(oktaUserId: string): Promise<LedgerEntry | null> }) {
   /** Counts by state for every queue. */
   async function counts(): Promise<Record<string, QueueCounts>> {
     const entries = await Promise.all(
@@ -44,7 +46,15 @@ export function createQueueJobs(queues: Readonly<Record<string, Queue>>, redacto
     const perQueue = await Promise.all(
       Object.entries(queues).map(async ([name, queue]) => {
         const jobs = await queue.getFailed(0, Math.max(0, limit - 1));
-        return jobs.filter((j): j is Job => j !== undefined && j !== null).map((job) => toFailedView(name, job, redactor));
+        return Promise.all(
+          jobs
+            .filter((j): j is Job => j !== undefined && j !== null)
+            .map(async (job) => {
+              const oktaUserId = stringField(job.data, 'oktaUserId');
+              const entry = oktaUserId ? await ledger.get(oktaUserId) : null;
+              return toFailedView(name, job, redactor, entry?.email ?? null);
+            }),
+        );
       }),
     );
     return perQueue
@@ -75,4 +85,4 @@ export function createQueueJobs(queues: Readonly<Record<string, Queue>>, redacto
 }
 
 /** The queue view's API. */
-export type QueueJobs = ReturnType<typeof createQueueJobs>;
+export type QueueView = ReturnType<typeof createQueueView>;
