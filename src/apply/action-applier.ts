@@ -1,13 +1,16 @@
 import type { Rules } from '../../config/rules-schema';
 import type { CreateUserInput, HubSpotClientApi, UpdateUserInput } from '../hubspot/hubspot-types';
-import { PermanentError, SyncError, TransientError } from '../lib/errors';
+import { SyncError, TransientError } from '../lib/errors';
 import type { State } from '../state/state';
 import type { AuditOutcome } from '../state/audit-log';
 import { appliedValuesFrom } from '../sync/desired-user';
 import { createEmailPolicy } from '../sync/email-policy';
 import { currentRoleId } from '../sync/hubspot-user';
 import { diffUser } from '../sync/user-diff';
-import type { AppliedValues, FieldChange, HubSpotUser, LedgerEntry, PlanAction } from '../sync/types';
+import type { AdoptAction, AppliedValues, CreateAction, DeleteAction, FieldChange, HubSpotUser, LedgerEntry, PlanAction, SkipAction, UpdateAction } from '../sync/types';
+
+/** The actions that write a HubSpot user and link it. */
+type WriteAction = CreateAction | AdoptAction | UpdateAction;
 
 /** What carrying out one user's actions did. */
 export interface ApplyReport {
@@ -89,10 +92,7 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
     await state.audit.append({ action: a.kind, email: a.email, oktaUserId: a.oktaUserId, hubspotUserId, before, after, jobId: ctx.jobId, outcome, reason });
   }
 
-  async function recordManaged(a: PlanAction, hubspotUserId: string, how: LedgerEntry['how'], previous: LedgerEntry | null): Promise<void> {
-    if (!a.desired || !a.oktaUserId) {
-      throw new PermanentError(`${a.email ?? a.oktaUserId ?? 'unknown user'}: the plan's ${a.kind} action has no desired state`, { code: 'PLAN_INCOMPLETE' });
-    }
+  async function recordManaged(a: WriteAction, hubspotUserId: string, how: LedgerEntry['how'], previous: LedgerEntry | null): Promise<void> {
     const entry: LedgerEntry = {
       hubspotUserId,
       oktaUserId: a.oktaUserId,
@@ -108,11 +108,8 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
     await state.ledger.upsert(entry, { whileComplete: true });
   }
 
-  async function create(a: PlanAction, ctx: ApplyContext, report: ApplyReport, link: Link): Promise<void> {
+  async function create(a: CreateAction, ctx: ApplyContext, report: ApplyReport, link: Link): Promise<void> {
     const desired = a.desired;
-    if (!desired) {
-      throw new PermanentError(`${a.email ?? a.oktaUserId}: the plan's create action has no desired state`, { code: 'PLAN_INCOMPLETE' });
-    }
     const input: CreateUserInput = {
       email: desired.email,
       firstName: desired.firstName,
@@ -142,8 +139,8 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
   }
 
   /** The email exists after all (created by someone else, or by an earlier try of this job). */
-  async function adoptAfterConflict(a: PlanAction, ctx: ApplyContext, report: ApplyReport, link: Link): Promise<void> {
-    const desired = a.desired!;
+  async function adoptAfterConflict(a: CreateAction, ctx: ApplyContext, report: ApplyReport, link: Link): Promise<void> {
+    const desired = a.desired;
     const existing = await hubspot.getUserByEmail(desired.email);
     if (!existing) {
       throw new TransientError(`${desired.email}: HubSpot said the email exists but does not find it yet`, { code: 'HUBSPOT_CONFLICT_RACE' });
@@ -164,27 +161,24 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
     report.applied.push({ kind: 'adopt', hubspotUserId: existing.id, reason: `${a.reason} (the email already existed in HubSpot)` });
   }
 
-  async function update(a: PlanAction, ctx: ApplyContext, report: ApplyReport, how: 'adopted' | 'created', link: Link): Promise<void> {
+  async function update(a: AdoptAction | UpdateAction, ctx: ApplyContext, report: ApplyReport, how: 'adopted' | 'created', link: Link): Promise<void> {
     const hubspotUserId = a.hubspotUserId;
-    if (!hubspotUserId) {
-      throw new PermanentError(`${a.email ?? a.oktaUserId}: the plan's ${a.kind} action names no HubSpot user`, { code: 'PLAN_INCOMPLETE' });
-    }
-    const changes = updateFromChanges(a.changes ?? []);
+    const changes = updateFromChanges(a.changes);
     const before: Partial<AppliedValues> = {};
     const after: Partial<AppliedValues> = {};
-    for (const c of a.changes ?? []) {
+    for (const c of a.changes) {
       Object.assign(before, { [c.field]: c.before });
       Object.assign(after, { [c.field]: c.after });
     }
     if (Object.keys(changes).length > 0) {
       await hubspot.updateUser(hubspotUserId, changes);
     }
-    await link(async () => recordManaged(a, hubspotUserId, how, a.oktaUserId ? await state.ledger.get(a.oktaUserId) : null));
+    await link(async () => recordManaged(a, hubspotUserId, how, await state.ledger.get(a.oktaUserId)));
     await audit(a, ctx, 'applied', a.reason, before, after);
     report.applied.push({ kind: a.kind === 'adopt' ? 'adopt' : 'update', hubspotUserId, reason: a.reason });
   }
 
-  async function remove(a: PlanAction, ctx: ApplyContext, report: ApplyReport): Promise<void> {
+  async function remove(a: DeleteAction, ctx: ApplyContext, report: ApplyReport): Promise<void> {
     const id = a.hubspotUserId;
     const who = a.email ?? a.oktaUserId ?? id ?? 'unknown user';
     const current = a.oktaUserId ? await state.ledger.get(a.oktaUserId) : null;
@@ -214,7 +208,7 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
     report.applied.push({ kind: 'delete', hubspotUserId: id, reason: a.reason });
   }
 
-  async function skip(a: PlanAction, ctx: ApplyContext, report: ApplyReport): Promise<void> {
+  async function skip(a: SkipAction, ctx: ApplyContext, report: ApplyReport): Promise<void> {
     report.skipped.push({ code: a.code, reason: a.reason });
     if (a.ledger?.remove && a.oktaUserId) {
       await state.ledger.remove(a.oktaUserId);
@@ -245,7 +239,7 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
     const report: ApplyReport = { applied: [], skipped: [] };
     const pairs = new Set(actions.flatMap((a) => (a.kind === 'delete' && a.pairId !== undefined ? [a.pairId] : [])));
     const afterDeletes: Array<() => Promise<void>> = [];
-    const linkFor = (a: PlanAction): Link => (a.pairId !== undefined && pairs.has(a.pairId) ? async (write) => void afterDeletes.push(write) : linkNow);
+    const linkFor = (a: WriteAction): Link => (a.pairId !== undefined && pairs.has(a.pairId) ? async (write) => void afterDeletes.push(write) : linkNow);
     for (const a of [...actions].sort((x, y) => order[x.kind] - order[y.kind])) {
       switch (a.kind) {
         case 'create':

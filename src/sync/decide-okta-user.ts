@@ -1,5 +1,5 @@
 import type { PlanContext } from './plan-context';
-import type { Decision, ProvisionDecision } from './decisions';
+import type { Decision, ProvisionDecision, ProvisionTarget } from './decisions';
 import type { Scope } from './scope';
 import type { CleanCandidate } from './validate-candidate';
 import type { HubSpotUser, LedgerEntry, OktaCandidate, ReasonCode } from './types';
@@ -25,28 +25,28 @@ interface InScope {
   who: string;
 }
 
+const CREATE: ProvisionTarget = { kind: 'create', actual: null };
+
 function provision(
   user: InScope,
   ctx: PlanContext,
-  kind: ProvisionDecision['kind'],
+  target: ProvisionTarget,
   code: ReasonCode | null,
   headline: string,
   entry: LedgerEntry | null,
-  actual: HubSpotUser | null,
   extra: Partial<Pick<ProvisionDecision, 'inherits' | 'pairId' | 'ledger'>> = {},
 ): ProvisionDecision {
   const draft = deriveDesired(user.clean, user.c.groupIds, user.scope, user.why, ctx.desired);
   const unmapped = draft.match !== null && (draft.match.kind === 'unmapped' || draft.match.kind === 'missing-role');
   const decision: ProvisionDecision = {
     type: 'provision',
-    kind,
+    ...target,
     code,
     headline,
     who: user.who,
     oktaUserId: user.c.oktaUserId,
     since: user.c.assignedAt,
     entry,
-    actual,
     draft,
     inherits: extra.inherits ?? NONE,
     guarded: false,
@@ -77,7 +77,7 @@ function adoptOrSkip(user: InScope, existing: HubSpotUser, ctx: PlanContext, cod
   if (owner && owner.oktaUserId !== user.c.oktaUserId) {
     return skip('duplicate-email', `${user.who}: HubSpot user ${existing.email} (${existing.id}) is already managed for Okta user ${owner.oktaUserId}`, ids);
   }
-  return provision(user, ctx, 'adopt', code, headline, null, existing, extra);
+  return provision(user, ctx, { kind: 'adopt', actual: existing }, code, headline, null, extra);
 }
 
 /** A managed user whose HubSpot user is gone (deleted by hand, or the link is stale). */
@@ -89,7 +89,7 @@ function decideVanished(user: InScope, entry: LedgerEntry, ctx: PlanContext): De
   }
   const policy = ctx.rules.policies.deletedInHubSpot;
   if (policy === 'recreate' && user.scope === 'in') {
-    return [provision(user, ctx, 'create', 'recreate', `${user.who}: the managed HubSpot user ${entry.hubspotUserId} was deleted in HubSpot: create it again (policies.deletedInHubSpot is "recreate")`, null, null)];
+    return [provision(user, ctx, CREATE, 'recreate', `${user.who}: the managed HubSpot user ${entry.hubspotUserId} was deleted in HubSpot: create it again (policies.deletedInHubSpot is "recreate")`, null)];
   }
   if (policy === 'recreate') {
     return [skip('deleted-in-hubspot', `${user.who}: the managed HubSpot user ${entry.hubspotUserId} was deleted in HubSpot; not created again while ${user.why}`, ids)];
@@ -115,7 +115,7 @@ function decideEmailChange(user: InScope, entry: LedgerEntry, old: HubSpotUser, 
   const existing = ctx.hubspotByEmail.get(emailKey(user.clean.email));
   const first = existing
     ? adoptOrSkip(user, existing, ctx, 'email-change-replace', `${change}: adopt HubSpot user ${existing.id}, which has the new email, in place of ${old.id}`, { inherits, pairId })
-    : provision(user, ctx, 'create', 'email-change-replace', `${change}: create the new user, then delete ${old.id}`, null, null, { inherits, pairId });
+    : provision(user, ctx, CREATE, 'email-change-replace', `${change}: create the new user, then delete ${old.id}`, null, { inherits, pairId });
   if (first.type !== 'provision') {
     return [first];
   }
@@ -140,7 +140,7 @@ function decideManaged(user: InScope, entry: LedgerEntry, ctx: PlanContext): Dec
   }
   const headline = user.scope === 'strip' ? `${user.who}: ${user.why}` : `${user.who}: managed`;
   const ledger = entry.downgradedAt ? { downgradedAt: null } : undefined;
-  return [provision(user, ctx, 'update', null, headline, entry, actual, ledger ? { ledger } : {})];
+  return [provision(user, ctx, { kind: 'update', actual }, null, headline, entry, ledger ? { ledger } : {})];
 }
 
 function decideUnmanaged(user: InScope, ctx: PlanContext): Decision[] {
@@ -151,7 +151,7 @@ function decideUnmanaged(user: InScope, ctx: PlanContext): Decision[] {
   if (existing) {
     return [adoptOrSkip(user, existing, ctx, 'adopt-email-match', `${user.who}: HubSpot user ${existing.id} already has this email: adopt it`)];
   }
-  return [provision(user, ctx, 'create', 'new-assignment', `${user.who}: assigned and in scope: create`, null, null)];
+  return [provision(user, ctx, CREATE, 'new-assignment', `${user.who}: assigned and in scope: create`, null)];
 }
 
 /**

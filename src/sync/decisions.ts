@@ -1,14 +1,17 @@
 import type { DesiredDraft } from './desired-user';
-import type { HubSpotUser, LedgerChange, LedgerEntry, PlanAction, ReasonCode } from './types';
+import type { DeleteAction, HubSpotUser, LedgerChange, LedgerEntry, ReasonCode, SkipAction } from './types';
 
 /**
  * The planner's intermediate form: one decision per user, before the deletion guard and the seat
  * budget have spoken. Provision decisions become create/update/adopt actions (or nothing, when
  * the user is already right); the others carry their final action.
  */
-export interface ProvisionDecision {
+/** Who a provision decision writes to: nobody yet (a create), or the HubSpot user to update or adopt. */
+export type ProvisionTarget = { kind: 'create'; actual: null } | { kind: 'update' | 'adopt'; actual: HubSpotUser };
+
+/** The fields of a {@link ProvisionDecision} beside its target. */
+export interface ProvisionCommon {
   type: 'provision';
-  kind: 'create' | 'update' | 'adopt';
   /** The action's code; null on updates: 'drift' or 'okta-change', decided by the diff. */
   code: ReasonCode | null;
   /** The sentence the action's reason starts with (it names the user). */
@@ -19,8 +22,6 @@ export interface ProvisionDecision {
   /** assignedAt, for the seat waiting line. */
   since: string | null;
   entry: LedgerEntry | null;
-  /** The HubSpot user to update or adopt; null for a create. */
-  actual: HubSpotUser | null;
   draft: DesiredDraft;
   /** Seat kinds held by the HubSpot user this one replaces (email change): they move over. */
   inherits: readonly string[];
@@ -37,23 +38,26 @@ export interface ProvisionDecision {
   seatRequest?: number;
 }
 
+/** Create, update or adopt one user (or nothing, when the user is already right). */
+export type ProvisionDecision = ProvisionCommon & ProvisionTarget;
+
 export interface DeleteDecision {
   type: 'delete';
-  action: PlanAction;
+  action: DeleteAction;
   actual: HubSpotUser;
   held: boolean;
 }
 
 export interface ReportDecision {
   type: 'report';
-  action: PlanAction;
+  action: SkipAction;
 }
 
 export type Decision = ProvisionDecision | DeleteDecision | ReportDecision;
 
 /** A skip action (reported, never carried out). */
 export function skip(code: ReasonCode, reason: string, who: { email: string | null; oktaUserId: string | null; hubspotUserId: string | null }, ledger?: LedgerChange): ReportDecision {
-  const action: PlanAction = { kind: 'skip', code, reason, email: who.email, oktaUserId: who.oktaUserId, hubspotUserId: who.hubspotUserId };
+  const action: SkipAction = { kind: 'skip', code, reason, email: who.email, oktaUserId: who.oktaUserId, hubspotUserId: who.hubspotUserId };
   if (ledger) {
     action.ledger = ledger;
   }
@@ -62,7 +66,7 @@ export function skip(code: ReasonCode, reason: string, who: { email: string | nu
 
 /** A delete action for a managed HubSpot user. */
 export function remove(code: ReasonCode, reason: string, actual: HubSpotUser, oktaUserId: string | null, pairId?: string): DeleteDecision {
-  const action: PlanAction = { kind: 'delete', code, reason, email: actual.email, oktaUserId, hubspotUserId: actual.id };
+  const action: DeleteAction = { kind: 'delete', code, reason, email: actual.email, oktaUserId, hubspotUserId: actual.id };
   if (pairId !== undefined) {
     action.pairId = pairId;
   }

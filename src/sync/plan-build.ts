@@ -2,7 +2,7 @@ import type { PlanContext } from './plan-context';
 import type { Decision, ProvisionDecision } from './decisions';
 import type { GuardVerdict } from './deletion-guard';
 import type { SeatAllocation } from './seats';
-import type { DesiredUser, FieldChange, HoldChanges, Plan, PlanAction, PlanSummary, UnmappedTitle } from './types';
+import type { DesiredUser, FieldChange, HoldChanges, LedgerChange, Plan, PlanAction, PlanSummary, UnmappedTitle } from './types';
 import { applySeatShare } from './desired-user';
 import { looseKey } from './text';
 import { diffUser, isDrift } from './user-diff';
@@ -30,8 +30,8 @@ function fieldsText(changes: readonly FieldChange[]): string {
 function provisionAction(d: ProvisionDecision, desired: DesiredUser, ctx: PlanContext): { action: PlanAction | null; inSync: boolean } {
   const roleName = (id: string | null) => (id === null ? null : (ctx.roleById.get(id)?.name ?? null));
   const changes = diffUser(d.kind === 'create' ? null : d.actual, desired, { manageSeats: ctx.desired.seats.mode === 'named', roleName });
-  const base = { email: desired.email, oktaUserId: d.oktaUserId, hubspotUserId: d.actual?.id ?? null };
-  const extras: Partial<PlanAction> = {};
+  const base = { email: desired.email, oktaUserId: d.oktaUserId };
+  const extras: { pairId?: string; ledger?: LedgerChange } = {};
   if (d.pairId !== undefined) {
     extras.pairId = d.pairId;
   }
@@ -39,19 +39,20 @@ function provisionAction(d: ProvisionDecision, desired: DesiredUser, ctx: PlanCo
     extras.ledger = d.ledger;
   }
   if (d.kind === 'create') {
-    return { action: { kind: 'create', code: d.code ?? 'new-assignment', reason: `${d.headline}; ${roleText(desired)}`, ...base, changes, desired, ...extras }, inSync: false };
+    return { action: { kind: 'create', code: d.code ?? 'new-assignment', reason: `${d.headline}; ${roleText(desired)}`, ...base, hubspotUserId: null, changes, desired, ...extras }, inSync: false };
   }
+  const hubspotUserId = d.actual.id;
   if (d.kind === 'adopt') {
     const what = changes.length > 0 ? `; changes ${fieldsText(changes)}` : '; nothing to change';
-    return { action: { kind: 'adopt', code: d.code ?? 'adopt-email-match', reason: `${d.headline}${what}; ${roleText(desired)}`, ...base, changes, desired, ...extras }, inSync: false };
+    return { action: { kind: 'adopt', code: d.code ?? 'adopt-email-match', reason: `${d.headline}${what}; ${roleText(desired)}`, ...base, hubspotUserId, changes, desired, ...extras }, inSync: false };
   }
   if (changes.length === 0 && d.ledger === undefined) {
     if (d.whenNothingToDo.kind === 'skip') {
-      return { action: { kind: 'skip', code: d.whenNothingToDo.code, reason: d.whenNothingToDo.reason, ...base }, inSync: false };
+      return { action: { kind: 'skip', code: d.whenNothingToDo.code, reason: d.whenNothingToDo.reason, ...base, hubspotUserId }, inSync: false };
     }
     return { action: null, inSync: true };
   }
-  const drift = d.actual !== null && isDrift(changes, d.actual, d.entry?.lastApplied ?? null);
+  const drift = isDrift(changes, d.actual, d.entry?.lastApplied ?? null);
   let reason: string;
   if (d.code !== null) {
     reason = d.headline;
@@ -63,7 +64,7 @@ function provisionAction(d: ProvisionDecision, desired: DesiredUser, ctx: PlanCo
       reason += '; back in scope, so the pending deletion is cancelled';
     }
   }
-  return { action: { kind: 'update', code: d.code ?? (drift ? 'drift' : 'okta-change'), reason, ...base, changes, desired, drift, ...extras }, inSync: false };
+  return { action: { kind: 'update', code: d.code ?? (drift ? 'drift' : 'okta-change'), reason, ...base, hubspotUserId, changes, desired, drift, ...extras }, inSync: false };
 }
 
 function emptySummary(): PlanSummary {

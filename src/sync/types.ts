@@ -169,25 +169,78 @@ export type ReasonCode =
   | 'deletion-rejected'
   | 'seat-waiting';
 
-export interface PlanAction {
-  kind: ActionKind;
+/** What every plan action carries: the reason, and the user as far as it is known. */
+interface ActionBase {
   code: ReasonCode;
   /** A sentence a person can read, naming the user and, for bad data, the field. */
   reason: string;
   email: string | null;
   oktaUserId: string | null;
   hubspotUserId: string | null;
-  /** update: what changes. create/adopt: the values that will be written. */
-  changes?: FieldChange[];
-  /** create/adopt/update: the full desired state (what the worker writes). */
-  desired?: DesiredUser;
-  /** update: the difference came from an edit made in HubSpot (Okta wins). */
-  drift?: boolean;
-  /** email-change-replace: the create (or adopt) and the delete share this id so they run as one pair. */
-  pairId?: string;
   /** Ledger bookkeeping the worker must do with this action (see {@link LedgerChange}). */
   ledger?: LedgerChange;
 }
+
+/** The writes of create, adopt and update: the full desired state and what changes. */
+interface WriteBase extends ActionBase {
+  email: string;
+  oktaUserId: string;
+  /** update: what changes. create/adopt: the values that will be written. */
+  changes: FieldChange[];
+  /** The full desired state (what the worker writes). */
+  desired: DesiredUser;
+  /** email-change-replace: the create (or adopt) and the delete share this id so they run as one pair. */
+  pairId?: string;
+}
+
+/**
+ * The fields other kinds carry, absent here: readers of any action may ask for them (and get
+ * undefined) without narrowing first; writing one does not compile.
+ */
+interface NoWrite {
+  changes?: undefined;
+  desired?: undefined;
+  drift?: undefined;
+}
+
+/** Create a HubSpot user. */
+export interface CreateAction extends WriteBase {
+  kind: 'create';
+  drift?: undefined;
+}
+
+/** Adopt the unmanaged HubSpot user with the Okta user's email. */
+export interface AdoptAction extends WriteBase {
+  kind: 'adopt';
+  hubspotUserId: string;
+  drift?: undefined;
+}
+
+/** Update a managed HubSpot user. */
+export interface UpdateAction extends WriteBase {
+  kind: 'update';
+  hubspotUserId: string;
+  /** The difference came from an edit made in HubSpot (Okta wins). */
+  drift: boolean;
+}
+
+/** Delete a managed HubSpot user. */
+export interface DeleteAction extends ActionBase, NoWrite {
+  kind: 'delete';
+  email: string;
+  hubspotUserId: string;
+  /** email-change-replace: shared with the create (or adopt) of the new user. */
+  pairId?: string;
+}
+
+/** Report only: nothing is written to HubSpot (the ledger may be, see `ledger`). */
+export interface SkipAction extends ActionBase, NoWrite {
+  kind: 'skip';
+  pairId?: undefined;
+}
+
+/** One action of a plan; each kind carries the fields it needs, so a missing one does not compile. */
+export type PlanAction = CreateAction | AdoptAction | UpdateAction | DeleteAction | SkipAction;
 
 export interface PlanSummary {
   create: number;

@@ -32,6 +32,7 @@ function createAction(oktaUserId: string, desired: Omit<DesiredUser, 'oktaUserId
     email: desired.email,
     oktaUserId,
     hubspotUserId: null,
+    changes: [],
     desired: { ...desired, oktaUserId, roleName: 'Sales Rep', roleReason: 'exact title match', primaryTeamId: null },
   };
 }

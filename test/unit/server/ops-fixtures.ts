@@ -70,6 +70,7 @@ export function samplePlan(): Plan {
           primaryTeamId: null,
           roleReason: 'exact title match',
         },
+        changes: [],
       },
       {
         kind: 'update',
@@ -80,6 +81,7 @@ export function samplePlan(): Plan {
         hubspotUserId: '501',
         drift: true,
         changes: [{ field: 'roleId', before: '12', after: '11', beforeLabel: 'Admin', afterLabel: 'Sales Rep' }],
+        desired: { oktaUserId: '00u1bob', email: 'bob@example.com', firstName: null, lastName: null, roleId: '11', roleName: null, seatNames: [], primaryTeamId: null, roleReason: 'exact title match' },
       },
       {
         kind: 'skip',
