@@ -47,20 +47,6 @@ export interface ReconcileDeps {
   onCatalog?: (catalog: { roles: HubSpotRole[]; seats: HubSpotSeat[] | null }) => Promise<unknown>;
 }
 
-/** The actions of one plan grouped per Okta user: each group becomes one per-user job. */
-export function groupWork(actions: readonly PlanAction[]): Map<string, PlanAction[]> {
-  const out = new Map<string, PlanAction[]>();
-  for (const a of actions) {
-    if (!a.oktaUserId || (a.kind === 'skip' && !a.ledger)) {
-      continue;
-    }
-    const list = out.get(a.oktaUserId) ?? [];
-    list.push(a);
-    out.set(a.oktaUserId, list);
-  }
-  return out;
-}
-
 /** What a reconciliation's per-user job needs to know of its user's actions. */
 export interface WorkItem {
   deletes: boolean;
@@ -70,7 +56,7 @@ export interface WorkItem {
   assignment?: { via: AssignmentScope; at: string | null };
 }
 
-/** Adds one action to `work` (per Okta user), skipping pure reports as {@link groupWork} does. */
+/** Adds one action to `work` (per Okta user), skipping pure reports (a skip that leaves the ledger alone, an action with no Okta user). */
 export function noteWork(work: Map<string, WorkItem>, a: PlanAction): void {
   if (!a.oktaUserId || (a.kind === 'skip' && !a.ledger)) {
     return;

@@ -61,7 +61,7 @@ export interface SharedMetricFacts {
 }
 
 export interface MetricsOptions {
-  /** Queues whose job counts are exported (more can be added with `trackQueues`). */
+  /** Queues whose job counts are exported. */
   queues?: Readonly<Record<string, CountableQueue>>;
   /** Read at scrape time (at most once per scrape); freshness gauges take the newer of it and what this process saw. */
   sharedFacts?: () => Promise<SharedMetricFacts>;
@@ -134,7 +134,7 @@ export function createMetrics(opts: MetricsOptions = {}) {
   let newestEventMs: number | null = null;
   let lastPollMs: number | null = null;
   let lastReconcileMs: number | null = null;
-  let sharedFacts = opts.sharedFacts;
+  const sharedFacts = opts.sharedFacts;
   let factsScrape: { at: number; facts: Promise<SharedMetricFacts | null> } | null = null;
 
   /** The shared facts for this scrape (one Redis read shared by every gauge), or null when unavailable. */
@@ -437,20 +437,7 @@ export function createMetrics(opts: MetricsOptions = {}) {
     }
   }
 
-  /** Adds queues whose job counts are exported (e.g. when they are built after the metrics). */
-  function trackQueues(more: Readonly<Record<string, CountableQueue>>): void {
-    for (const [queueName, queue] of Object.entries(more)) {
-      queues.set(queueName, queue);
-    }
-  }
-
-  /** Sets where shared facts come from (when the state stores are built after the metrics). */
-  function useSharedFacts(source: () => Promise<SharedMetricFacts>): void {
-    sharedFacts = source;
-    factsScrape = null;
-  }
-
-  return { registry, recordApiCall, recordPoll, recordPlan, recordReconcileDone, recordJob, trackQueues, useSharedFacts };
+  return { registry, recordApiCall, recordPoll, recordPlan, recordReconcileDone, recordJob };
 }
 
 /** The metrics registry with its recorders. */

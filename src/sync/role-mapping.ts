@@ -169,7 +169,7 @@ export function createRoleMapper(roles: readonly HubSpotRole[], rules: Rules['ro
   return { roleForTitle, resolveRoleName, problems, targetProblems };
 }
 
-/** One-off convenience (CLI `explain`, tests): the role a Title gets. Build a mapper for many Titles. */
+/** One-off convenience: the role a Title gets. Build a mapper for many Titles. */
 export function roleForTitle(title: string | null, roles: readonly HubSpotRole[], rules: Rules['roles']): RoleMatch {
   return createRoleMapper(roles, rules).roleForTitle(title);
 }
