@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { renderAuditText } from '../../server/status-text';
-import type { RegisterCommand } from './index';
+import type { RegisterCommand } from '../command';
 import { printFromRedis } from '../cli-config';
 
 function positiveInt(value: string): number {

@@ -3,41 +3,13 @@ import type { Config } from '../../../config/load';
 import type { Daemon } from '../../daemon/daemon';
 import { createOneShotDaemon } from '../../daemon/one-shot-daemon';
 import { HoldNotPendingError } from '../../daemon/command-facades';
-import { createLogger, type Logger } from '../../lib/logger';
 import { createRedactor } from '../../lib/redact';
 import type { Approval } from '../../state/approval-store';
 import type { PlanRecord } from '../../state/plan-store';
 import { renderPlanTable } from '../../sync/plan-render';
 import { configOrExit } from '../cli-config';
 import { startReconcileProgress } from '../reconcile-progress';
-import type { RegisterCommand } from './index';
-
-/**
- * Writes to stdout and resolves once the text was handed to the OS, so a large JSON document
- * reaches a pipe whole before the process exits.
- */
-export function writeOut(text: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    process.stdout.write(text, (err) => (err ? reject(err) : resolve()));
-  });
-}
-
-/**
- * The logger of one-shot commands: logs go to stderr, so stdout carries only the command's
- * answer (a `--json` document stays parseable).
- */
-export function commandLogger(config: Config): Logger {
-  return createLogger({ level: config.env.LOG_LEVEL, format: config.env.LOG_FORMAT, secrets: config.secrets, stream: process.stderr, isTTY: process.stderr.isTTY === true });
-}
-
-/** Flushes stdout, stops the daemon and exits with `code`. */
-export async function finish(daemon: Daemon | null, code: number, text = ''): Promise<never> {
-  if (text !== '') {
-    await writeOut(text);
-  }
-  await daemon?.stop().catch(() => undefined);
-  process.exit(code);
-}
+import { commandLogger, finish, writeOut, type RegisterCommand } from '../command';
 
 /** Who decided, in the approval store and the audit trail, when the CLI did. */
 const CLI_OPERATOR = 'operator via CLI';

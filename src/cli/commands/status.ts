@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadStatusSnapshot } from '../../server/status-snapshot';
 import { renderStatusText } from '../../server/status-text';
 import { printFromRedis } from '../cli-config';
-import type { RegisterCommand } from './index';
+import type { RegisterCommand } from '../command';
 
 /** `status`: queue counts, freshness, recent reconciliations and pending approvals, read from Redis. */
 export const registerStatus: RegisterCommand = (program: Command) => {

@@ -3,9 +3,8 @@ import type { Daemon } from '../../daemon/daemon';
 import { createOneShotDaemon } from '../../daemon/one-shot-daemon';
 import { createRedactor } from '../../lib/redact';
 import { renderPlanTable } from '../../sync/plan-render';
-import { commandLogger, finish } from './reconcile';
 import { configOrExit } from '../cli-config';
-import type { RegisterCommand } from './index';
+import { commandLogger, finish, type RegisterCommand } from '../command';
 
 /**
  * `sync-user <oktaUserId|login>`: plans and carries out one user now (through the queue, so it

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { runDaemon } from './start';
-import type { RegisterCommand } from './index';
+import type { RegisterCommand } from '../command';
+import { runDaemon } from '../run-daemon';
 
 /** `worker`: extra workers against the same Redis (no polling, no cron, no ops server). */
 export const registerWorker: RegisterCommand = (program: Command) => {
