@@ -19,6 +19,10 @@ export interface OutageState {
 export const API_NAMES: readonly ApiName[] = ['hubspot', 'okta'];
 
 const TITLE: Record<ApiName, string> = { hubspot: 'HubSpot', okta: 'Okta' };
+/** How long a confirming probe may take (the API clients' own timeouts are shorter), and how long others wait for its verdict. */
+const CONFIRM_WAIT_MS = 15_000;
+/** How long a confirmed normal answer counts for errors that follow it. */
+const UP_REMEMBERED_MS = 1_000;
 /** Where an operator fixes a rejected token. */
 const TOKEN_HINT: Record<ApiName, string> = {
   hubspot: 'check HUBSPOT_ACCESS_TOKEN (a private app access token with the settings.users scopes that has not been revoked or rotated)',
@@ -50,8 +54,9 @@ return cur or ''
 
 /**
  * The outage breaker of each API (HubSpot, Okta), shared by every worker and replica through
- * Redis. A job that meets an outage-shaped error (5xx, timeout, network error, 401) reports it:
- * the breaker opens, the queues whose jobs call the APIs are paused (BullMQ's queue rate limit,
+ * Redis. A job that meets an outage-shaped error (5xx, timeout, network error, 401) reports it;
+ * unless it is a rejected token, one probe first checks that the API is really out (a stray 5xx
+ * is retried as usual). Then the breaker opens, the queues whose jobs call the APIs are paused (BullMQ's queue rate limit,
  * so the job goes back without using an attempt and no worker takes another), and one probe (a
  * cheap read) runs every `probeIntervalMs` across replicas. When the probe gets an answer the
  * breaker closes and work resumes at once. The outage is logged once when it opens and once when
@@ -83,6 +88,8 @@ export function createOutageBreaker(deps: {
   const pauseMs = probeIntervalMs + 1_000;
   const key = (api: ApiName) => `${deps.prefix}:api-outage-${api}`;
   const probeKey = (api: ApiName) => `${deps.prefix}:lock-outage-probe-${api}`;
+  const confirmKey = (api: ApiName) => `${deps.prefix}:lock-outage-confirm-${api}`;
+  const upKey = (api: ApiName) => `${deps.prefix}:api-answered-${api}`;
   const probing = new Set<ApiName>();
   /** When this process last saw each API's outage end: an outage back within a minute is the same one (e.g. only writes fail). */
   const closedAt = new Map<ApiName, number>();
@@ -105,11 +112,8 @@ export function createOutageBreaker(deps: {
     await Promise.all(deps.queues.map((q) => q.rateLimit(pauseMs)));
   }
 
-  /**
-   * A job met `err`: opens (or keeps open) the API's breaker, pauses the queues, and returns how
-   * long they are paused. Logs only when this call opened it.
-   */
-  async function report(err: OutageError): Promise<number> {
+  /** Opens (or keeps open) the API's breaker for `err` and pauses the queues; logs only when this call opened it. */
+  async function open(err: OutageError): Promise<void> {
     const state: OutageState = { api: err.api, kind: err.kind, since: now().toISOString(), reason: err.message };
     const before = await deps.redis.eval(OPEN, 1, key(err.api), JSON.stringify(state), String(stateTtlMs), err.kind);
     const previous = parse(typeof before === 'string' ? before : null);
@@ -127,7 +131,61 @@ export function createOutageBreaker(deps: {
       deps.onChange?.(state.api, state, null);
     }
     await pauseQueues();
-    return pauseMs;
+  }
+
+  /**
+   * Whether `err` is an outage or a one-off: one probe (at most one per API across replicas at a
+   * time; the others wait for its verdict) asks the API again. A normal answer means a one-off
+   * (a stray 5xx, one slow answer), remembered for a second so a burst of them costs one probe.
+   * A failed probe opens the breaker before its verdict is known to the others.
+   */
+  async function confirm(err: OutageError): Promise<'up' | 'down'> {
+    const api = err.api;
+    const deadline = now().getTime() + CONFIRM_WAIT_MS;
+    for (;;) {
+      const [up, out] = await Promise.all([deps.redis.get(upKey(api)), deps.redis.get(key(api))]);
+      if (out !== null) {
+        return 'down';
+      }
+      if (up !== null) {
+        return 'up';
+      }
+      if ((await deps.redis.set(confirmKey(api), randomUUID(), 'PX', CONFIRM_WAIT_MS, 'NX')) === 'OK') {
+        try {
+          await deps.probes[api]();
+          await deps.redis.set(upKey(api), '1', 'PX', UP_REMEMBERED_MS);
+          return 'up';
+        } catch (probeErr) {
+          if (probeErr instanceof OutageError && probeErr.api === api) {
+            await open(err);
+            return 'down';
+          }
+          // Any other answer (a missing scope, a bad page) means the API is up; jobs report their own errors.
+          await deps.redis.set(upKey(api), '1', 'PX', UP_REMEMBERED_MS);
+          return 'up';
+        } finally {
+          await deps.redis.del(confirmKey(api));
+        }
+      }
+      if (now().getTime() > deadline) {
+        return 'up';
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /**
+   * A job met `err`. A rejected token opens the API's breaker at once; any other outage-shaped
+   * error opens it only when a probe confirms the API is out (see {@link confirm}), so a stray 5xx
+   * never pauses all work. Returns whether the breaker is open (the queues are paused for
+   * `pauseMs`; the job goes back without using an attempt) or not (the job retries as usual).
+   */
+  async function report(err: OutageError): Promise<{ open: boolean; pauseMs: number }> {
+    if (err.kind === 'token-rejected' || (await deps.redis.get(key(err.api))) !== null) {
+      await open(err);
+      return { open: true, pauseMs };
+    }
+    return (await confirm(err)) === 'down' ? { open: true, pauseMs } : { open: false, pauseMs: 0 };
   }
 
   /** The APIs out now, as every replica sees them. */

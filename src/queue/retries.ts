@@ -74,7 +74,7 @@ export interface JobErrorContext {
   /** Also called on a rate limit (e.g. to pause the shared HubSpot budget). */
   onRateLimited?: (ms: number) => Promise<void>;
   /** The outage breaker: told about an outage, asked before each job whether one is open. */
-  outages?: { report(err: OutageError): Promise<number>; waitMs(): Promise<number> };
+  outages?: { report(err: OutageError): Promise<{ open: boolean; pauseMs: number }>; waitMs(): Promise<number> };
 }
 
 /**
@@ -99,9 +99,13 @@ export async function toJobError(err: unknown, ctx: JobErrorContext): Promise<Er
     }
     case 'outage':
       if (ctx.outages && err instanceof OutageError) {
-        await ctx.queue.rateLimit(await ctx.outages.report(err));
-        return Worker.RateLimitError();
+        const verdict = await ctx.outages.report(err);
+        if (verdict.open) {
+          await ctx.queue.rateLimit(verdict.pauseMs);
+          return Worker.RateLimitError();
+        }
       }
+      // A one-off (the API answered the probe): retried with backoff like any transient error.
       return err instanceof Error ? err : new Error(message);
     case 'fail':
       return new UnrecoverableError(message.startsWith(ctx.who) ? message : `${ctx.who}: ${message}`);

@@ -105,11 +105,31 @@ it('a rejected token replaces an unavailable API, is logged once as an error nam
 
 it('a probe answered with something other than an outage (a missing scope) closes the breaker; an outage back within a minute is logged quietly', async () => {
   const p = `${prefix}c`;
-  const r = replica(p, () => Promise.reject(new PermanentError('HubSpot listRoles failed (403 MISSING_SCOPES)', { code: 'HUBSPOT_MISSING_SCOPES', status: 403 })));
+  let answer: () => Promise<unknown> = () => Promise.reject(unavailable());
+  const r = replica(p, () => answer());
   await r.breaker.report(unavailable());
+  expect(await r.breaker.current()).toHaveLength(1);
+  answer = () => Promise.reject(new PermanentError('HubSpot listRoles failed (403 MISSING_SCOPES)', { code: 'HUBSPOT_MISSING_SCOPES', status: 403 }));
   await r.breaker.probeAll();
   expect(await r.breaker.current()).toEqual([]);
-  await r.breaker.report(unavailable());
+  answer = () => Promise.reject(unavailable());
+  await new Promise((resolve) => setTimeout(resolve, 1_100));
+  expect(await r.breaker.report(unavailable())).toMatchObject({ open: true });
   expect(r.lines.filter((l) => /HubSpot is unavailable/.test(l.message))).toHaveLength(1);
   expect(await r.breaker.current()).toHaveLength(1);
+});
+
+it('a stray 5xx whose probe is answered neither opens the breaker nor pauses work; a burst of them costs one probe', async () => {
+  const p = `${prefix}d`;
+  let probes = 0;
+  const r = replica(p, async () => {
+    probes++;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  });
+  const verdicts = await Promise.all(Array.from({ length: 20 }, () => r.breaker.report(unavailable())));
+  expect(verdicts.every((v) => !v.open)).toBe(true);
+  expect(probes).toBe(1);
+  expect(await r.breaker.current()).toEqual([]);
+  expect(await r.queue.getRateLimitTtl()).toBeLessThanOrEqual(0);
+  expect(r.lines.filter((l) => /unavailable/.test(l.message))).toEqual([]);
 });

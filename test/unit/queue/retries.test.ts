@@ -34,11 +34,19 @@ describe('toJobError', () => {
   it('opens the breaker on an outage and never fails the job for it, however often it was pushed back', async () => {
     const c = ctx(1000);
     const reported: string[] = [];
-    const outages = { report: async (e: OutageError) => (reported.push(`${e.api}:${e.kind}`), 2000), waitMs: async () => 0 };
+    const outages = { report: async (e: OutageError) => (reported.push(`${e.api}:${e.kind}`), { open: true, pauseMs: 2000 }), waitMs: async () => 0 };
     const out = await toJobError(new OutageError('HubSpot listUsers: HubSpot rejected the token (HTTP 401)', { api: 'hubspot', kind: 'token-rejected', code: 'HUBSPOT_INVALID_AUTHENTICATION', status: 401 }), { ...c.value, outages });
     expect(out).toBeInstanceOf(RateLimitError);
     expect(reported).toEqual(['hubspot:token-rejected']);
     expect(c.paused).toEqual([2000]);
+  });
+
+  it('retries a one-off 5xx as usual when the breaker finds the API answering (no pause)', async () => {
+    const c = ctx(1);
+    const outages = { report: async () => ({ open: false, pauseMs: 0 }), waitMs: async () => 0 };
+    const stray = new OutageError('HubSpot getUser for user 1: HubSpot answered 503', { api: 'hubspot', kind: 'unavailable', code: 'HUBSPOT_503', status: 503 });
+    expect(await toJobError(stray, { ...c.value, outages })).toBe(stray);
+    expect(c.paused).toEqual([]);
   });
 
   it('decides "failed for good" in one place: unrecoverable, or out of attempts', () => {
