@@ -13,6 +13,7 @@ import type { Logger } from '../lib/logger';
 import { createRedactor } from '../lib/redact';
 import type { HubSpotRole, HubSpotSeat, HubSpotTeam, HubSpotUser } from '../sync/types';
 import { toSyncError, type FailedExchange } from './hubspot-errors';
+import { withTimeout } from '../lib/async';
 import { parseRateHeaders } from './hubspot-rate';
 import type { CreateUserInput, HubSpotClientApi, HubSpotClientHooks, HubSpotRateState, UpdateUserInput } from './hubspot-types';
 import {
@@ -84,25 +85,6 @@ interface Received {
 }
 
 class RequestTimeout extends Error {}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  if (!(ms > 0)) {
-    return p;
-  }
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new RequestTimeout()), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(t);
-        reject(e);
-      },
-    );
-  });
-}
 
 function flatHeaders(raw: Record<string, readonly string[] | string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -230,7 +212,7 @@ export function createHubSpotClient(opts: HubSpotClientOptions): HubSpotClientAp
     const started = now();
     let received: Received;
     try {
-      received = await withTimeout(perform(), timeoutMs);
+      received = await withTimeout(perform(), timeoutMs, () => new RequestTimeout());
     } catch (e) {
       tell(op, 0, now() - started, null);
       const base = { call: op.call, subject: op.subject, status: null, headers: {}, body: undefined, now: new Date(now()) };

@@ -7,6 +7,7 @@ import { isNotFound, toOktaError } from './okta-errors';
 import { appUserId, embeddedUser, toCandidate, toLogEvent } from './okta-mapping';
 import { createOktaRequestExecutor, type OktaClientHooks } from './okta-request-executor';
 import type { CandidateReadOptions, LogPollResult, OktaAppInfo, OktaClientApi, OktaLogEvent } from './okta-types';
+import { sleep as defaultSleep } from '../lib/async';
 
 /**
  * The daemon's Okta adapter over `@okta/okta-sdk-nodejs`, with the SDK's traps avoided:
@@ -91,7 +92,7 @@ export function createOktaClient(opts: OktaClientOptions) {
   const orgUrl = opts.orgUrl.replace(/\/+$/, '');
   const log = opts.logger.child({ component: 'okta' });
   const now = opts.now ?? Date.now;
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = opts.sleep ?? defaultSleep;
   const pageSize = clamp(opts.pageSize, 1, 500, 500);
   const logPageSize = clamp(opts.logPageSize, 1, 1000, 1000);
   const maxEventsPerPoll = Math.max(1, opts.maxEventsPerPoll ?? 10_000);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { RateLimitedError } from '../lib/errors';
 import { stateKeys } from '../state/keys';
 import type { RedisClient } from '../state/redis-client';
+import { sleep } from '../lib/async';
 
 /**
  * Sliding-window log in Redis, on Redis' own clock so replicas agree: returns 0 and records the
@@ -40,7 +41,6 @@ export interface RateObservation {
   intervalMs?: number | null;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * HubSpot's request budget, shared by every worker and replica through Redis: at most

@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Plan } from '../sync/types';
 import type { ReconciliationOutcome } from './ops-types';
+import { withTimeout } from '../lib/async';
 
 /** Prefix of every metric the daemon defines (process and Node.js metrics keep their standard names). */
 export const METRIC_PREFIX = 'okta_hubspot_sync_';
@@ -98,22 +99,6 @@ function toMillis(value: string | Date | null | undefined): number | null {
   }
   const ms = value instanceof Date ? value.getTime() : Date.parse(value);
   return Number.isFinite(ms) ? ms : null;
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (err: unknown) => {
-        clearTimeout(timer);
-        reject(err instanceof Error ? err : new Error(String(err)));
-      },
-    );
-  });
 }
 
 /**
