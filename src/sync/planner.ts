@@ -58,7 +58,7 @@ function emailOwners(candidates: readonly OktaCandidate[], ctx: PlanContext): Em
 function decideAll(ctx: PlanContext): { decisions: Decision[]; decided: Set<string> } {
   const { input } = ctx;
   const all = uniqueCandidates(input.candidates);
-  const wanted = input.mode === 'users' && input.oktaUserIds ? new Set(input.oktaUserIds) : null;
+  const wanted = input.mode === 'users' ? new Set(input.oktaUserIds) : null;
   const considered = wanted ? all.filter((c) => wanted.has(c.oktaUserId)) : all;
   // Every candidate given counts for duplicate emails, so users mode finds them when the caller passes them.
   const owners = emailOwners(all, ctx);
@@ -111,8 +111,8 @@ function guardDeletions(decisions: Decision[], decided: ReadonlySet<string>, ctx
   const verdict = evaluateDeletionGuard({
     deletions: ids,
     recentDeletions: ctx.input.recentDeletions ?? 0,
-    expectedDeletions: ctx.input.expectedDeletions ?? 0,
-    managedCount: ctx.input.managedCount ?? ctx.input.ledger.length,
+    expectedDeletions: ctx.input.mode === 'users' ? (ctx.input.expectedDeletions ?? 0) : 0,
+    managedCount: (ctx.input.mode === 'users' ? ctx.input.managedCount : undefined) ?? ctx.input.ledger.length,
     approved: new Set(ctx.input.approvedDeletions ?? []),
     pending: new Set(holds?.pending?.members.map((m) => m.hubspotUserId) ?? []),
     pendingId: holds?.pending?.id ?? null,

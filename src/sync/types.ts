@@ -339,19 +339,8 @@ export interface Plan {
   warnings?: string[];
 }
 
-/**
- * Everything the planner needs; it reads no clock, environment or network. The same planner
- * serves a full reconciliation (`mode: 'full'`) and one user (`mode: 'users'`).
- */
-export interface PlanInput {
-  /**
-   * full: `candidates` is the complete, successfully read list of the app's assignments, so a
-   * managed user missing from it has left scope. users: only the Okta users named in
-   * `oktaUserIds` are decided (an id with no candidate means the Okta user no longer exists or is
-   * no longer assigned); nothing else is touched.
-   */
-  mode: 'full' | 'users';
-  oktaUserIds?: string[];
+/** What both modes of {@link PlanInput} carry. */
+interface PlanInputBase {
   candidates: OktaCandidate[];
   /** full: every HubSpot user. users: at least the ones whose email or ledger link matches. */
   hubspotUsers: HubSpotUser[];
@@ -367,29 +356,54 @@ export interface PlanInput {
    * the guard: they add to this plan's deletions.
    */
   recentDeletions?: number;
+  /** Pending and rejected holds (see {@link GuardHolds}); none when absent. */
+  holds?: GuardHolds;
+  /** Deletions an operator approved: HubSpot user ids that the guard lets through. */
+  approvedDeletions?: readonly string[];
+}
+
+/**
+ * A full reconciliation: `candidates` is the complete, successfully read list of the app's
+ * assignments, so a managed user missing from it has left scope.
+ */
+export interface FullInput extends PlanInputBase {
+  mode: 'full';
+}
+
+/**
+ * One user (or a few): only the Okta users named in `oktaUserIds` are decided (an id with no
+ * candidate means the Okta user no longer exists or is no longer assigned); nothing else is
+ * touched. The rolling hour and the ledger-wide figures come with it, as `ledger` holds only part
+ * of the ledger.
+ */
+export interface UsersInput extends PlanInputBase {
+  mode: 'users';
+  oktaUserIds: string[];
   /**
    * Other managed users the System Log says are leaving, whose own jobs have not decided yet
    * (users mode): they add to this plan's deletions, so a batch is judged as a whole.
    */
   expectedDeletions?: number;
-  /** Pending and rejected holds (see {@link GuardHolds}); none when absent. */
-  holds?: GuardHolds;
   /**
    * How many users the daemon manages, when `ledger` holds only part of the ledger (users mode);
    * the guard's percentage is taken of it. Defaults to `ledger.length`.
    */
   managedCount?: number;
   /**
-   * Users mode only, when `ledger` holds only part of the ledger: how many managed users hold
+   * When `ledger` holds only part of the ledger: how many managed users hold
    * each seat according to the whole ledger's `lastApplied` (role ids and seat names counted
    * separately). The seat budget needs it to give a seat to a new user; without it, users mode
    * never gives a seat that has a budget in the rules to anyone who does not hold it already (the
    * next full reconciliation does).
    */
   ledgerSeatCounts?: LedgerSeatCounts;
-  /** Deletions an operator approved: HubSpot user ids that the guard lets through. */
-  approvedDeletions?: readonly string[];
 }
+
+/**
+ * Everything the planner needs; it reads no clock, environment or network. The same planner
+ * serves a full reconciliation and one user.
+ */
+export type PlanInput = FullInput | UsersInput;
 
 /** Managed users per seat, from the ledger's `lastApplied` (see `PlanInput.ledgerSeatCounts`). */
 export interface LedgerSeatCounts {

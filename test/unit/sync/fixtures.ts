@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { RulesSchema, type Rules } from '../../../config/rules-schema';
 import { appliedValuesFrom } from '../../../src/sync/desired-user';
-import type { HubSpotRole, HubSpotUser, LedgerEntry, OktaCandidate, Plan, PlanAction, PlanInput } from '../../../src/sync/types';
+import type { FullInput, HubSpotRole, HubSpotUser, LedgerEntry, OktaCandidate, Plan, PlanAction, PlanInput, UsersInput } from '../../../src/sync/types';
 
 /** Test data builders for the planner: small, explicit, and valid unless a test says otherwise. */
 
@@ -70,12 +70,16 @@ export function managed(id: string, hubspotId: string, over: { candidate?: Parti
   return { candidate: c, hubspot, entry };
 }
 
-export function planInput(over: Partial<PlanInput> = {}): PlanInput {
-  return { mode: 'full', candidates: [], hubspotUsers: [], roles: ROLES, seats: null, ledger: [], rules: rules(), now: NOW, ...over };
+/** Pieces of an input: a full one by default; a users-mode one names its users. */
+export type InputOverrides = Partial<FullInput> | (Partial<UsersInput> & Pick<UsersInput, 'mode' | 'oktaUserIds'>);
+
+export function planInput(over: InputOverrides = {}): PlanInput {
+  const base = { candidates: [], hubspotUsers: [], roles: ROLES, seats: null, ledger: [], rules: rules(), now: NOW };
+  return over.mode === 'users' ? { ...base, ...over } : { ...base, ...over, mode: 'full' };
 }
 
 /** Builds an input from managed triples plus extra pieces. */
-export function withManaged(triples: Array<ReturnType<typeof managed>>, over: Partial<PlanInput> = {}): PlanInput {
+export function withManaged(triples: Array<ReturnType<typeof managed>>, over: InputOverrides = {}): PlanInput {
   return planInput({
     ...over,
     candidates: [...triples.map((t) => t.candidate), ...(over.candidates ?? [])],
