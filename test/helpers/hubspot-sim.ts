@@ -35,15 +35,4 @@ export async function listAll(client: HubSpotClientApi): Promise<{ users: HubSpo
   return { users, pages };
 }
 
-/** The error a promise rejects with (fails the test when it resolves). */
-export async function rejectionOf(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof Error) {
-      return e;
-    }
-    throw new Error(`rejected with a non-Error: ${String(e)}`);
-  }
-  throw new Error('expected the call to fail, but it succeeded');
-}
+export { rejectionOf } from './async';

@@ -35,18 +35,7 @@ export async function listAllCandidates(client: OktaClientApi): Promise<{ candid
   return { candidates, pages };
 }
 
-/** The error a promise rejects with (fails the test when it resolves). */
-export async function rejectionOf(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof Error) {
-      return err;
-    }
-    throw new Error(`rejected with a non-Error: ${String(err)}`);
-  }
-  throw new Error('expected a rejection, but the promise resolved');
-}
+export { rejectionOf } from './async';
 
 /** A raw GET against the simulator with the right token; returns status, headers and parsed body. */
 export async function rawGet(rig: OktaTestRig, path: string, token = rig.sim.token): Promise<{ status: number; headers: Headers; body: unknown }> {

@@ -11,6 +11,8 @@ import { startOktaRig, type OktaTestRig } from '../../helpers/okta-sim';
 import { removeKeys, testRedisUrl, uniquePrefix } from '../../helpers/redis';
 import type { HubSpotSimulatorOptions } from '../../../src/simulators/hubspot';
 
+export { eventually } from '../../helpers/async';
+
 /** Settings the pipeline tests run with: fast polls, short debounce and backoff. */
 export const FAST_DAEMON = {
   hubspot: { requestsPerWindow: 1000, windowMs: 10_000 },
@@ -89,24 +91,4 @@ export async function startPipelineRig(opts: RigOptions = {}): Promise<PipelineR
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined && v !== false) {
-        return v;
-      }
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
