@@ -51,13 +51,6 @@ export interface PlanRecord extends PlanHeader {
 /** Actions per element of a plan's action list: small JSON values instead of one giant string. */
 export const PLAN_ACTIONS_CHUNK = 1000;
 
-/** `actions` in chunks of {@link PLAN_ACTIONS_CHUNK}. */
-export function* chunksOf<T>(items: readonly T[], size = PLAN_ACTIONS_CHUNK): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) {
-    yield items.slice(i, i + size);
-  }
-}
-
 /** A plan id: sortable by time, safe as part of a BullMQ job id (no ':' and not all digits). */
 export function newPlanId(now: Date = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'z').toLowerCase();
@@ -70,17 +63,6 @@ export function newPlanId(now: Date = new Date()): string {
  */
 export function createPlanStore(redis: RedisClient, prefix: string, opts: { kept: number }) {
   const keys = stateKeys(prefix);
-
-  /**
-   * Stores a plan: its header, the plan without its actions, and the actions in chunks of
-   * {@link PLAN_ACTIONS_CHUNK} in a list, so no single value (nor its JSON text) is the size of
-   * the whole plan.
-   */
-  async function save(record: PlanRecord): Promise<void> {
-    const { plan, ...header } = record;
-    await appendActions(record.id, chunksOf(plan.actions));
-    await saveMeta(header, plan);
-  }
 
   /** Stores a plan's actions as they come, chunk by chunk (replacing any stored under `id`). */
   async function appendActions(id: string, chunks: Iterable<PlanAction[]> | AsyncIterable<PlanAction[]>): Promise<void> {
@@ -173,7 +155,7 @@ export function createPlanStore(redis: RedisClient, prefix: string, opts: { kept
     return id ? get(id) : null;
   }
 
-  return { save, appendActions, saveMeta, get, getMeta, actionChunks, header, update, list, latest };
+  return { appendActions, saveMeta, get, getMeta, actionChunks, header, update, list, latest };
 }
 
 /** The plan store's API. */

@@ -3,6 +3,7 @@ import { createApprovalStore } from '../../../src/state/approval-store';
 import { createState, type State } from '../../../src/state/state';
 import type { LedgerEntry, PlanAction } from '../../../src/sync/types';
 import { removeKeys, testRedisUrl, uniquePrefix } from '../../helpers/redis';
+import { savePlan } from '../../helpers/plans';
 
 const prefix = uniquePrefix('state');
 let redis: Redis;
@@ -166,7 +167,7 @@ describe('plan store', () => {
     for (let i = 0; i < 5; i++) {
       const id = `plan-${i}`;
       ids.push(id);
-      await state.plans.save({
+      await savePlan(state.plans, {
         id,
         createdAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
         trigger: 'manual',

@@ -5,6 +5,7 @@ import { registerStatus } from '../../../src/cli/commands/status';
 import { createState } from '../../../src/state/state';
 import { removeKeys, testRedisUrl, uniquePrefix } from '../../helpers/redis';
 import { SECRETS, samplePlan } from '../../unit/server/ops-fixtures';
+import { savePlan } from '../../helpers/plans';
 
 const prefix = uniquePrefix('ops-cli');
 const savedEnv = { ...process.env };
@@ -43,7 +44,7 @@ beforeAll(async () => {
   redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: 1 });
   const state = createState(redis, prefix, { auditMaxEntries: 1000, plansKept: 5 });
   const plan = samplePlan();
-  await state.plans.save({ id: 'plan-1', createdAt: '2026-11-28T12:00:00.000Z', trigger: 'manual', dryRun: false, status: 'applying', summary: plan.summary, approvalId: 'plan-1', jobs: 2, outcome: null, plan });
+  await savePlan(state.plans, { id: 'plan-1', createdAt: '2026-11-28T12:00:00.000Z', trigger: 'manual', dryRun: false, status: 'applying', summary: plan.summary, approvalId: 'plan-1', jobs: 2, outcome: null, plan });
   holdId = (await state.approvals.hold({ kind: 'reconcile', planId: 'plan-1', reason: plan.held!.reason, actions: plan.held!.actions })).id;
   await state.audit.append({ action: 'create', email: 'ada@example.com', oktaUserId: '00u1ada', hubspotUserId: '601', before: null, after: null, jobId: null, outcome: 'applied', reason: 'assigned' });
   await state.audit.append({ action: 'update', email: 'bob@example.com', oktaUserId: '00u1bob', hubspotUserId: '501', before: null, after: null, jobId: null, outcome: 'failed', reason: `HubSpot said no to ${SECRETS.hubspot}` });

@@ -10,6 +10,7 @@ import type { Approval } from '../../../src/state/approval-store';
 import { createState, type State } from '../../../src/state/state';
 import { removeKeys, testRedisUrl, uniquePrefix } from '../../helpers/redis';
 import { MALICIOUS_TITLE, SECRETS, samplePlan } from '../../unit/server/ops-fixtures';
+import { savePlan } from '../../helpers/plans';
 
 const prefix = uniquePrefix('ops-status');
 const planId = 'plan-20261128t120000z-abc123';
@@ -24,7 +25,7 @@ beforeAll(async () => {
   redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: 1 });
   state = createState(redis, prefix, { auditMaxEntries: 1000, plansKept: 5 });
   const plan = samplePlan();
-  await state.plans.save({
+  await savePlan(state.plans, {
     id: planId,
     createdAt: '2026-11-28T12:00:00.000Z',
     trigger: 'cron',
