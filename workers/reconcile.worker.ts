@@ -1,15 +1,12 @@
-import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import type { Rules } from '../config/rules-schema';
-import type { DaemonSettings } from '../config/daemon-schema';
 import type { HubSpotClientApi } from '../src/hubspot/hubspot-types';
 import { errorMessage } from '../src/lib/errors';
 import type { Logger } from '../src/lib/logger';
 import type { OktaClientApi } from '../src/okta/okta-types';
 import { PRIORITY, type ReconcileData, type ReconcileResult, type SyncUserData } from '../src/queue/queue-map';
 import { FAN_OUT_CHUNK, RECONCILE_LOCK, type FlowChild, type ReconcileFlow } from '../src/queue/reconcile-flow';
-import type { TypedQueue } from '../src/queue/queues';
-import { onFailure, putBack, PUT_BACK, withJobErrors } from '../src/queue/retries';
-import type { OutageBreaker } from '../src/queue/outage-breaker';
+import { onFailure, putBack, PUT_BACK, withJobErrors, type ApiWorkerOptions } from '../src/queue/retries';
 import type { HeldLock } from '../src/state/lock';
 import { newPlanId, PLAN_ACTIONS_CHUNK, type PlanHeader, type PlanOutcome, type PlanRecord, type PlanTrigger } from '../src/state/plan-store';
 import type { State } from '../src/state/state';
@@ -287,17 +284,7 @@ export type Reconciler = ReturnType<typeof createReconciler>;
  * puts the reconciliation back (not counted as an attempt) to start over after the wait; other
  * listing failures are retried with backoff, then fail with the reason.
  */
-export function createReconcileWorker(opts: {
-  connection: ConnectionOptions;
-  prefix: string;
-  queue: TypedQueue<'reconcile'>;
-  reconciler: Reconciler;
-  logger: Logger;
-  settings: DaemonSettings;
-  onRateLimited?: (ms: number) => Promise<void>;
-  /** Pauses the queue while HubSpot or Okta is out (no attempt is used up). */
-  outages?: Pick<OutageBreaker, 'report' | 'waitMs'>;
-}): Worker<ReconcileData, ReconcileResult> {
+export function createReconcileWorker(opts: ApiWorkerOptions & { reconciler: Reconciler }): Worker<ReconcileData, ReconcileResult> {
   const log = opts.logger.child({ component: 'reconcile-worker' });
   const worker = new Worker<ReconcileData, ReconcileResult>(
     'reconcile',
@@ -305,8 +292,8 @@ export function createReconcileWorker(opts: {
       queue: opts.queue,
       who: (job) => `reconciliation ${job.id}`,
       maxRateLimitedStarts: opts.settings.jobs.maxRateLimitedStarts,
-      ...(opts.onRateLimited ? { onRateLimited: opts.onRateLimited } : {}),
-      ...(opts.outages ? { outages: opts.outages } : {}),
+      onRateLimited: opts.onRateLimited,
+      outages: opts.outages,
     }),
     {
       connection: opts.connection,

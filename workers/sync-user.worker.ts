@@ -1,14 +1,11 @@
-import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import type { Rules } from '../config/rules-schema';
-import type { DaemonSettings } from '../config/daemon-schema';
 import type { HubSpotClientApi } from '../src/hubspot/hubspot-types';
 import { errorMessage, SyncError } from '../src/lib/errors';
 import type { Logger } from '../src/lib/logger';
 import type { OktaClientApi } from '../src/okta/okta-types';
-import { onFailure, putBack, PUT_BACK, withJobErrors } from '../src/queue/retries';
-import type { OutageBreaker } from '../src/queue/outage-breaker';
+import { onFailure, putBack, PUT_BACK, withJobErrors, type ApiWorkerOptions } from '../src/queue/retries';
 import type { SyncUserData, SyncUserResult } from '../src/queue/queue-map';
-import type { TypedQueue } from '../src/queue/queues';
 import type { HeldLock } from '../src/state/lock';
 import type { CandidateReadOptions } from '../src/okta/okta-types';
 import type { State } from '../src/state/state';
@@ -359,18 +356,7 @@ export type SyncUserProcessor = ReturnType<typeof createSyncUserProcessor>;
  * job goes back without using an attempt; permanent errors fail at once with the user named;
  * the final failure is logged once (not every retry).
  */
-export function createSyncUserWorker(opts: {
-  connection: ConnectionOptions;
-  prefix: string;
-  queue: TypedQueue<'sync-user'>;
-  processor: SyncUserProcessor;
-  settings: DaemonSettings;
-  logger: Logger;
-  /** Pauses the shared HubSpot budget after a 429. */
-  onRateLimited?: (ms: number) => Promise<void>;
-  /** Pauses the queue while HubSpot or Okta is out (no attempt is used up). */
-  outages?: Pick<OutageBreaker, 'report' | 'waitMs'>;
-}): Worker<SyncUserData, SyncUserResult> {
+export function createSyncUserWorker(opts: ApiWorkerOptions & { processor: SyncUserProcessor }): Worker<SyncUserData, SyncUserResult> {
   const log = opts.logger.child({ component: 'sync-user-worker' });
   const worker = new Worker<SyncUserData, SyncUserResult>(
     'sync-user',
@@ -378,8 +364,8 @@ export function createSyncUserWorker(opts: {
       queue: opts.queue,
       who: (job) => job.data.oktaUserId,
       maxRateLimitedStarts: opts.settings.jobs.maxRateLimitedStarts,
-      ...(opts.onRateLimited ? { onRateLimited: opts.onRateLimited } : {}),
-      ...(opts.outages ? { outages: opts.outages } : {}),
+      onRateLimited: opts.onRateLimited,
+      outages: opts.outages,
     }),
     {
       connection: opts.connection,

@@ -9,9 +9,10 @@
  *   reconciliation; the ledger gate's `ensureLedgerForJob` does the same while a rebuild runs;
  * - when a job has failed for good ({@link failedForGood}).
  */
-import { DelayedError, UnrecoverableError, Worker, type DefaultJobOptions, type Job, type Queue } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type DefaultJobOptions, type Job, type Queue } from 'bullmq';
 import type { DaemonSettings } from '../../config/daemon-schema';
 import { classifyError, errorMessage, OutageError, SyncError } from '../lib/errors';
+import type { Logger } from '../lib/logger';
 import type { QueueName } from './queue-map';
 
 /** Fallback pause after a 429 that did not say how long to wait. */
@@ -120,6 +121,25 @@ export async function toJobError(err: unknown, ctx: JobErrorContext): Promise<Er
  */
 export function failedForGood(job: Pick<Job, 'attemptsMade' | 'opts'>, err: Pick<Error, 'name'>): boolean {
   return err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+}
+
+/** What a worker whose jobs call the APIs is built from: its queue, the retry settings, and what pauses it. */
+export interface ApiWorkerOptions extends ApiPauses {
+  connection: ConnectionOptions;
+  prefix: string;
+  /** The worker's queue: a 429 pauses it for every worker. */
+  queue: JobErrorContext['queue'];
+  /** `jobs.maxRateLimitedStarts` and the worker's own tuning. */
+  settings: DaemonSettings;
+  logger: Logger;
+}
+
+/** What a worker whose jobs call the APIs is handed so they wait out rate limits and outages. */
+export interface ApiPauses {
+  /** Pauses the shared HubSpot budget after a 429. */
+  onRateLimited?: (ms: number) => Promise<void>;
+  /** Pauses the queue while HubSpot or Okta is out (no attempt is used up). */
+  outages?: NonNullable<JobErrorContext['outages']>;
 }
 
 /**
