@@ -1,5 +1,5 @@
 import type { PlanContext } from './plan-context';
-import type { Decision, ProvisionDecision, ProvisionTarget } from './decisions';
+import type { Decision, ProvisionCommon, ProvisionDecision, ProvisionTarget } from './decisions';
 import type { Scope } from './scope';
 import type { CleanCandidate } from './validate-candidate';
 import type { HubSpotUser, LedgerEntry, OktaCandidate, ReasonCode } from './types';
@@ -38,9 +38,10 @@ function provision(
 ): ProvisionDecision {
   const draft = deriveDesired(user.clean, user.c.groupIds, user.scope, user.why, ctx.desired);
   const unmapped = draft.match !== null && (draft.match.kind === 'unmapped' || draft.match.kind === 'missing-role');
-  const decision: ProvisionDecision = {
+  // The target is added after the other fields, not spread into the literal: a spread there
+  // costs a large plan about 15 %.
+  const fields: ProvisionCommon = {
     type: 'provision',
-    ...target,
     code,
     headline,
     who: user.who,
@@ -54,6 +55,7 @@ function provision(
     reportsTitle: unmapped ? (user.clean.title ?? '(no title)') : null,
     held: false,
   };
+  const decision: ProvisionDecision = Object.assign(fields, target);
   if (extra.pairId !== undefined) {
     decision.pairId = extra.pairId;
   }
