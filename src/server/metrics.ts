@@ -272,30 +272,22 @@ export function createMetrics(opts: MetricsOptions = {}) {
       }
     },
   });
-  new Gauge({
-    name: name('approvals_pending'),
-    help: 'Approvals waiting for an operator (read from Redis; 0 without shared facts).',
-    registers,
-    async collect() {
-      this.reset();
-      const facts = await shared();
-      if (facts) {
-        this.set(facts.pendingApprovals);
-      }
-    },
-  });
-  new Gauge({
-    name: name('deletions_awaiting_approval'),
-    help: 'Deletions held by pending approvals (read from Redis; 0 without shared facts).',
-    registers,
-    async collect() {
-      this.reset();
-      const facts = await shared();
-      if (facts) {
-        this.set(facts.deletionsAwaitingApproval);
-      }
-    },
-  });
+  /** A gauge of one fact every replica shares (read from Redis at scrape time; absent without them). */
+  const factGauge = (metric: string, help: string, pick: (facts: NonNullable<Awaited<ReturnType<typeof shared>>>) => number) =>
+    new Gauge({
+      name: name(metric),
+      help,
+      registers,
+      async collect() {
+        this.reset();
+        const facts = await shared();
+        if (facts) {
+          this.set(pick(facts));
+        }
+      },
+    });
+  factGauge('approvals_pending', 'Approvals waiting for an operator (read from Redis; 0 without shared facts).', (f) => f.pendingApprovals);
+  factGauge('deletions_awaiting_approval', 'Deletions held by pending approvals (read from Redis; 0 without shared facts).', (f) => f.deletionsAwaitingApproval);
   new Gauge({
     name: name('rules_unknown_names'),
     help: 'Role or seat names in the rules file that HubSpot lacks (users they name get no role or seat), by kind, from the latest check at start or reconciliation.',
