@@ -73,6 +73,15 @@ export async function keepHolds(state: HoldState, logger: Logger, plan: Pick<Pla
   if (cleared.length > 0) {
     logger.info('rejected deletions no longer apply', { users: namesOf(cleared) });
   }
+  const fromApproved = changes?.released.filter((m) => m.from === 'approved') ?? [];
+  const unapproved = new Set(await state.approvals.unapprove(fromApproved.map((m) => m.hubspotUserId)));
+  const voided = fromApproved.filter((m) => unapproved.has(m.hubspotUserId));
+  for (const m of voided) {
+    await state.audit.append({ action: 'delete', email: m.email, oktaUserId: m.oktaUserId, hubspotUserId: m.hubspotUserId, ...entry, outcome: 'released', reason: `${m.why} before the approved deletion was carried out: the approval no longer applies (leaving scope again needs a new one)` });
+  }
+  if (voided.length > 0) {
+    logger.info('approved deletions no longer apply (the users are back in scope)', { users: namesOf(voided) });
+  }
   if (changes?.holdAllLifted && (await state.approvals.liftHoldAll())) {
     await state.audit.append({ action: 'delete', email: null, oktaUserId: null, hubspotUserId: null, ...entry, outcome: 'released', reason: 'a full reconciliation found nothing to delete: deletions are judged by the guard thresholds again' });
     logger.info('deletions are judged by the guard thresholds again (a full reconciliation found nothing to delete after the ledger was rebuilt)');

@@ -264,16 +264,22 @@ export function createApprovalStore(redis: RedisClient, prefix: string, opts: { 
     return (await redis.hvals(keys.rejectedDeletions)).map((json) => JSON.parse(json) as RejectedDeletion);
   }
 
-  /** Forgets rejections (the users came back into scope: leaving again is a new deletion); returns the ids forgotten. */
-  async function unreject(hubspotUserIds: readonly string[]): Promise<string[]> {
+  /** Takes HubSpot ids out of a decision hash; returns the ids that were in it. */
+  async function forget(key: string, hubspotUserIds: readonly string[]): Promise<string[]> {
     const out: string[] = [];
     for (const id of hubspotUserIds) {
-      if ((await redis.hdel(keys.rejectedDeletions, id)) > 0) {
+      if ((await redis.hdel(key, id)) > 0) {
         out.push(id);
       }
     }
     return out;
   }
+
+  /** Forgets rejections (the users came back into scope: leaving again is a new deletion); returns the ids forgotten. */
+  const unreject = (hubspotUserIds: readonly string[]): Promise<string[]> => forget(keys.rejectedDeletions, hubspotUserIds);
+
+  /** Forgets approvals not carried out (the users came back into scope: leaving again needs a new approval); returns the ids forgotten. */
+  const unapprove = (hubspotUserIds: readonly string[]): Promise<string[]> => forget(keys.approvedDeletions, hubspotUserIds);
 
   /** HubSpot user ids whose deletion an operator approved (planner input `approvedDeletions`). */
   async function approvedDeletions(): Promise<string[]> {
@@ -296,7 +302,7 @@ export function createApprovalStore(redis: RedisClient, prefix: string, opts: { 
     await release([hubspotUserId]);
   }
 
-  return { hold, get, list, pending, guardHolds, approve, reject, release, rejected, unreject, approvedDeletions, setHoldAll, liftHoldAll, consume };
+  return { hold, get, list, pending, guardHolds, approve, reject, release, rejected, unreject, unapprove, approvedDeletions, setHoldAll, liftHoldAll, consume };
 }
 
 /** The approval store's API. */

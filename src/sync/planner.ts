@@ -185,6 +185,13 @@ function holdChangesOf(holds: GuardHolds, guardedIds: readonly string[], decisio
   };
   holds.pending?.members.forEach((m) => consider(m, 'pending'));
   holds.rejected.forEach((m) => consider(m, 'rejected'));
+  // An approval is for one leaving: a user back in scope before the deletion was carried out needs a new one to be deleted later.
+  for (const hubspotUserId of ctx.input.approvedDeletions ?? []) {
+    const entry = ctx.ledgerByHubspot.get(hubspotUserId);
+    if (entry && provisioned.has(entry.oktaUserId)) {
+      consider({ hubspotUserId, oktaUserId: entry.oktaUserId, email: entry.email }, 'approved');
+    }
+  }
   return { released, holdAllLifted: full && holds.holdAll !== null && guardedIds.length === 0 };
 }
 

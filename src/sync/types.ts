@@ -308,7 +308,8 @@ export interface GuardHolds {
 
 /** A member that leaves the pending hold or the rejected list, because the plan no longer deletes them. */
 export interface ReleasedHoldMember extends HoldMember {
-  from: 'pending' | 'rejected';
+  /** pending: in the pending hold; rejected: an operator's rejection; approved: an approval not yet carried out. */
+  from: 'pending' | 'rejected' | 'approved';
   /** The user is assigned and in scope again (otherwise: gone from HubSpot, protected, no longer managed, …). */
   backInScope: boolean;
   /** A sentence naming the user. */

@@ -133,6 +133,36 @@ describe('a held deletion stays held until an operator decides (reconciliations)
     expect(gone.outcome?.applied.delete).toBe(1);
     expect(rig.hubspot.sim.admin.user(leaver.login)).toBeNull();
   });
+
+  it('an approval is for one leaving: a user back in scope before the deletion was made needs a new approval to be deleted later', async () => {
+    const [stays, back] = directUsers(rig).filter((u) => !u.login.startsWith('grow'));
+    if (!stays || !back) {
+      throw new Error('two users needed');
+    }
+    await daemon.state.approvals.setHoldAll('test: every deletion waits for an operator');
+    rig.okta.sim.admin.unassign(stays.id);
+    rig.okta.sim.admin.unassign(back.id);
+    const held = await daemon.jobs.reconcileNow('manual');
+    expect(held.plan.held?.actions.map((a) => a.email?.toLowerCase()).sort()).toEqual([stays.login, back.login].map((e) => e.toLowerCase()).sort());
+    const backId = rig.hubspot.sim.admin.user(back.login)?.id;
+    expect(backId).toBeDefined();
+    // Approved, but one comes back before the deletions are carried out.
+    expect(await decideApproval(daemon.state, held.approvalId ?? '', 'approve', 'test operator')).not.toBeNull();
+    rig.okta.sim.admin.assign(back.id);
+    const next = await daemon.jobs.reconcileNow('manual');
+    expect(next.outcome?.applied.delete).toBe(1);
+    expect(rig.hubspot.sim.admin.user(stays.login)).toBeNull();
+    expect(rig.hubspot.sim.admin.user(back.login)).not.toBeNull();
+    expect(await daemon.state.approvals.approvedDeletions()).not.toContain(backId);
+    expect((await auditOf(daemon, back.login)).filter((e) => e.outcome === 'released').map((e) => e.reason).join(' ')).toContain('the approval no longer applies');
+    // Leaving again is a new deletion: the guard judges it (here: everything is held), the old approval does not let it through.
+    await daemon.state.approvals.setHoldAll('test: every deletion waits for an operator');
+    rig.okta.sim.admin.unassign(back.id);
+    const again = await daemon.jobs.reconcileNow('manual');
+    expect(again.plan.summary.delete).toBe(0);
+    expect(again.plan.held?.actions.map((a) => a.email?.toLowerCase())).toEqual([back.login.toLowerCase()]);
+    expect(rig.hubspot.sim.admin.user(back.login)).not.toBeNull();
+  });
 });
 
 describe('event-driven holds', () => {
