@@ -5,7 +5,7 @@ import type { SeededRandom } from './random';
 
 /**
  * The faults of a chaos run, on a timer: HubSpot answers three requests with a 5xx at the start
- * and a share of requests all along, and now and then a burst of 429s or a latency spike hits HubSpot, and a few 5xx hit
+ * and a share of requests all along, and now and then a rate-limit window (429s) or a latency spike hits HubSpot, and a few 5xx hit
  * Okta. Scheduled HubSpot outages (every answer 503, or 401 as for a revoked token) start and
  * end at set times. `stop` clears every fault, so the run can end on a healthy network.
  */
@@ -42,7 +42,8 @@ export interface FaultScheduleOptions {
 
 export interface FaultFigures {
   burstsOf429: number;
-  injected429: number;
+  /** The rate-limit windows' length in all. */
+  rateLimitedMs: number;
   latencySpikes: number;
   /** The scheduled outages that began. */
   outages: OutageRecord[];
@@ -51,7 +52,7 @@ export interface FaultFigures {
 export function createFaultSchedule(opts: FaultScheduleOptions) {
   const { hubspot, okta, random } = opts;
   const every = opts.burstEveryMs ?? 8_000;
-  const figures: FaultFigures = { burstsOf429: 0, injected429: 0, latencySpikes: 0, outages: [] };
+  const figures: FaultFigures = { burstsOf429: 0, rateLimitedMs: 0, latencySpikes: 0, outages: [] };
   const outageTimers: NodeJS.Timeout[] = [];
   let timer: NodeJS.Timeout | null = null;
   let spikeEnd: NodeJS.Timeout | null = null;
@@ -61,10 +62,11 @@ export function createFaultSchedule(opts: FaultScheduleOptions) {
   /** 429 bursts and latency spikes take turns, so even a short run meets both. */
   function burst(): void {
     if (bursts++ % 2 === 0) {
-      const n = random.int(2, 6);
-      hubspot.faults.fail429Next(n, 'TEN_SECONDLY_ROLLING');
+      // Time-based, as HubSpot's windows are: every request in it gets a 429, however few arrive.
+      const forMs = random.int(300, 1_500);
+      hubspot.faults.rateLimitFor(forMs, 'TEN_SECONDLY_ROLLING');
       figures.burstsOf429++;
-      figures.injected429 += n;
+      figures.rateLimitedMs += forMs;
     } else {
       hubspot.faults.latencyMs = [200, random.int(800, 2500)];
       figures.latencySpikes++;
@@ -78,8 +80,9 @@ export function createFaultSchedule(opts: FaultScheduleOptions) {
 
   return {
     start(): void {
-      // Three 5xx answers at once, so even a short run meets some whatever the random draws.
+      // Three 5xx answers and a 429 at once, so even a short run meets both whatever the random draws.
       hubspot.faults.failNext([{ status: 500 }, { status: 503 }, { status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>' }]);
+      hubspot.faults.fail429Next(1, 'TEN_SECONDLY_ROLLING');
       hubspot.faults.errorRate = opts.hubspotErrorRate ?? 0.05;
       okta.faults.set({ errorRate5xx: opts.oktaErrorRate ?? 0.01 });
       timer = setTimeout(burst, random.int(1_000, every));

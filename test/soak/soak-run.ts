@@ -233,7 +233,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       hubspot: { requestsPerWindow: 1500, windowMs: 10_000, timeoutMs: 10_000 },
       okta: { historyDays: 90, timeoutMs: 10_000 },
     },
-    env: { SYNC_ADMIN_TOKEN: adminToken, LOG_LEVEL: 'info', LOG_FORMAT: 'json', SYNC_RECONCILE_CRON: opts.reconcileCron ?? '*/30 * * * * *' },
+    env: { SYNC_ADMIN_TOKEN: adminToken, LOG_LEVEL: process.env.SOAK_LOG_LEVEL ?? 'info', LOG_FORMAT: 'json', SYNC_RECONCILE_CRON: opts.reconcileCron ?? '*/30 * * * * *' },
   });
   const { okta, hubspot } = rig;
   const secrets = [
@@ -256,7 +256,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
   const handsOffEmails = new Set([SUPER_ADMIN, PROTECTED, UNMANAGED]);
 
   const config = rig.config();
-  const logger = (name: string) => createLogger({ level: 'info', format: 'json', secrets: config.secrets, stream: lineSink(logLines) }).child({ replica: name });
+  const logger = (name: string) => createLogger({ level: process.env.SOAK_LOG_LEVEL ?? 'info', format: 'json', secrets: config.secrets, stream: lineSink(logLines) }).child({ replica: name });
   const replicas: Daemon[] = [];
   const replica = (name: string, roles: Partial<DaemonRoles>) => {
     const d = createDaemon(rig.config(), { roles, logger: logger(name) });
@@ -710,7 +710,7 @@ export function formatFigures(f: SoakFigures): string[] {
     `initial provisioning          ${(f.initialProvisioningMs / 1000).toFixed(1)} s`,
     `Okta changes made             ${f.changes} (${kinds})`,
     `HubSpot requests              ${f.hubspotRequests} (writes ${f.hubspotWrites}, deletions ${f.hubspotDeletes})`,
-    `HubSpot 429 answers           ${f.hubspot429} (${f.faults.burstsOf429} injected bursts, ${f.faults.injected429} injected)`,
+    `HubSpot 429 answers           ${f.hubspot429} (${f.faults.burstsOf429} rate-limit windows, ${(f.faults.rateLimitedMs / 1000).toFixed(1)} s in all)`,
     `HubSpot 5xx answers           ${f.hubspot5xx}`,
     `HubSpot latency spikes        ${f.faults.latencySpikes}`,
     `Okta requests                 ${f.oktaRequests} (${f.oktaErrors} failed)`,

@@ -12,7 +12,7 @@ import type { SimSeat } from './hubspot-sim-types';
  * GET|PATCH|DELETE /__admin/users/{idOrEmail}
  * GET  /__admin/seats                      PUT /__admin/seats [{name, description?, total}]
  * POST /__admin/seats/reset                seat inventory back to the seed's
- * POST /__admin/faults                     {errorRate?, latencyMs?, slowMs?, fail429Next?, failNext?, badAnswerNext?, fail5xxNext?: {n, status?}, outage?: {forMs, answer?: unavailable|unauthenticated|timeout}, reset?}
+ * POST /__admin/faults                     {errorRate?, latencyMs?, slowMs?, fail429Next?, rateLimitFor?: {forMs, policy?}, failNext?, badAnswerNext?, fail5xxNext?: {n, status?}, outage?: {forMs, answer?: unavailable|unauthenticated|timeout}, reset?}
  * GET  /__admin/counts                     GET /__admin/requests?limit=N   GET /__admin/writes/{idOrEmail}
  * POST /__admin/reset                      seed reloaded, log, faults and rate limits cleared
  */
@@ -76,6 +76,10 @@ function configureFaults(faults: HubSpotFaults, body: unknown): void {
   const r = body.fail429Next;
   if (isObject(r) && typeof r.n === 'number') {
     faults.fail429Next(r.n, r.policy === 'DAILY' ? 'DAILY' : 'TEN_SECONDLY_ROLLING');
+  }
+  const w = body.rateLimitFor;
+  if (isObject(w) && typeof w.forMs === 'number') {
+    faults.rateLimitFor(w.forMs, w.policy === 'DAILY' ? 'DAILY' : 'TEN_SECONDLY_ROLLING');
   }
   if (Array.isArray(body.failNext)) {
     const answers: InjectedAnswer[] = body.failNext.filter(isObject).map((a) => ({ status: Number(a.status), body: a.body }));

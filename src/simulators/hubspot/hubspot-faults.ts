@@ -16,6 +16,9 @@ import type { RateLimitPolicy } from './hubspot-sim-errors';
  * An outage lasts a time instead of a number of requests: for `forMs`, every API request answers
  * 503 (HubSpot's error body), 401 (the answer to a revoked token) or no answer at all (`timeout`:
  * held until the outage ends, then the connection is dropped). The token-info endpoint is left alone.
+ * A rate-limit window (`rateLimitFor`) is time-based too, as HubSpot's are: for `forMs`, every API
+ * request answers 429 with the policy's body and `X-HubSpot-RateLimit-Remaining: 0`, however few
+ * requests arrive (a queued `fail429Next` burst instead lasts a number of requests).
  */
 
 /** What every API request gets during an outage. */
@@ -63,6 +66,10 @@ export interface HubSpotFaults {
   slowMs: number;
   /** The next `n` matching requests answer 429 (TEN_SECONDLY_ROLLING unless told). */
   fail429Next(n: number, policy?: RateLimitPolicy, match?: FaultMatch): void;
+  /** From now for `forMs`, every API request answers 429 (TEN_SECONDLY_ROLLING unless told); 0 ends it. */
+  rateLimitFor(forMs: number, policy?: RateLimitPolicy): void;
+  /** The rate-limit window in force now, if any. */
+  activeRateLimit(): { policy: RateLimitPolicy; until: number } | null;
   /** The next matching requests answer these, in order, one each. */
   failNext(answers: InjectedAnswer | readonly InjectedAnswer[], match?: FaultMatch): void;
   /** The next `n` matching requests get this kind of bad answer. */
@@ -85,6 +92,7 @@ export const DEFAULT_SLOW_MS = 30_000;
 export function createFaults(random: () => number = Math.random, now: () => number = Date.now) {
   const queue: Entry[] = [];
   let outage: ActiveOutage | null = null;
+  let limited: { policy: RateLimitPolicy; until: number } | null = null;
 
   function push(fault: QueuedFault, n: number, match: FaultMatch = {}): void {
     for (let i = 0; i < n; i++) {
@@ -98,6 +106,15 @@ export function createFaults(random: () => number = Math.random, now: () => numb
     slowMs: DEFAULT_SLOW_MS,
     fail429Next(n, policy = 'TEN_SECONDLY_ROLLING', match) {
       push({ kind: 'rate-limit', policy }, n, match);
+    },
+    rateLimitFor(forMs, policy = 'TEN_SECONDLY_ROLLING') {
+      limited = forMs > 0 ? { policy, until: now() + forMs } : null;
+    },
+    activeRateLimit() {
+      if (limited && now() >= limited.until) {
+        limited = null;
+      }
+      return limited;
     },
     failNext(answers, match) {
       const list: readonly InjectedAnswer[] = Array.isArray(answers) ? answers : [answers as InjectedAnswer];
@@ -126,6 +143,7 @@ export function createFaults(random: () => number = Math.random, now: () => numb
     reset() {
       queue.length = 0;
       outage = null;
+      limited = null;
       faults.errorRate = 0;
       faults.latencyMs = null;
       faults.slowMs = DEFAULT_SLOW_MS;

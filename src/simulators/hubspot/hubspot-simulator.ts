@@ -293,6 +293,10 @@ export function createHubSpotSimulator(opts: HubSpotSimulatorOptions = {}): HubS
     if (outage) {
       return { prepared: errorAnswer({ status: 503, category: 'INTERNAL_ERROR', message: 'Service Unavailable' }, correlationId, baseHeaders()), match, write: fallbackWrite };
     }
+    const window = control.faults.activeRateLimit();
+    if (window) {
+      return { prepared: json(429, rateLimitBody(window.policy, correlationId, app.slice(-6)), { ...baseHeaders(), [window.policy === 'DAILY' ? 'X-HubSpot-RateLimit-Daily-Remaining' : 'X-HubSpot-RateLimit-Remaining']: '0' }), match, write: fallbackWrite };
+    }
     const fault = control.take(method, match?.template ?? url.pathname);
     if (fault?.kind === 'rate-limit') {
       return { prepared: json(429, rateLimitBody(fault.policy, correlationId, app.slice(-6)), baseHeaders()), match, write: fallbackWrite };

@@ -122,6 +122,19 @@ test('429 bodies for both budgets', async () => {
   expect(daily.body).toMatchObject({ policyName: 'DAILY' });
 });
 
+test('a rate-limit window answers 429 to every request until it ends, however few arrive', async () => {
+  rig.sim.faults.rateLimitFor(400);
+  for (let i = 0; i < 3; i++) {
+    const limited = await fetchJson('GET', '/settings/v3/users/roles');
+    expect(limited.status).toBe(429);
+    expectValid('RateLimitError', limited.body);
+    expect(limited.body).toMatchObject({ policyName: 'TEN_SECONDLY_ROLLING' });
+    expect(limited.headers.get('x-hubspot-ratelimit-remaining')).toBe('0');
+  }
+  await new Promise((r) => setTimeout(r, 450));
+  expect((await fetchJson('GET', '/settings/v3/users/roles')).status).toBe(200);
+});
+
 test('every answer carries the rate and correlation headers', async () => {
   const answers = [
     await fetchJson('GET', '/settings/v3/users'),
