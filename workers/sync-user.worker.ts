@@ -33,6 +33,8 @@ const USER_LOCK_MS = JOB_LOCK_MS;
 const USER_LOCK_RENEW_MS = JOB_LOCK_MS / 2;
 /** Held while shared counts (rolling-hour deletions, seat budgets) decide a user's plan. */
 const SHARED_COUNTS_LOCK = 'shared-count-guard';
+/** Emails of users read lately, to name them in failures (the payload carries only the Okta id). */
+const NAMES_KEPT = 5_000;
 /** Roles change rarely; reading them once a minute saves a request per job. */
 const ROLES_TTL_MS = 60_000;
 
@@ -121,6 +123,21 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
    */
   const decidesSharedCounts = (plan: Plan): boolean =>
     plan.actions.some((a) => a.kind === 'delete') || (plan.held?.actions.length ?? 0) > 0 || plan.actions.some(takesCountedSeat);
+  /** The email each Okta user had when last read (Okta's, else the ledger's), newest last. */
+  const emails = new Map<string, string>();
+  const remember = (oktaUserId: string, email: string | null | undefined): void => {
+    if (!email) {
+      return;
+    }
+    emails.delete(oktaUserId);
+    emails.set(oktaUserId, email);
+    if (emails.size > NAMES_KEPT) {
+      const oldest = emails.keys().next().value;
+      if (oldest !== undefined) {
+        emails.delete(oldest);
+      }
+    }
+  };
   let roles: { at: number; value: HubSpotRole[] } | null = null;
   let seats: { at: number; value: HubSpotSeat[] | null } | null = null;
 
@@ -148,7 +165,9 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
    */
   async function readUserInput(oktaUserId: string, hints: ReadHints): Promise<UserRead> {
     const candidate = await deps.okta.getCandidate(oktaUserId, hints.knownAssignment ? { knownAssignment: hints.knownAssignment } : {});
+    remember(oktaUserId, candidate?.email);
     const entry = await deps.state.ledger.get(oktaUserId);
+    remember(oktaUserId, candidate?.email ?? entry?.email);
     const hubspotUsers = new Map<string, HubSpotUser>();
     let linked: HubSpotUser | null = null;
     if (entry) {
@@ -325,6 +344,22 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
     }
   }
 
+  /** The email of an Okta user as this processor last read it, else the ledger's; null when neither knows. */
+  async function emailOf(oktaUserId: string): Promise<string | null> {
+    const known = emails.get(oktaUserId);
+    if (known) {
+      return known;
+    }
+    const entry = await deps.state.ledger.get(oktaUserId).catch(() => null);
+    return entry?.email ?? null;
+  }
+
+  /** How failures name a user: `email (Okta id)`, or `Okta user id` when the email is unknown. */
+  async function nameOf(oktaUserId: string): Promise<string> {
+    const email = await emailOf(oktaUserId);
+    return email ? `${email} (Okta ${oktaUserId})` : `Okta user ${oktaUserId}`;
+  }
+
   /**
    * Records a job that failed for good in the audit trail (retries are not recorded), so every
    * failure has its reason where operators look: the user, and why.
@@ -332,20 +367,21 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
   async function recordFailure(job: Pick<Job<SyncUserData>, 'id' | 'data'>, reason: string): Promise<void> {
     const { oktaUserId } = job.data;
     const entry = await deps.state.ledger.get(oktaUserId);
+    const email = emails.get(oktaUserId) ?? entry?.email ?? null;
     await deps.state.audit.append({
       action: 'sync',
-      email: entry?.email ?? null,
+      email,
       oktaUserId,
       hubspotUserId: entry?.hubspotUserId ?? null,
       before: null,
       after: null,
       jobId: job.id ?? null,
       outcome: 'failed',
-      reason: reason.includes(oktaUserId) ? reason : `Okta user ${oktaUserId}: ${reason}`,
+      reason: reason.includes(oktaUserId) ? reason : `${email ? `${email} (Okta ${oktaUserId})` : `Okta user ${oktaUserId}`}: ${reason}`,
     });
   }
 
-  return { process, readUserInput, planUser, recordFailure };
+  return { process, readUserInput, planUser, recordFailure, emailOf, nameOf };
 }
 
 /** The sync-user processor's API. */
@@ -362,7 +398,7 @@ export function createSyncUserWorker(opts: ApiWorkerOptions & { processor: SyncU
     'sync-user',
     withJobErrors((job, token) => opts.processor.process(job, token), {
       queue: opts.queue,
-      who: (job) => job.data.oktaUserId,
+      who: (job) => opts.processor.nameOf(job.data.oktaUserId),
       maxRateLimitedStarts: opts.settings.jobs.maxRateLimitedStarts,
       onRateLimited: opts.onRateLimited,
       outages: opts.outages,
@@ -383,8 +419,11 @@ export function createSyncUserWorker(opts: ApiWorkerOptions & { processor: SyncU
   );
   onFailure(worker, {
     forGood: (job, err) => {
-      log.error('sync-user job failed for good', { jobId: job.id, oktaUserId: job.data.oktaUserId, reason: err.message, attempts: job.attemptsMade });
-      opts.processor.recordFailure(job, err.message).catch((e: unknown) => log.warn('could not record the failure in the audit trail', { jobId: job.id, error: errorMessage(e) }));
+      const { oktaUserId } = job.data;
+      void opts.processor.emailOf(oktaUserId).then((email) => {
+        log.error('sync-user job failed for good', { jobId: job.id, email, oktaUserId, reason: err.message, attempts: job.attemptsMade });
+        return opts.processor.recordFailure(job, err.message);
+      }).catch((e: unknown) => log.warn('could not record the failure in the audit trail', { jobId: job.id, error: errorMessage(e) }));
     },
     willRetry: (job, err) => log.debug('sync-user job will be retried', { jobId: job.id, oktaUserId: job.data.oktaUserId, reason: err.message, attempts: job.attemptsMade }),
   });

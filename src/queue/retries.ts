@@ -149,7 +149,7 @@ export interface ApiPauses {
  */
 export function withJobErrors<J extends Pick<Job, 'attemptsStarted'>, R>(
   process: (job: J, token?: string) => Promise<R>,
-  ctx: Omit<JobErrorContext, 'job' | 'who'> & { who: (job: J) => string },
+  ctx: Omit<JobErrorContext, 'job' | 'who'> & { who: (job: J) => string | Promise<string> },
 ): (job: J, token?: string) => Promise<R> {
   return async (job, token) => {
     const wait = (await ctx.outages?.waitMs()) ?? 0;
@@ -163,7 +163,7 @@ export function withJobErrors<J extends Pick<Job, 'attemptsStarted'>, R>(
       if (err instanceof DelayedError) {
         throw err;
       }
-      throw await toJobError(err, { ...ctx, job, who: ctx.who(job) });
+      throw await toJobError(err, { ...ctx, job, who: await ctx.who(job) });
     }
   };
 }

@@ -14,6 +14,12 @@ function stringField(data: unknown, key: string): string | null {
   return typeof value === 'string' ? value : null;
 }
 
+/** The email a sync-user failure names first (`email (Okta id): …`), for users the ledger does not know yet. */
+function emailInReason(reason: string | undefined): string | null {
+  const m = /^([^\s@():]+@[^\s@():]+) \(Okta [^)]+\):/.exec(reason ?? '');
+  return m?.[1] ?? null;
+}
+
 function toFailedView(queue: string, job: Job, redactor: Redactor, email: string | null): FailedJobView {
   return {
     queue,
@@ -52,7 +58,7 @@ export function createQueueView(queues: Readonly<Record<string, Queue>>, redacto
             .map(async (job) => {
               const oktaUserId = stringField(job.data, 'oktaUserId');
               const entry = oktaUserId ? await ledger.get(oktaUserId) : null;
-              return toFailedView(name, job, redactor, entry?.email ?? null);
+              return toFailedView(name, job, redactor, entry?.email ?? emailInReason(job.failedReason));
             }),
         );
       }),
