@@ -203,8 +203,12 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
 
   function startWorkers(): void {
     const connection = redis.workers;
-    track(createSyncUserWorker({ connection, prefix, queue: queues.queue('sync-user'), processor: syncUser, settings, logger, onRateLimited: (ms) => budget.pause(ms), outages }));
-    track(createReconcileWorker({ connection, prefix, queue: queues.queue('reconcile'), reconciler, logger, settings, onRateLimited: (ms) => budget.pause(ms), outages }));
+    // A 429 pauses the shared HubSpot budget and is remembered for the dashboard's "rate limited".
+    const onRateLimited = (queue: string) => async (ms: number) => {
+      await Promise.all([budget.pause(ms), state.status.noteRateLimited(queue, ms)]);
+    };
+    track(createSyncUserWorker({ connection, prefix, queue: queues.queue('sync-user'), processor: syncUser, settings, logger, onRateLimited: onRateLimited('sync-user'), outages }));
+    track(createReconcileWorker({ connection, prefix, queue: queues.queue('reconcile'), reconciler, logger, settings, onRateLimited: onRateLimited('reconcile'), outages }));
     track(createSummaryWorker({ connection, prefix, processor: summary, logger }));
     track(createPollWorker({ connection, prefix, processor: poll, logger, outages }));
     outages.start();
@@ -220,6 +224,7 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
       queueView,
       redis: redis.commands,
       queues: queues.queues,
+      rateLimitedMs: (queue) => state.status.rateLimitedMs(queue),
       status: createStatusSource({ state, queueView }),
       actions: createOpsActions({ state, queueView, logger, onApproved: releaseApprovedDeletions(producers) }),
       metrics,

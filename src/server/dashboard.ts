@@ -15,6 +15,28 @@ export interface DashboardOptions {
   /** false: bull-board hides its buttons and answers 405 to every write. */
   allowWrites: boolean;
   redactor: Redactor;
+  /**
+   * Ms left of the pause an API's 429 asked for on a queue. The dashboard's "rate limited" shows
+   * this instead of BullMQ's limiter key, which the worker's own limiter keeps alive whenever jobs
+   * run (it read "rate limited" with no 429 at all). Without it, nothing is shown as rate limited.
+   */
+  rateLimitedMs?: (queue: string) => Promise<number>;
+}
+
+/** A bull-board adapter whose "rate limited" means an API answered 429, not that jobs ran. */
+class ApiRateLimitAdapter extends BullMQAdapter {
+  constructor(
+    queue: Queue,
+    options: ConstructorParameters<typeof BullMQAdapter>[1],
+    private readonly limitedMs: (queue: string) => Promise<number>,
+    private readonly queueName: string,
+  ) {
+    super(queue, options);
+  }
+
+  override async getActiveRateLimitTtl(): Promise<number> {
+    return this.limitedMs(this.queueName).catch(() => 0);
+  }
 }
 
 /**
@@ -27,8 +49,9 @@ export function createDashboardRouter(opts: DashboardOptions): Router {
   const formatData = createJobDataFormatter(opts.redactor);
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(DASHBOARD_PATH);
+  const limitedMs = opts.rateLimitedMs ?? (() => Promise.resolve(0));
   const adapters = Object.values(opts.queues).map((queue) => {
-    const adapter = new BullMQAdapter(queue, { readOnlyMode: !opts.allowWrites, allowRetries: opts.allowWrites });
+    const adapter = new ApiRateLimitAdapter(queue, { readOnlyMode: !opts.allowWrites, allowRetries: opts.allowWrites }, limitedMs, queue.name);
     adapter.setFormatter('data', formatData);
     adapter.setFormatter('returnValue', formatData);
     return adapter;

@@ -47,6 +47,8 @@ export interface OpsServerDeps {
   redis: Pick<Redis, 'ping'>;
   /** BullMQ queues by name, for the dashboard and the queue counts. */
   queues: Readonly<Record<string, Queue>>;
+  /** Ms left of the pause an API's 429 asked for on a queue (the dashboard's "rate limited"); 0 when none. */
+  rateLimitedMs?: (queue: string) => Promise<number>;
   status: StatusSource;
   actions: OpsActions;
   /** The registry `/metrics` serves (`createMetrics().registry`, or the whole `createMetrics()` result). */
@@ -161,7 +163,7 @@ export function createOpsServer(deps: OpsServerDeps) {
   app.use(express.urlencoded({ extended: false, limit: '16kb' }), express.json({ limit: '16kb' }));
   app.use(csrf.middleware);
 
-  app.use(DASHBOARD_PATH, createDashboardRouter({ queues: deps.queues, allowWrites: writesEnabled, redactor }));
+  app.use(DASHBOARD_PATH, createDashboardRouter({ queues: deps.queues, allowWrites: writesEnabled, redactor, ...(deps.rateLimitedMs ? { rateLimitedMs: deps.rateLimitedMs } : {}) }));
   app.use(
     createOpsRoutes({
       status: deps.status,

@@ -61,6 +61,8 @@ export function stateKeys(prefix: string) {
     hubspotBudget: k('hubspot-budget'),
     /** String: HubSpot said the budget is spent; no request before this key expires. */
     hubspotPause: k('hubspot-pause'),
+    /** String per queue: an API answered 429 to one of the queue's jobs; the key expires when the pause it asked for ends. */
+    rateLimited: (queue: string) => k(`rate-limited-${queue}`),
     /** String: a named lock (reconciliation, ledger rebuild, one user). */
     lock: (name: string) => k(`lock-${name}`),
     /** Hash: daemon facts for the status page (last poll, last reconciliation, …). */

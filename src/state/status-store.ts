@@ -119,7 +119,25 @@ export function createStatusStore(redis: RedisClient, prefix: string) {
     await redis.hset(key, OUTAGES_FIELD, JSON.stringify(list.slice(0, OUTAGES_KEPT)));
   }
 
-  return { get, set, getRulesCheck, setRulesCheck, getOutages, noteOutage };
+  /**
+   * Records that an API answered 429 to a job of `queue` and asked for `ms` of pause (never
+   * shortens a longer one): the dashboard's "rate limited" reads this, not BullMQ's limiter key,
+   * which the worker's own limiter keeps alive whenever jobs run.
+   */
+  async function noteRateLimited(queue: string, ms: number): Promise<void> {
+    const k = stateKeys(prefix).rateLimited(queue);
+    const left = await redis.pttl(k);
+    if (left < ms) {
+      await redis.set(k, new Date().toISOString(), 'PX', Math.max(1, Math.round(ms)));
+    }
+  }
+
+  /** Ms left of the pause an API's 429 asked for on `queue` (0: not rate limited). */
+  async function rateLimitedMs(queue: string): Promise<number> {
+    return Math.max(0, await redis.pttl(stateKeys(prefix).rateLimited(queue)));
+  }
+
+  return { get, set, getRulesCheck, setRulesCheck, getOutages, noteOutage, noteRateLimited, rateLimitedMs };
 }
 
 /** The status store's API. */

@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { createLogger, silentLogger } from '../../../src/lib/logger';
 import { createMetrics } from '../../../src/server/metrics';
 import { createOpsServer, type OpsServer } from '../../../src/server/ops-server';
+import { createStatusStore } from '../../../src/state/status-store';
 import { removeKeys, testRedisUrl, uniquePrefix } from '../../helpers/redis';
 import { MALICIOUS_TITLE, SECRETS, fakeOps, serverParts, testConfig } from '../../unit/server/ops-fixtures';
 
@@ -19,7 +20,7 @@ const started: OpsServer[] = [];
 const bearer = { authorization: `Bearer ${SECRETS.admin}` };
 const basic = { authorization: `Basic ${Buffer.from(`ops:${SECRETS.admin}`).toString('base64')}` };
 
-async function startServer(opts: { allowWrites?: boolean; ready?: () => boolean; adminToken?: string | null; logger?: ReturnType<typeof silentLogger> } = {}) {
+async function startServer(opts: { allowWrites?: boolean; ready?: () => boolean; adminToken?: string | null; logger?: ReturnType<typeof silentLogger>; rateLimitedMs?: (queue: string) => Promise<number> } = {}) {
   const ops = fakeOps();
   const metrics = createMetrics({ defaultMetrics: false, queues });
   metrics.recordApiCall({ api: 'hubspot', method: 'GET', route: '/settings/v3/users/{userId}', status: 200, rateLimitRemaining: 140 });
@@ -32,6 +33,7 @@ async function startServer(opts: { allowWrites?: boolean; ready?: () => boolean;
     actions: ops.actions,
     metrics,
     isReady: opts.ready ?? (() => true),
+    ...(opts.rateLimitedMs ? { rateLimitedMs: opts.rateLimitedMs } : {}),
   });
   started.push(server);
   const { url } = await server.listen();
@@ -307,5 +309,22 @@ describe('ops server: what pages show', () => {
     expect(text).toContain('waiting@example.com');
     expect(text).not.toContain('Wanda');
     expect(text).not.toContain('VP Secret Projects');
+  });
+
+  it('shows a queue as rate limited only after an API answered 429, not while the worker limiter counts jobs', async () => {
+    type QueuesAnswer = { queues: Array<{ name: string; activeRateLimitTtl: number }> };
+    const ttlOf = async (url: string) => {
+      const res = await fetch(`${url}/admin/queues/api/queues`, { headers: bearer });
+      return ((await res.json()) as QueuesAnswer).queues.find((q) => q.name === 'sync-user')?.activeRateLimitTtl;
+    };
+    const status = createStatusStore(redis, prefix);
+    // The key BullMQ's worker limiter keeps while jobs run: bull-board alone reads it as "rate limited".
+    await redis.set(`${prefix}:sync-user:limiter`, '3', 'PX', 9_000);
+    expect(await queues['sync-user']!.getRateLimitTtl()).toBeGreaterThan(0);
+    const { url } = await startServer({ rateLimitedMs: (q) => status.rateLimitedMs(q) });
+    expect(await ttlOf(url)).toBe(0);
+    await status.noteRateLimited('sync-user', 5_000);
+    expect(await ttlOf(url)).toBeGreaterThan(4_000);
+    await redis.del(`${prefix}:sync-user:limiter`);
   });
 });
