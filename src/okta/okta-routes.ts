@@ -20,6 +20,9 @@ const TEMPLATES: ReadonlyArray<[RegExp, string]> = [
   [/^\/api\/v1\/groups\/[^/]+$/, '/api/v1/groups/{groupId}'],
   [/^\/api\/v1\/groups$/, '/api/v1/groups'],
   [/^\/api\/v1\/logs$/, '/api/v1/logs'],
+  [/^\/api\/v1\/eventHooks\/[^/]+\/lifecycle\/(activate|deactivate|verify)$/, '/api/v1/eventHooks/{eventHookId}/lifecycle/{action}'],
+  [/^\/api\/v1\/eventHooks\/[^/]+$/, '/api/v1/eventHooks/{eventHookId}'],
+  [/^\/api\/v1\/eventHooks$/, '/api/v1/eventHooks'],
   [/^\/oauth2\/v1\/token$/, '/oauth2/v1/token'],
 ];
 

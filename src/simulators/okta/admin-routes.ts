@@ -22,6 +22,9 @@ import type { RequestLog } from './request-log';
  * | GET, DELETE | /__admin/requests | the request log and counters / clear it |
  * | PUT, DELETE | /__admin/faults | add faults (OktaFaultSettings, `route` as a template) / remove all |
  * | POST | /__admin/tokens/expire | expire every OAuth access token |
+ * | GET | /__admin/eventHooks[/deliveries] | registered event hooks / every verification and delivery attempt |
+ * | PUT, DELETE | /__admin/eventHooks/faults | set delivery faults (HookFaultSettings: drop, delay, duplicate, reverse order) / clear them |
+ * | POST | /__admin/eventHooks/settle | send pending deliveries now and wait until they are answered |
  */
 
 export interface AdminDeps {

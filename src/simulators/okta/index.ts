@@ -6,3 +6,4 @@ export type { RecordedRequest } from './request-log';
 export type { RateLimitSettings } from './rate-limits';
 export type { OAuthClientSettings } from './oauth-token';
 export { OKTA_USER_STATUSES, type OktaUserStatus, type ProfilePatch, type NewUser } from './okta-store';
+export { HOOK_ELIGIBLE_EVENT_TYPES, type HookFaultSettings, type HookDeliveryRecord, type EventHooks } from './event-hooks';

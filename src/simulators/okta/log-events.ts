@@ -49,6 +49,7 @@ export const EVENT_CATALOG: Readonly<Record<string, { displayMessage: string; le
   'user.lifecycle.delete.initiated': { displayMessage: 'Delete Okta user initiated' },
   'user.lifecycle.delete.completed': { displayMessage: 'Delete Okta user completed' },
   'user.account.update_profile': { displayMessage: 'Update user profile for Okta' },
+  'event_hook.delivery': { displayMessage: 'Event hook delivery' },
 };
 
 /** The transaction (request) id of a change, as events and `debugData.requestId` show it. */

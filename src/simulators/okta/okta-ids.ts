@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto';
 /**
  * Okta-shaped ids (20 characters: a 3-character kind prefix and 17 base-62 characters), derived
  * from a stable key so a seed always yields the same ids: `00u` users, `0oa` apps, `00g` groups,
- * `0ua` app-user instances (the System Log's AppUser targets), `oty` user types.
+ * `0ua` app-user instances (the System Log's AppUser targets), `oty` user types, `who` event hooks.
  */
-export type OktaIdPrefix = '00u' | '0oa' | '00g' | '0ua' | 'oty' | 'rlm';
+export type OktaIdPrefix = '00u' | '0oa' | '00g' | '0ua' | 'oty' | 'rlm' | 'who';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 

@@ -7,6 +7,7 @@ import type { Seed } from '../seeds/seed-types';
 import { createAdmin, type OktaAdmin } from './admin';
 import { handleAdmin } from './admin-routes';
 import { matchApiRoute, type ApiAnswer } from './api-routes';
+import { createEventHooks, type EventHooks, type HookFaultSettings } from './event-hooks';
 import { createFaults, type BadAnswerKind, type OktaFaults } from './faults';
 import { pageLinks } from './links';
 import { OktaHttpError, oktaError, type OktaErrorBody } from './okta-errors';
@@ -39,6 +40,8 @@ export interface OktaSimulatorOptions {
   faultSeed?: number;
   /** How many requests `requests` keeps (default 10,000; counters are never trimmed). */
   requestLogLimit?: number;
+  /** Event hooks: per-request timeout (Okta's 3 s) and the window that groups events into one delivery (50 ms). */
+  eventHooks?: { timeoutMs?: number; batchWindowMs?: number; maxBatch?: number };
 }
 
 export interface OktaSimulator {
@@ -65,6 +68,8 @@ export interface OktaSimulator {
   expireAccessTokens(): void;
   /** The underlying state, for tests that need to look deeper. */
   readonly store: OktaStore;
+  /** Registered event hooks, their deliveries and delivery faults. */
+  readonly eventHooks: EventHooks;
 }
 
 const JSON_TYPE = 'application/json;charset=UTF-8';
@@ -149,6 +154,15 @@ export function createOktaSimulator(opts: OktaSimulatorOptions = {}): OktaSimula
   let requestCounter = 0;
   let server: http.Server | null = null;
   let origin = '';
+  const eventHooks = createEventHooks({
+    log: store.log,
+    render: (e) => store.log.render(e),
+    origin: () => origin,
+    scope: seed.name,
+    actor: store.actor,
+    now,
+    ...opts.eventHooks,
+  });
 
   function send(res: http.ServerResponse, status: number, body: unknown, links?: string[]): void {
     const text = body === null || body === undefined ? '' : JSON.stringify(body);
@@ -291,6 +305,27 @@ export function createOktaSimulator(opts: OktaSimulatorOptions = {}): OktaSimula
       send(res, answer.status, answer.body);
       return;
     }
+    const hookPath = /^\/api\/v1\/eventHooks(\/.*)?$/.exec(url.pathname);
+    if (hookPath) {
+      const scope = method === 'GET' ? 'okta.eventHooks.read' : 'okta.eventHooks.manage';
+      if (scopes && !scopes.has(scope) && !scopes.has('okta.eventHooks.manage')) {
+        sendError(res, 403, oktaError('E0000006', 'You do not have permission to perform the requested action', [`The access token is missing the scope ${scope}`]));
+        return;
+      }
+      const text = await readBody(req);
+      let body: unknown = null;
+      if (text.trim() !== '') {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          throw new OktaHttpError(400, oktaError('E0000003', 'The request body was not well-formed.'));
+        }
+      }
+      const segments = (hookPath[1] ?? '').split('/').filter((x) => x !== '').map((x) => decodeURIComponent(x));
+      const answer = await eventHooks.handle(method, segments, body);
+      send(res, answer.status, answer.body);
+      return;
+    }
     const matched = matchApiRoute(url.pathname);
     if (!matched) {
       sendError(res, 404, oktaError('E0000007', `Not found: Resource not found: ${url.pathname}`));
@@ -332,6 +367,11 @@ export function createOktaSimulator(opts: OktaSimulatorOptions = {}): OktaSimula
       .split('/')
       .filter((s) => s !== '')
       .map((s) => decodeURIComponent(s));
+    const adminMethod = (req.method ?? 'GET').toUpperCase();
+    if (segments[0] === 'eventHooks') {
+      send(res, 200, await handleHookAdmin(adminMethod, segments.slice(1), body));
+      return;
+    }
     const answer = handleAdmin(
       { admin, faults, requests: requestLog, expireTokens: () => oauth.expireAll() },
       (req.method ?? 'GET').toUpperCase(),
@@ -339,6 +379,30 @@ export function createOktaSimulator(opts: OktaSimulatorOptions = {}): OktaSimula
       body,
     );
     send(res, answer.status, answer.body);
+  }
+
+  /** `/__admin/eventHooks/...`: the hooks, their delivery attempts, delivery faults, and sending what is pending now. */
+  async function handleHookAdmin(method: string, segments: string[], body: unknown): Promise<unknown> {
+    const what = segments.join('/');
+    if (method === 'GET' && what === '') {
+      return eventHooks.list();
+    }
+    if (method === 'GET' && what === 'deliveries') {
+      return eventHooks.deliveries();
+    }
+    if (method === 'PUT' && what === 'faults') {
+      eventHooks.setFaults(body !== null && typeof body === 'object' ? (body as HookFaultSettings) : {});
+      return eventHooks.faults();
+    }
+    if (method === 'DELETE' && what === 'faults') {
+      eventHooks.setFaults({});
+      return eventHooks.faults();
+    }
+    if (method === 'POST' && what === 'settle') {
+      await eventHooks.settle();
+      return { settled: true };
+    }
+    throw new OktaHttpError(404, oktaError('E0000007', `Not found: /__admin/eventHooks/${what}`));
   }
 
   function onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -403,6 +467,7 @@ export function createOktaSimulator(opts: OktaSimulatorOptions = {}): OktaSimula
         return;
       }
       server = null;
+      eventHooks.close();
       await new Promise<void>((resolve) => {
         s.close(() => resolve());
         s.closeAllConnections();
@@ -423,5 +488,6 @@ export function createOktaSimulator(opts: OktaSimulatorOptions = {}): OktaSimula
     setRateLimits: (settings) => limiter.configure(settings),
     expireAccessTokens: () => oauth.expireAll(),
     store,
+    eventHooks,
   };
 }

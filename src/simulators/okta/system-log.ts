@@ -83,12 +83,22 @@ export function createSystemLog(nonce: string) {
   const events: StoredLogEvent[] = [];
   /** Persistence time per event, never decreasing (binary-searchable). */
   const persisted: number[] = [];
+  const listeners = new Set<(e: StoredLogEvent) => void>();
 
   function append(e: Omit<StoredLogEvent, 'seq'>): StoredLogEvent {
     const stored: StoredLogEvent = { ...e, seq: events.length + 1 };
     events.push(stored);
     persisted.push(Math.max(stored.publishedMs, persisted[persisted.length - 1] ?? 0));
+    for (const listener of listeners) {
+      listener(stored);
+    }
     return stored;
+  }
+
+  /** Calls `listener` with every event persisted from now on (event hooks); returns the unsubscribe. */
+  function subscribe(listener: (e: StoredLogEvent) => void): () => void {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   }
 
   /** Index of the first event persisted at or after `ms`. */
@@ -173,7 +183,10 @@ export function createSystemLog(nonce: string) {
 
   return {
     append,
+    subscribe,
     query,
+    /** Stored events by `seq` (1-based persistence order); unknown ones are left out. */
+    bySeq: (seqs: readonly number[]) => seqs.flatMap((n) => events[n - 1] ?? []),
     /** Number of events persisted so far. */
     size: () => events.length,
     /** All events, rendered (oldest first); for tests and the admin API. */
