@@ -88,8 +88,11 @@ export function renderPlanTable(plan: Plan, options: RenderOptions = {}): string
   if (skips.length > 0) {
     const byCode = new Map<string, number>();
     skips.forEach((a) => byCode.set(a.code, (byCode.get(a.code) ?? 0) + 1));
-    out.push('', `Skipped (${skips.length}): ${[...byCode.entries()].map(([code, n]) => `${code} ${n}`).join(', ')}`);
     const listed = skipsMode === 'all' ? skips : skipsMode === 'important' ? skips.filter((a) => a.code !== 'unmanaged') : [];
+    // The header says how many rows follow when some skips are only counted.
+    const unlisted = skips.length - listed.length;
+    const note = unlisted === 0 ? '' : listed.length === 0 ? '' : `; ${listed.length} listed below (${unlisted} unmanaged ${unlisted === 1 ? 'user is' : 'users are'} only counted)`;
+    out.push('', `Skipped (${skips.length}): ${[...byCode.entries()].map(([code, n]) => `${code} ${n}`).join(', ')}${note}`);
     if (listed.length > 0) {
       out.push(...table(['CODE', 'EMAIL', 'REASON'], listed.map((a) => [a.code, cut(a.email ?? '(no email)', max), cut(a.reason, max * 2)]), '  '));
     }

@@ -33,7 +33,8 @@ describe('renderPlanTable', () => {
   });
 
   it('lists skips with reasons but only counts unmanaged users', () => {
-    expect(text).toContain('Skipped (2): bad-data 1, unmanaged 1');
+    expect(text).toContain('Skipped (2): bad-data 1, unmanaged 1; 1 listed below (1 unmanaged user is only counted)');
+    expect(renderPlanTable(plan, { skips: 'all' })).toMatch(/Skipped \(2\): bad-data 1, unmanaged 1\n/);
     expect(text).toContain('email "nope" is not a valid email address');
     expect(text).not.toContain('agency@partner.example');
     expect(renderPlanTable(plan, { skips: 'all' })).toContain('agency@partner.example');
