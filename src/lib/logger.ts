@@ -12,7 +12,10 @@ export interface LoggerOptions {
   secrets?: readonly string[];
   /** Where lines go (default: stdout). Tests pass a stream to read the output back. */
   stream?: NodeJS.WritableStream;
-  /** Treat the output as a TTY when format is auto (default: stdout's isTTY). */
+  /**
+   * Whether the output is a terminal (default: stdout's isTTY): format auto is pretty on one, and
+   * pretty lines get colours only on one (a log redirected to a file stays plain text).
+   */
   isTTY?: boolean;
 }
 
@@ -30,14 +33,15 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
     Object.assign(info, cleaned);
     return info;
   });
-  const pretty = opts.format === 'pretty' || (opts.format !== 'json' && (opts.isTTY ?? process.stdout.isTTY === true));
+  const tty = opts.isTTY ?? (opts.stream ? false : process.stdout.isTTY === true);
+  const pretty = opts.format === 'pretty' || (opts.format !== 'json' && tty);
   const format = winston.format.combine(
     winston.format.errors({ stack: true }),
     redactFormat(),
     winston.format.timestamp(),
     pretty
       ? winston.format.combine(
-          winston.format.colorize(),
+          tty ? winston.format.colorize() : winston.format((info) => info)(),
           winston.format.printf(({ timestamp, level, message, component, stack, ...rest }) => {
             const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
             const where = typeof component === 'string' ? ` [${component}]` : '';

@@ -36,3 +36,26 @@ describe('logger redaction', () => {
     expect(lines.join('')).not.toMatch(/00abcDEF_unknown-token|eyJhbGciOi/);
   });
 });
+
+describe('logger format', () => {
+  function prettyLines(isTTY: boolean) {
+    const stream = new PassThrough();
+    const lines: string[] = [];
+    stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
+    const logger = createLogger({ format: 'pretty', stream, isTTY });
+    return { logger, lines };
+  }
+
+  it('colours pretty lines only on a terminal: a redirected log is plain text', async () => {
+    const plain = prettyLines(false);
+    const coloured = prettyLines(true);
+    plain.logger.child({ component: 'demo' }).info('user synced', { email: 'a@acme.example' });
+    coloured.logger.info('user synced');
+    await new Promise((r) => setImmediate(r));
+    expect(plain.lines[0]).toMatch(/^\S+Z info \[demo\] user synced {"email":"a@acme.example"}$/);
+    // eslint-disable-next-line no-control-regex
+    expect(plain.lines.join('')).not.toMatch(/\x1b\[/);
+    // eslint-disable-next-line no-control-regex
+    expect(coloured.lines[0]).toMatch(/\x1b\[32minfo\x1b\[39m/);
+  });
+});
