@@ -175,6 +175,11 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
       if (linked) {
         hubspotUsers.set(linked.id, linked);
       }
+      // The old user of an email change whose deletion is still to come.
+      const replaced = entry.replaces ? await deps.hubspot.getUser(entry.replaces.hubspotUserId) : null;
+      if (replaced) {
+        hubspotUsers.set(replaced.id, replaced);
+      }
     }
     const always = hints.emailLookup === 'always';
     const emailUnchecked = !always && !entry && hints.emailInHubSpot !== true;

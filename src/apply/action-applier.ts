@@ -33,14 +33,6 @@ export interface ApplyContext {
   conflictOnCreate?: 'adopt' | 'throw';
 }
 
-/**
- * Writes a ledger link now, or later: an email-change pair links the new HubSpot user only once
- * the old one is deleted, so a failed or interrupted delete leaves the old link in place and the
- * retry still knows which user to delete.
- */
-type Link = (write: () => Promise<void>) => Promise<void>;
-const linkNow: Link = (write) => write();
-
 /** The fields of `changes`, as HubSpot's update takes them. */
 export function updateFromChanges(changes: readonly FieldChange[]): UpdateUserInput {
   const input: UpdateUserInput = {};
@@ -105,10 +97,15 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
     if (downgradedAt) {
       entry.downgradedAt = downgradedAt;
     }
+    // An email change links the new user at once and keeps the old one here until it is deleted.
+    const replaces = a.ledger?.replaces ?? (previous && previous.hubspotUserId === hubspotUserId ? previous.replaces : null);
+    if (replaces && replaces.hubspotUserId !== hubspotUserId) {
+      entry.replaces = replaces;
+    }
     await state.ledger.upsert(entry, { whileComplete: true });
   }
 
-  async function create(a: CreateAction, ctx: ApplyContext, report: ApplyReport, link: Link): Promise<void> {
+  async function create(a: CreateAction, ctx: ApplyContext, report: ApplyReport): Promise<void> {
     const desired = a.desired;
     const input: CreateUserInput = {
       email: desired.email,
@@ -128,18 +125,18 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
       created = await hubspot.createUser(input);
     } catch (err) {
       if (err instanceof SyncError && err.code === 'HUBSPOT_CONFLICT' && ctx.conflictOnCreate !== 'throw') {
-        await adoptAfterConflict(a, ctx, report, link);
+        await adoptAfterConflict(a, ctx, report);
         return;
       }
       throw err;
     }
-    await link(async () => recordManaged(a, created.id, 'created', await state.ledger.get(desired.oktaUserId)));
+    await recordManaged(a, created.id, 'created', await state.ledger.get(desired.oktaUserId));
     await audit(a, ctx, 'applied', a.reason, null, appliedValuesFrom(desired), created.id);
     report.applied.push({ kind: 'create', hubspotUserId: created.id, reason: a.reason });
   }
 
   /** The email exists after all (created by someone else, or by an earlier try of this job). */
-  async function adoptAfterConflict(a: CreateAction, ctx: ApplyContext, report: ApplyReport, link: Link): Promise<void> {
+  async function adoptAfterConflict(a: CreateAction, ctx: ApplyContext, report: ApplyReport): Promise<void> {
     const desired = a.desired;
     const existing = await hubspot.getUserByEmail(desired.email);
     if (!existing) {
@@ -156,12 +153,12 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
     if (Object.keys(changes).length > 0) {
       await hubspot.updateUser(existing.id, changes);
     }
-    await link(async () => recordManaged(a, existing.id, 'adopted', await state.ledger.get(desired.oktaUserId)));
+    await recordManaged(a, existing.id, 'adopted', await state.ledger.get(desired.oktaUserId));
     await audit(a, ctx, 'applied', `${a.reason} (the email already existed in HubSpot: adopted ${existing.id})`, snapshot(existing), appliedValuesFrom(desired), existing.id);
     report.applied.push({ kind: 'adopt', hubspotUserId: existing.id, reason: `${a.reason} (the email already existed in HubSpot)` });
   }
 
-  async function update(a: AdoptAction | UpdateAction, ctx: ApplyContext, report: ApplyReport, how: 'adopted' | 'created', link: Link): Promise<void> {
+  async function update(a: AdoptAction | UpdateAction, ctx: ApplyContext, report: ApplyReport, how: 'adopted' | 'created'): Promise<void> {
     const hubspotUserId = a.hubspotUserId;
     const changes = updateFromChanges(a.changes);
     const before: Partial<AppliedValues> = {};
@@ -173,7 +170,7 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
     if (Object.keys(changes).length > 0) {
       await hubspot.updateUser(hubspotUserId, changes);
     }
-    await link(async () => recordManaged(a, hubspotUserId, how, await state.ledger.get(a.oktaUserId)));
+    await recordManaged(a, hubspotUserId, how, await state.ledger.get(a.oktaUserId));
     await audit(a, ctx, 'applied', a.reason, before, after);
     report.applied.push({ kind: a.kind === 'adopt' ? 'adopt' : 'update', hubspotUserId, reason: a.reason });
   }
@@ -182,7 +179,8 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
     const id = a.hubspotUserId;
     const who = a.email ?? a.oktaUserId ?? id ?? 'unknown user';
     const current = a.oktaUserId ? await state.ledger.get(a.oktaUserId) : null;
-    const linked = [ctx.entryBefore, current].some((e) => e !== null && id !== null && e.hubspotUserId === id && e.oktaUserId === a.oktaUserId);
+    const links = (e: LedgerEntry | null) => e !== null && id !== null && e.oktaUserId === a.oktaUserId && (e.hubspotUserId === id || e.replaces?.hubspotUserId === id);
+    const linked = [ctx.entryBefore, current].some(links);
     if (!id || !linked) {
       await audit(a, ctx, 'refused', `${who}: delete refused: the ledger does not link HubSpot user ${id} to Okta user ${a.oktaUserId}`, null, null);
       report.skipped.push({ code: 'delete-refused', reason: `${who}: HubSpot user ${id} is not linked to this Okta user` });
@@ -199,6 +197,8 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
     const stillLinked = a.oktaUserId ? await state.ledger.get(a.oktaUserId) : null;
     if (a.oktaUserId && stillLinked && stillLinked.hubspotUserId === id) {
       await state.ledger.remove(a.oktaUserId);
+    } else if (stillLinked?.replaces?.hubspotUserId === id) {
+      await state.ledger.upsert({ ...stillLinked, replaces: null }, { whileComplete: true });
     }
     await state.approvals.consume(id);
     if (existed && ctx.countDeletions) {
@@ -231,25 +231,23 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
   /**
    * Carries out one user's actions: creates and adoptions first, then updates, deletions last
    * (so an email-change pair creates the new user before deleting the old one). The new user of
-   * a pair is linked in the ledger after the old one's delete: if the delete fails, the job is
-   * retried with the old link, and the plan then adopts the new user and deletes the old again.
+   * a pair is linked at once with the old one as `replaces`, so a delete that fails, is
+   * interrupted or waits in a hold still knows which user to delete, and the person can sign in
+   * with the new email meanwhile.
    */
   async function apply(actions: readonly PlanAction[], ctx: ApplyContext): Promise<ApplyReport> {
     const order: Record<PlanAction['kind'], number> = { create: 0, adopt: 0, update: 1, skip: 2, delete: 3 };
     const report: ApplyReport = { applied: [], skipped: [] };
-    const pairs = new Set(actions.flatMap((a) => (a.kind === 'delete' && a.pairId !== undefined ? [a.pairId] : [])));
-    const afterDeletes: Array<() => Promise<void>> = [];
-    const linkFor = (a: WriteAction): Link => (a.pairId !== undefined && pairs.has(a.pairId) ? async (write) => void afterDeletes.push(write) : linkNow);
     for (const a of [...actions].sort((x, y) => order[x.kind] - order[y.kind])) {
       switch (a.kind) {
         case 'create':
-          await create(a, ctx, report, linkFor(a));
+          await create(a, ctx, report);
           break;
         case 'adopt':
-          await update(a, ctx, report, 'adopted', linkFor(a));
+          await update(a, ctx, report, 'adopted');
           break;
         case 'update':
-          await update(a, ctx, report, 'created', linkFor(a));
+          await update(a, ctx, report, 'created');
           break;
         case 'delete':
           await remove(a, ctx, report);
@@ -258,9 +256,6 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
           await skip(a, ctx, report);
           break;
       }
-    }
-    for (const write of afterDeletes) {
-      await write();
     }
     return report;
   }

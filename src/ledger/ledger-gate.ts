@@ -100,10 +100,10 @@ export async function collectRebuildFacts(
 async function writeRebuildLinks(state: State, plan: LedgerRebuildPlan, at: string): Promise<{ rebuilt: number; adopted: number }> {
   const counts = { rebuilt: 0, adopted: 0 };
   for (const l of plan.links) {
-    if ((await state.ledger.get(l.oktaUserId)) || (await state.ledger.getByHubSpotId(l.hubspotUserId))) {
+    if ((await state.ledger.get(l.oktaUserId)) || (await state.ledger.getByHubSpotId(l.hubspotUserId)) || (l.replaces && (await state.ledger.getByHubSpotId(l.replaces.hubspotUserId)))) {
       continue;
     }
-    await state.ledger.upsert({ hubspotUserId: l.hubspotUserId, oktaUserId: l.oktaUserId, email: l.email, how: l.how, managedSince: at, lastApplied: null });
+    await state.ledger.upsert({ hubspotUserId: l.hubspotUserId, oktaUserId: l.oktaUserId, email: l.email, how: l.how, managedSince: at, lastApplied: null, ...(l.replaces ? { replaces: l.replaces } : {}) });
     counts[l.how]++;
   }
   return counts;
@@ -127,8 +127,11 @@ export function createLedgerGate(deps: {
   rules: Pick<Rules, 'scope' | 'emailDomains' | 'protected'>;
   logger: Logger;
   now?: () => Date;
+  /** The caller knows this prefix was never used (the demo's fresh one): the first missing sentinel is worded as a first start. */
+  firstStart?: boolean;
 }) {
   const log = deps.logger.child({ component: 'ledger-rebuild' });
+  let firstStart = deps.firstStart === true;
   const now = () => (deps.now ? deps.now() : new Date());
   let lastFailure: { at: number; message: string } | null = null;
 
@@ -160,7 +163,12 @@ export function createLedgerGate(deps: {
       if (await deps.state.ledger.epoch()) {
         return;
       }
-      log.warn('the ledger sentinel is missing (first start, or Redis lost its data): rebuilding the ledger before any deletion is decided');
+      if (firstStart) {
+        log.info('first start: building the ledger from Okta and HubSpot before any deletion is decided');
+      } else {
+        log.warn('the ledger sentinel is missing (first start, or Redis lost its data): rebuilding the ledger before any deletion is decided');
+      }
+      firstStart = false;
       const result = await rebuild();
       if (result.recovered > 0) {
         // Holds lived in the Redis that lost its data: the deletions of the users linked back are

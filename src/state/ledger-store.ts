@@ -13,10 +13,14 @@ end
 if type(o.email) == 'string' and redis.call('HGET', KEYS[3], string.lower(o.email)) == ARGV[1] then
   redis.call('HDEL', KEYS[3], string.lower(o.email))
 end
+if type(o.replaces) == 'table' and type(o.replaces.hubspotUserId) == 'string' and redis.call('HGET', KEYS[2], o.replaces.hubspotUserId) == ARGV[1] then
+  redis.call('HDEL', KEYS[2], o.replaces.hubspotUserId)
+end
 `;
 
 /**
- * Replaces an entry and its two indexes in one step. Refuses (returns the other Okta id) when the
+ * Replaces an entry and its two indexes in one step (the HubSpot index also names the old user of
+ * an email change the entry `replaces`, ARGV[6], unless another entry has it). Refuses (returns the other Okta id) when the
  * HubSpot user is already linked to a different Okta user: one HubSpot user has one owner. With
  * ARGV[5] = '1', refuses (returns 0) while the epoch key (KEYS[4]) is missing.
  */
@@ -30,6 +34,7 @@ ${UNINDEX_OLD}end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('HSET', KEYS[2], ARGV[3], ARGV[1])
 redis.call('HSET', KEYS[3], ARGV[4], ARGV[1])
+if ARGV[6] ~= '' and not redis.call('HGET', KEYS[2], ARGV[6]) then redis.call('HSET', KEYS[2], ARGV[6], ARGV[1]) end
 return false
 `;
 
@@ -132,6 +137,7 @@ export function createLedgerStore(redis: RedisClient, prefix: string) {
       entry.hubspotUserId,
       emailKey(entry.email),
       opts.whileComplete ? '1' : '0',
+      entry.replaces?.hubspotUserId ?? '',
     );
     if (conflict === 0) {
       throw new TransientError(`${entry.email}: the ledger was lost while this job ran (Redis came back empty); the job is retried once the ledger is rebuilt`, { code: 'LEDGER_LOST' });

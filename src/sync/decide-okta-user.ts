@@ -5,7 +5,7 @@ import type { CleanCandidate } from './validate-candidate';
 import type { HubSpotUser, LedgerEntry, OktaCandidate, ReasonCode } from './types';
 import { deriveDesired } from './desired-user';
 import { remove, skip } from './decisions';
-import { decideLeaveScope } from './leave-scope';
+import { decideLeaveScope, decideReplaced } from './leave-scope';
 import { emailKey } from './text';
 import { describeOktaUser, validateCandidate } from './validate-candidate';
 
@@ -112,19 +112,29 @@ function decideEmailChange(user: InScope, entry: LedgerEntry, old: HubSpotUser, 
   if (user.scope === 'strip') {
     return [skip('email-changed', `${change}; not replaced while ${user.why}`, ids)];
   }
+  if (entry.replaces && ctx.hubspotById.has(entry.replaces.hubspotUserId)) {
+    return [skip('email-changed', `${change}; replaced once the old HubSpot user ${entry.replaces.email} (${entry.replaces.hubspotUserId}) of the previous email change is deleted`, ids)];
+  }
   const pairId = `email-change:${user.c.oktaUserId}`;
   const inherits = ctx.desired.seats.heldBy(old);
+  // The new user is linked at once, naming the old one it replaces: its deletion may wait in a hold.
+  const ledger = { replaces: { hubspotUserId: old.id, email: old.email } };
   const existing = ctx.hubspotByEmail.get(emailKey(user.clean.email));
   const first = existing
-    ? adoptOrSkip(user, existing, ctx, 'email-change-replace', `${change}: adopt HubSpot user ${existing.id}, which has the new email, in place of ${old.id}`, { inherits, pairId })
-    : provision(user, ctx, CREATE, 'email-change-replace', `${change}: create the new user, then delete ${old.id}`, null, { inherits, pairId });
+    ? adoptOrSkip(user, existing, ctx, 'email-change-replace', `${change}: adopt HubSpot user ${existing.id}, which has the new email, in place of ${old.id}`, { inherits, pairId, ledger })
+    : provision(user, ctx, CREATE, 'email-change-replace', `${change}: create the new user, then delete ${old.id}`, null, { inherits, pairId, ledger });
   if (first.type !== 'provision') {
     return [first];
   }
   return [first, remove('email-change-replace', `${change}: delete ${old.email} (${old.id}) once the new user exists`, old, user.c.oktaUserId, pairId)];
 }
 
+/** A managed user in scope, and the old HubSpot user of an email change still to be deleted. */
 function decideManaged(user: InScope, entry: LedgerEntry, ctx: PlanContext): Decision[] {
+  return [...decideLinked(user, entry, ctx), ...decideReplaced(entry, 'now that the new user exists', ctx)];
+}
+
+function decideLinked(user: InScope, entry: LedgerEntry, ctx: PlanContext): Decision[] {
   const actual = ctx.hubspotById.get(entry.hubspotUserId);
   if (!actual) {
     return decideVanished(user, entry, ctx);

@@ -1,6 +1,6 @@
 import type { PlanContext } from './plan-context';
 import type { Decision } from './decisions';
-import type { LedgerEntry } from './types';
+import type { HubSpotUser, LedgerEntry } from './types';
 import { remove, skip } from './decisions';
 
 const DAY_MS = 86_400_000;
@@ -8,6 +8,25 @@ const DAY_MS = 86_400_000;
 /** How a managed user is named in reasons when only the ledger knows them. */
 export function describeManaged(entry: LedgerEntry): string {
   return `${entry.email} (Okta ${entry.oktaUserId}, HubSpot ${entry.hubspotUserId})`;
+}
+
+/**
+ * The old HubSpot user of an email change that is still to be deleted (see
+ * `LedgerEntry.replaces`): its deletion, or a skip when it became hands-off; nothing when it is
+ * gone or unknown. `why` says when it goes (with the change, or with the user leaving scope).
+ */
+export function decideReplaced(entry: LedgerEntry, why: string, ctx: PlanContext): Decision[] {
+  const old = entry.replaces ? ctx.hubspotById.get(entry.replaces.hubspotUserId) : undefined;
+  if (!old) {
+    return [];
+  }
+  ctx.touched.add(old.id);
+  const ids = { email: old.email, oktaUserId: entry.oktaUserId, hubspotUserId: old.id };
+  const who = `${entry.email} (Okta ${entry.oktaUserId})`;
+  if (old.superAdmin || ctx.isProtected(old.email)) {
+    return [skip(old.superAdmin ? 'super-admin' : 'protected', `${who}: the old HubSpot user ${old.email} (${old.id}) of an email change is ${old.superAdmin ? 'a super admin' : 'on the protected list'}: never deleted`, ids)];
+  }
+  return [remove('email-change-replace', `${who}: delete the old HubSpot user ${old.email} (${old.id}) of the email change ${why}`, old, entry.oktaUserId)];
 }
 
 /**
@@ -30,10 +49,17 @@ export function decideLeaveScope(entry: LedgerEntry, why: string, ctx: PlanConte
   if (ctx.isProtected(actual.email) || ctx.isProtected(entry.email)) {
     return [skip('protected', `${who} left scope (${why}) but is on the protected list: never changed or deleted`, ids)];
   }
-  const { leaveScope, graceDays } = ctx.rules.policies;
+  const { leaveScope } = ctx.rules.policies;
   if (leaveScope === 'report') {
     return [skip('report-only', `${who} left scope (${why}); policies.leaveScope is "report", so nothing is changed`, ids)];
   }
+  return [...decideLeaving(entry, actual, why, ctx), ...decideReplaced(entry, 'now that the user left scope', ctx)];
+}
+
+/** What leaving scope does to the linked HubSpot user, by `policies.leaveScope` (not `report`). */
+function decideLeaving(entry: LedgerEntry, actual: HubSpotUser, why: string, ctx: PlanContext): Decision[] {
+  const who = describeManaged(entry);
+  const { leaveScope, graceDays } = ctx.rules.policies;
   if (leaveScope === 'delete') {
     return [remove('left-scope', `${who} left scope (${why}): delete`, actual, entry.oktaUserId)];
   }

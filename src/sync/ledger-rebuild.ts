@@ -1,7 +1,7 @@
 import type { Rules } from '../../config/rules-schema';
 import { createEmailPolicy, emailKey } from './email-policy';
 import { scopeOf } from './scope';
-import type { HubSpotUser, LedgerEntry, OktaCandidate } from './types';
+import type { HubSpotUser, LedgerEntry, OktaCandidate, ReplacedUser } from './types';
 
 /**
  * What a ledger rebuild reads before it decides anything: both sides as they are now, the app's
@@ -34,6 +34,8 @@ export interface RebuildLink {
   /** The HubSpot user's email. */
   email: string;
   how: 'rebuilt' | 'adopted';
+  /** An email change interrupted by the data loss: the old HubSpot user, still to be deleted. */
+  replaces?: ReplacedUser;
 }
 
 /** What the rebuild decided, in the order the links are to be written. */
@@ -56,7 +58,8 @@ const hasAt = (login: string | null): login is string => login !== null && login
  * protected email or a domain the rules do not allow. Super admins are never linked, nor a side
  * that is linked already. A user whose email changed is found by the logins its assignment and
  * profile events named: for one in scope, the HubSpot user of an earlier login is preferred while
- * no one else's current email names it (the planner then completes the interrupted email change);
+ * no one else's current email names it (linked as the one the user's current HubSpot user
+ * `replaces` when that one exists, else linked itself: the planner completes the email change);
  * for the others, earlier logins are tried when the current email finds nobody.
  */
 export function planLedgerRebuild(facts: LedgerRebuildFacts, rules: Pick<Rules, 'scope' | 'emailDomains' | 'protected'>): LedgerRebuildPlan {
@@ -123,6 +126,17 @@ export function planLedgerRebuild(facts: LedgerRebuildFacts, rules: Pick<Rules, 
     linkedHubSpot.add(hs.id);
     return true;
   };
+  /** Links an in-scope user to the HubSpot user with their current email, replacing the one of an earlier login. */
+  const linkReplacing = (oktaUserId: string, current: HubSpotUser, old: HubSpotUser): boolean => {
+    if (current.superAdmin || old.superAdmin || policy.isProtected(current.email) || policy.isProtected(old.email) || linkedOkta.has(oktaUserId) || linkedHubSpot.has(current.id) || linkedHubSpot.has(old.id)) {
+      return false;
+    }
+    links.push({ oktaUserId, hubspotUserId: current.id, email: current.email, how: 'adopted', replaces: { hubspotUserId: old.id, email: old.email } });
+    linkedOkta.add(oktaUserId);
+    linkedHubSpot.add(current.id);
+    linkedHubSpot.add(old.id);
+    return true;
+  };
   const groups = [
     [gone, 'rebuilt'],
     [adoptable, 'adopted'],
@@ -139,12 +153,18 @@ export function planLedgerRebuild(facts: LedgerRebuildFacts, rules: Pick<Rules, 
     }
   }
   // An in-scope user whose email changed, and whose HubSpot user still has an earlier one (the
-  // change was not carried out before the data was lost), is linked to that old user.
+  // change was not carried out before the data was lost): when a HubSpot user has the current
+  // email too (the new user was made, the old one not yet deleted), that one is linked with the
+  // old one as `replaces`; otherwise the old one is linked and the planner completes the change.
   for (const [oktaUserId, email] of adoptable) {
+    const current = email ? byEmail.get(emailKey(email)) : undefined;
     for (const login of formerLogins(oktaUserId, email)) {
       const old = byEmail.get(emailKey(login));
       const owner = old ? currentOwner.get(old.id) : undefined;
-      if (old && (owner === undefined || owner === oktaUserId) && link(oktaUserId, login, 'adopted')) {
+      if (!old || (owner !== undefined && owner !== oktaUserId)) {
+        continue;
+      }
+      if ((current && current.id !== old.id && linkReplacing(oktaUserId, current, old)) || link(oktaUserId, login, 'adopted')) {
         break;
       }
     }

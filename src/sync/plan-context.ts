@@ -64,7 +64,8 @@ export function createPlanContext(input: PlanInput): PlanContext {
     hubspotById: firstBy(input.hubspotUsers, (u) => u.id),
     hubspotByEmail: firstBy(input.hubspotUsers, (u) => emailKey(u.email)),
     ledgerByOkta: firstBy(input.ledger, (e) => e.oktaUserId),
-    ledgerByHubspot: firstBy(input.ledger, (e) => e.hubspotUserId),
+    // The old user of an email change not yet deleted is managed too (by the entry that replaces it).
+    ledgerByHubspot: new Map([...input.ledger.flatMap((e) => (e.replaces ? [[e.replaces.hubspotUserId, e] as const] : [])), ...firstBy(input.ledger, (e) => e.hubspotUserId)]),
     touched: new Set(),
     warnings,
     isProtected: emails.isProtected,

@@ -100,8 +100,9 @@ function guardedId(d: Decision): string | null {
 }
 
 /**
- * Runs the deletion guard over deletions and downgrades: a held deletion holds its email-change
- * partner; a rejected one becomes a skip (and so does its partner). Members of the given holds
+ * Runs the deletion guard over deletions and downgrades: a rejected one becomes a skip (and so
+ * does its email-change partner). A held one does not hold its partner: the new user is created
+ * and linked with the old one as `replaces`, whose deletion waits in the hold. Members of the given holds
  * that this plan no longer deletes (back in scope, gone from HubSpot, …) are released.
  */
 function guardDeletions(decisions: Decision[], decided: ReadonlySet<string>, ctx: PlanContext): GuardStep {
@@ -120,7 +121,6 @@ function guardDeletions(decisions: Decision[], decided: ReadonlySet<string>, ctx
     holdAll: holds?.holdAll ?? null,
     guard: ctx.rules.guard,
   });
-  const heldPairs = new Set<string>();
   const rejectedPairs = new Set<string>();
   const rejectedAt = new Set<Decision>();
   guarded.forEach((d, i) => {
@@ -128,9 +128,6 @@ function guardDeletions(decisions: Decision[], decided: ReadonlySet<string>, ctx
     const pairId = d.type === 'delete' ? d.action.pairId : undefined;
     if (fate === 'held' && d.type !== 'report') {
       d.held = true;
-      if (pairId !== undefined) {
-        heldPairs.add(pairId);
-      }
     } else if (fate === 'rejected') {
       rejectedAt.add(d);
       if (pairId !== undefined) {
@@ -139,9 +136,6 @@ function guardDeletions(decisions: Decision[], decided: ReadonlySet<string>, ctx
     }
   });
   decisions.forEach((d, i) => {
-    if (d.type === 'provision' && d.pairId !== undefined && heldPairs.has(d.pairId)) {
-      d.held = true;
-    }
     const pairRejected = d.type === 'provision' && d.pairId !== undefined && rejectedPairs.has(d.pairId);
     if (rejectedAt.has(d) || pairRejected) {
       decisions[i] = rejectedSkip(d, pairRejected && !rejectedAt.has(d));

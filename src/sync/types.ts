@@ -96,6 +96,18 @@ export interface LedgerEntry {
    * stay in scope. The entry is removed once the Okta user leaves scope.
    */
   forgottenAt?: string | null;
+  /**
+   * Set when an email change (policy `replace`) linked the new HubSpot user before the old one was
+   * deleted (its deletion waits in a hold, or was interrupted): the old user, still to be deleted
+   * with the change, or with this user when they leave scope. Cleared once it is gone.
+   */
+  replaces?: ReplacedUser | null;
+}
+
+/** The old HubSpot user of an email change that is not deleted yet (see {@link LedgerEntry.replaces}). */
+export interface ReplacedUser {
+  hubspotUserId: string;
+  email: string;
 }
 
 /** What the HubSpot user should look like for one in-scope Okta user. */
@@ -137,6 +149,8 @@ export interface LedgerChange {
   downgradedAt?: string | null;
   /** Set (ISO time) `forgottenAt`: a managed user deleted by hand in HubSpot, not to be recreated. */
   forgottenAt?: string | null;
+  /** Set `replaces` on the link this action writes (an email change's new user: the old one to delete). */
+  replaces?: ReplacedUser;
 }
 
 /**

@@ -34,8 +34,9 @@ function withChanges(user: HubSpotUser, changes: readonly FieldChange[]): HubSpo
 
 /**
  * What the workers would do with a plan, done to plain data: create assigns an id, create and
- * adopt add a ledger entry (replacing the Okta user's old one), update writes the changes and
- * refreshes `lastApplied`, delete removes the user and its ledger entry, ledger changes on skips
+ * adopt add a ledger entry (replacing the Okta user's old one, naming the old HubSpot user of an
+ * email change as `replaces`), update writes the changes and
+ * refreshes `lastApplied`, delete removes the user and its ledger entry (or the `replaces` naming it), ledger changes on skips
  * are honoured, and HubSpot's free seats follow the seats given and taken back. Held actions are
  * not carried out. A pure function: the input state is not changed.
  */
@@ -74,7 +75,7 @@ export function applyPlan(state: SyncState, plan: Plan, now: string): SyncState 
         users.set(id, created);
         seatDelta([], created.seatNames);
         ledger = ledger.filter((e) => e.oktaUserId !== oktaUserId);
-        ledger.push({ hubspotUserId: id, oktaUserId, email: desired.email, how: 'created', managedSince: now, lastApplied: appliedValuesFrom(desired) });
+        ledger.push({ hubspotUserId: id, oktaUserId, email: desired.email, how: 'created', managedSince: now, lastApplied: appliedValuesFrom(desired), ...(action.ledger?.replaces ? { replaces: action.ledger.replaces } : {}) });
         break;
       }
       case 'adopt': {
@@ -85,7 +86,7 @@ export function applyPlan(state: SyncState, plan: Plan, now: string): SyncState 
         seatDelta(user.seatNames, next.seatNames);
         users.set(user.id, next);
         ledger = ledger.filter((e) => e.oktaUserId !== oktaUserId);
-        ledger.push({ hubspotUserId: user.id, oktaUserId, email: user.email, how: 'adopted', managedSince: now, lastApplied: appliedValuesFrom(desired) });
+        ledger.push({ hubspotUserId: user.id, oktaUserId, email: user.email, how: 'adopted', managedSince: now, lastApplied: appliedValuesFrom(desired), ...(action.ledger?.replaces ? { replaces: action.ledger.replaces } : {}) });
         break;
       }
       case 'update': {
@@ -107,7 +108,7 @@ export function applyPlan(state: SyncState, plan: Plan, now: string): SyncState 
         if (!user) throw new Error(`delete of a missing user ${action.hubspotUserId}`);
         seatDelta(user.seatNames, []);
         users.delete(user.id);
-        ledger = ledger.filter((e) => e.hubspotUserId !== user.id);
+        ledger = ledger.filter((e) => e.hubspotUserId !== user.id).map((e) => (e.replaces?.hubspotUserId === user.id ? { ...e, replaces: null } : e));
         break;
       }
       case 'skip': {

@@ -93,17 +93,44 @@ describe('the guard in the plan', () => {
     expect(p.summary.held).toBe(4);
   });
 
-  it('holds an email-change pair together: no new user while the old one cannot go', () => {
+  it('an email-change pair whose old user cannot go yet creates the new user, linked as replacing the old one', () => {
     const changers = Array.from({ length: 4 }, (_, i) => {
       const m = managed(`c${i}`, `${200 + i}`);
       return { ...m, candidate: { ...m.candidate, email: `c${i}.new@acme.example` } };
     });
     const p = planSync(withManaged(changers, { rules: rules({ guard: { maxDeletes: 3 }, policies: { emailChange: 'replace' } }) }));
-    expect(mutating(p)).toEqual([]);
-    expect(p.held?.actions.map((a) => a.kind).sort()).toEqual([...Array(4).fill('create'), ...Array(4).fill('delete')]);
+    expect(mutating(p).map((a) => `${a.kind} ${a.email} replaces ${a.ledger?.replaces?.hubspotUserId}`)).toEqual([0, 1, 2, 3].map((i) => `create c${i}.new@acme.example replaces ${200 + i}`));
+    expect(p.held?.actions.map((a) => `${a.kind} ${a.hubspotUserId}`)).toEqual(['delete 200', 'delete 201', 'delete 202', 'delete 203']);
     expect(p.summary.held).toBe(4);
     const approved = planSync({ ...withManaged(changers, { rules: rules({ guard: { maxDeletes: 3 }, policies: { emailChange: 'replace' } }) }), approvedDeletions: ['201'] });
-    expect(mutating(approved).map((a) => `${a.kind} ${a.email}`)).toEqual(['create c1.new@acme.example', 'delete c1@acme.example']);
+    expect(mutating(approved).filter((a) => a.kind === 'delete').map((a) => `${a.kind} ${a.email}`)).toEqual(['delete c1@acme.example']);
+    expect(mutating(approved).filter((a) => a.kind === 'create')).toHaveLength(4);
+  });
+
+  it('the old user of an email change stays held after the new one is linked, and goes with the user when they leave scope', () => {
+    const changers = Array.from({ length: 4 }, (_, i) => {
+      const m = managed(`c${i}`, `${200 + i}`);
+      return { ...m, candidate: { ...m.candidate, email: `c${i}.new@acme.example` } };
+    });
+    const r = rules({ guard: { maxDeletes: 3 }, policies: { emailChange: 'replace' } });
+    const input = withManaged(changers, { rules: r });
+    const state = applyPlan({ hubspotUsers: input.hubspotUsers, ledger: input.ledger, seats: input.seats }, planSync(input), NOW);
+    expect(state.ledger.map((e) => `${e.email} replaces ${e.replaces?.hubspotUserId}`)).toEqual([0, 1, 2, 3].map((i) => `c${i}.new@acme.example replaces ${200 + i}`));
+    expect(state.hubspotUsers).toHaveLength(8);
+    // The next plan: the new users are in sync; the old ones' deletions are still held.
+    const next = planSync({ ...input, ...state });
+    expect(mutating(next)).toEqual([]);
+    expect(next.held?.actions.map((a) => `${a.kind} ${a.hubspotUserId}`)).toEqual(['delete 200', 'delete 201', 'delete 202', 'delete 203']);
+    // c0 leaves scope before the hold is decided: both its HubSpot users are to be deleted (and held).
+    const gone = planSync({ ...input, ...state, candidates: input.candidates.map((c) => (c.oktaUserId === 'c0' ? { ...c, assigned: false } : c)) });
+    expect(gone.held?.actions.filter((a) => a.oktaUserId === 'c0').map((a) => a.email).sort()).toEqual(['c0.new@acme.example', 'c0@acme.example']);
+    // Approved: both go, and the ledger forgets the user.
+    const newId = state.ledger.find((e) => e.oktaUserId === 'c0')?.hubspotUserId ?? '';
+    const approved = planSync({ ...input, ...state, candidates: input.candidates.map((c) => (c.oktaUserId === 'c0' ? { ...c, assigned: false } : c)), approvedDeletions: ['200', newId] });
+    const after = applyPlan(state, approved, NOW);
+    expect(after.hubspotUsers.map((u) => u.email)).not.toEqual(expect.arrayContaining(['c0@acme.example']));
+    expect(after.hubspotUsers.map((u) => u.email)).not.toEqual(expect.arrayContaining(['c0.new@acme.example']));
+    expect(after.ledger.find((e) => e.oktaUserId === 'c0')).toBeUndefined();
   });
 
   it('a pending hold stays held after the account grows past the threshold', () => {

@@ -21,7 +21,7 @@ const annOld = hubspotUser('h-ann-old', 'ann.old@acme.example');
 
 /** The links as `okta → hubspot (how)`, in the order they are written. */
 function links(f: Partial<LedgerRebuildFacts>, r: RulesInput = {}): string[] {
-  return planLedgerRebuild(facts(f), rules(r)).links.map((l: RebuildLink) => `${l.oktaUserId} → ${l.hubspotUserId} (${l.how})`);
+  return planLedgerRebuild(facts(f), rules(r)).links.map((l: RebuildLink) => `${l.oktaUserId} → ${l.hubspotUserId} (${l.how}${l.replaces ? `, replaces ${l.replaces.hubspotUserId}` : ''})`);
 }
 
 describe('planLedgerRebuild: one decision per row', () => {
@@ -66,7 +66,20 @@ describe('planLedgerRebuild: one decision per row', () => {
       [],
     ],
     [
-      'a user in scope whose email change was interrupted is linked to the HubSpot user of the earlier login',
+      'a user in scope whose email change was interrupted before the new user was made is linked to the HubSpot user of the earlier login',
+      {
+        assigned: [assigned('o1', 'ann@acme.example')],
+        history: [
+          { oktaUserId: 'o1', login: 'ann.old@acme.example', membership: true },
+          { oktaUserId: 'o1', login: 'ann@acme.example', membership: false },
+        ],
+        hubspotUsers: [annOld],
+      },
+      {},
+      ['o1 → h-ann-old (adopted)'],
+    ],
+    [
+      'a user in scope whose email change was interrupted after the new user was made is linked to it, replacing the old one',
       {
         assigned: [assigned('o1', 'ann@acme.example')],
         history: [
@@ -76,7 +89,7 @@ describe('planLedgerRebuild: one decision per row', () => {
         hubspotUsers: [ann, annOld],
       },
       {},
-      ['o1 → h-ann-old (adopted)'],
+      ['o1 → h-ann (adopted, replaces h-ann-old)'],
     ],
     [
       "an email's current owner wins over a user who once had it",
