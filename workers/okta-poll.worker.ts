@@ -2,9 +2,8 @@ import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { OutageError } from '../src/lib/errors';
 import type { OutageBreaker } from '../src/queue/outage-breaker';
 import type { Logger } from '../src/lib/logger';
-import { OKTA_EVENT_FILTER } from '../src/okta/okta-events';
+import { affectedUserIds, OKTA_EVENT_FILTER } from '../src/okta/okta-events';
 import type { OktaClientApi, OktaLogEvent } from '../src/okta/okta-types';
-import type { EventIntake } from '../src/queue/event-intake';
 import type { Producers } from '../src/queue/producers';
 import type { OktaPollData } from '../src/queue/queue-map';
 import type { State } from '../src/state/state';
@@ -23,6 +22,16 @@ export interface PollReport {
   newestEventAt: string | null;
 }
 
+/** Events after which a managed user is probably leaving scope (and would be deleted). */
+const LEAVING_EVENTS = new Set([
+  'application.user_membership.remove',
+  'user.lifecycle.deactivate',
+  'user.lifecycle.suspend',
+  'user.lifecycle.delete.initiated',
+  'user.lifecycle.delete.completed',
+  'group.user_membership.remove',
+]);
+
 function newest(events: readonly OktaLogEvent[]): string | null {
   let best: string | null = null;
   for (const e of events) {
@@ -34,10 +43,9 @@ function newest(events: readonly OktaLogEvent[]): string | null {
 }
 
 /**
- * One System Log poll: reads from the saved cursor and hands the events to the event intake
- * (the path the event hook's events take too: events already acted on are skipped; the others
- * about this app's assignments, user lifecycle and profile changes and group membership become one
- * deduplicated sync-user job per affected user), and only then saves the new cursor, so a crash
+ * One System Log poll: reads from the saved cursor, keeps the events about this app's
+ * assignments, user lifecycle and profile changes and group membership, enqueues one
+ * (deduplicated) sync-user job per affected user, and only then saves the new cursor, so a crash
  * re-reads rather than loses events. Without a cursor it starts from now and asks for a full
  * reconciliation to cover whatever happened meanwhile.
  */
@@ -45,33 +53,60 @@ export function createPollProcessor(deps: {
   okta: OktaClientApi;
   state: State;
   producers: Producers;
-  intake: EventIntake;
-  /** The System Log filter (default OKTA_EVENT_FILTER; with a hook its delivery failures too). */
-  filter?: string;
+  appId: string;
   logger: Logger;
   now?: () => Date;
   onPolled?: (report: PollReport) => void;
+  /** The caller knows this prefix was never used (the demo's fresh one): the first missing cursor is worded as a first start. */
+  firstStart?: boolean;
 }) {
+  let firstStart = deps.firstStart === true;
   const now = () => (deps.now ? deps.now() : new Date());
   const log = deps.logger.child({ component: 'okta-poll' });
 
   async function process(job: Pick<Job<OktaPollData>, 'id'>): Promise<PollResult> {
     const cursor = await deps.state.cursor.get();
     const since = now().toISOString();
-    const result = await deps.okta.pollLog(cursor, since, deps.filter ?? OKTA_EVENT_FILTER);
-    const taken = await deps.intake.take(result.events, 'poll', now().getTime());
+    const result = await deps.okta.pollLog(cursor, since, OKTA_EVENT_FILTER);
+    const users = affectedUserIds(result.events, deps.appId);
+    const typesByUser = new Map<string, Set<string>>();
+    for (const e of result.events) {
+      for (const id of e.userIds) {
+        const set = typesByUser.get(id) ?? new Set<string>();
+        set.add(e.eventType);
+        typesByUser.set(id, set);
+      }
+    }
+    // Managed users these events take out of scope count towards the deletion guard before any
+    // of their jobs runs, so a mass unassignment is held as a whole, not after its first deletions.
+    const leaving: string[] = [];
+    for (const id of users) {
+      if ([...(typesByUser.get(id) ?? [])].some((t) => LEAVING_EVENTS.has(t)) && (await deps.state.ledger.get(id)) !== null) {
+        leaving.push(id);
+      }
+    }
+    await deps.state.deletions.expect(leaving, now().getTime());
+    await deps.state.userEvents.touch(users, now().getTime());
+    for (const id of users) {
+      await deps.producers.userChanged(id, [...(typesByUser.get(id) ?? [])]);
+    }
     if (cursor === null) {
-      log.warn('no System Log cursor (first start, or Redis lost its data): polling starts from now and a full reconciliation is queued');
+      if (firstStart) {
+        log.info('first start: the System Log is read from now on, and a full reconciliation is queued');
+      } else {
+        log.warn('no System Log cursor (first start, or Redis lost its data): polling starts from now and a full reconciliation is queued');
+      }
+      firstStart = false;
       await deps.producers.reconcile({ trigger: 'cursor-lost', waitIfBusy: true });
     }
     await deps.state.cursor.set(result.nextCursor);
     const newestEventAt = newest(result.events);
-    await deps.state.status.set({ lastPollAt: now().toISOString(), lastPollEvents: result.events.length, lastPollUsers: taken.users, newestEventAt });
+    await deps.state.status.set({ lastPollAt: now().toISOString(), lastPollEvents: result.events.length, lastPollUsers: users.length, newestEventAt });
     deps.onPolled?.({ events: result.events.length, newestEventAt });
-    if (taken.users > 0) {
-      log.debug('System Log poll done', { jobId: job.id, events: result.events.length, duplicates: taken.duplicates, users: taken.users });
+    if (users.length > 0) {
+      log.info('System Log events turned into user syncs', { jobId: job.id, events: result.events.length, users: users.length });
     }
-    return { events: result.events.length, users: taken.users, startedFresh: cursor === null };
+    return { events: result.events.length, users: users.length, startedFresh: cursor === null };
   }
 
   return { process };

@@ -295,7 +295,7 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
   /** lock → load → plan → [shared lock → reload → plan] → apply → file holds. */
   async function process(job: Job<SyncUserData>, token?: string): Promise<SyncUserResult> {
     const { oktaUserId, trigger } = job.data;
-    const log = deps.logger.child({ jobId: job.id, oktaUserId });
+    const log = deps.logger.child({ component: 'sync-user', jobId: job.id, oktaUserId });
     const userLock = await deps.state.locks.tryAcquire(`user-${oktaUserId}`, USER_LOCK_MS);
     if (!userLock) {
       log.debug('another job is syncing this user; trying again shortly');

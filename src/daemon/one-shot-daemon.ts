@@ -11,7 +11,7 @@ export const ONE_SHOT_REDIS_WAIT_MS = 10_000;
  * built. A long-lived daemon (`start`, `worker`) waits for as long as it takes instead.
  */
 export async function createOneShotDaemon(config: Config, opts: DaemonOptions, waitMs = ONE_SHOT_REDIS_WAIT_MS): Promise<Daemon> {
-  const daemon = createDaemon(config, opts);
+  const daemon = createDaemon(config, { ...opts, oneShot: true });
   try {
     await daemon.redis.health.untilReachable({ timeoutMs: waitMs });
   } catch (err) {

@@ -1,14 +1,23 @@
 import type { HubSpotSimulator } from '../simulators/hubspot';
 import type { OktaSimulator } from '../simulators/okta';
 
+/** What a step may do besides changing Okta and HubSpot: what an operator would do. */
+export interface DemoControls {
+  /** Retries the failed sync jobs whose reason names `email`, as the Retry button on the status page does. */
+  retryFailedSyncs(email: string): void;
+}
+
 /** One change the demo makes, and what the daemon should do about it. */
 export interface DemoStep {
   say: string;
   expect: string;
-  run(okta: OktaSimulator, hubspot: HubSpotSimulator): void;
+  run(okta: OktaSimulator, hubspot: HubSpotSimulator, controls: DemoControls): void;
 }
 
 const DOMAIN = 'acme.example';
+
+/** The new hire whose first sync fails (HubSpot refuses the create once) and is fixed later in the story. */
+export const FAILING_HIRE_EMAIL = `gladys.west@${DOMAIN}`;
 
 /** People unassigned together in the "reorganisation" step: enough for the deletion guard to hold. */
 export const MASS_UNASSIGN_EMAILS = [
@@ -17,9 +26,10 @@ export const MASS_UNASSIGN_EMAILS = [
 ].map((name) => `${name}@${DOMAIN}`);
 
 /**
- * The demo's story, one step every few seconds: a new hire, a promotion, a Title that matches no
- * role, a leaver, an edit made by hand in HubSpot (drift), a reorganisation that unassigns twelve
- * people at once (held by the deletion guard until approved), then a steady trickle of hires.
+ * The demo's story, one step every few seconds: a new hire, a hire whose sync fails (fixed later
+ * by a retry), a promotion, a Title that matches no role, a leaver, an edit made by hand in
+ * HubSpot (drift), a reorganisation that unassigns twelve people at once (held by the deletion
+ * guard until approved), then a steady trickle of hires.
  */
 export function demoSteps(): DemoStep[] {
   return [
@@ -28,6 +38,18 @@ export function demoSteps(): DemoStep[] {
       expect: 'created in HubSpot with the Sales Rep role (a paid seat)',
       run: (okta) => {
         okta.admin.createUser({ login: `mae.jemison@${DOMAIN}`, email: `mae.jemison@${DOMAIN}`, firstName: 'Mae', lastName: 'Jemison', title: 'Sales Rep', status: 'ACTIVE', assign: true });
+      },
+    },
+    {
+      say: 'New hire: Gladys West joins as "Service Agent", but HubSpot refuses to create her user (the demo makes its HubSpot answer 400 VALIDATION_ERROR once)',
+      expect: `her sync fails for good with HubSpot's reason: the status page's Failed jobs and the audit trail name ${FAILING_HIRE_EMAIL}`,
+      run: (okta, hubspot) => {
+        okta.admin.createUser({ login: FAILING_HIRE_EMAIL, email: FAILING_HIRE_EMAIL, firstName: 'Gladys', lastName: 'West', title: 'Service Agent', status: 'ACTIVE', assign: true });
+        // Her create is the next POST HubSpot gets: nothing else creates users between two steps.
+        hubspot.faults.failNext(
+          { status: 400, body: { status: 'error', category: 'VALIDATION_ERROR', message: 'Property values were not valid: the demo refused this user once' } },
+          { method: 'POST' },
+        );
       },
     },
     {
@@ -63,6 +85,13 @@ export function demoSteps(): DemoStep[] {
       expect: 'put back to Sales Manager by the next reconciliation (Okta wins)',
       run: (_okta, hubspot) => {
         hubspot.admin.updateUser(`ada.lovelace@${DOMAIN}`, { roleName: 'Admin' });
+      },
+    },
+    {
+      say: "Fix: HubSpot's refusal is gone; the demo retries Gladys West's failed job, as the Retry button on the status page does",
+      expect: 'created in HubSpot with the Service Agent role; the failed job leaves the list',
+      run: (_okta, _hubspot, controls) => {
+        controls.retryFailedSyncs(FAILING_HIRE_EMAIL);
       },
     },
     {

@@ -10,7 +10,7 @@ import { deleteKeysWithPrefix } from '../lib/redis-keys';
 import { createHubSpotSimulator } from '../simulators/hubspot';
 import { createOktaSimulator } from '../simulators/okta';
 import { demoCompany } from '../simulators/seeds/demo-company';
-import { demoSteps, hireStep, type DemoStep } from './demo-scenario';
+import { demoSteps, hireStep, type DemoControls, type DemoStep } from './demo-scenario';
 
 export interface DemoOptions {
   /** Ops server port (0: any free port). */
@@ -35,6 +35,12 @@ export interface RunningDemo {
   daemon: Daemon;
   statusUrl: string;
   adminToken: string;
+  /**
+   * The environment that points the CLI (`status`, `audit`, `reconcile --dry-run`, `sync-user`,
+   * `doctor`) at this demo: its Redis and prefix, its simulators' URLs and throwaway tokens, and
+   * its rules file. The tokens are the simulators' own, made up for this run: no real account's.
+   */
+  cliEnv: Record<string, string>;
   /** Runs the next scripted change now (the timer also calls it). */
   nextStep(): DemoStep;
   stop(): Promise<void>;
@@ -56,6 +62,7 @@ export async function runDemo(opts: DemoOptions): Promise<RunningDemo> {
   /** The prefix in use once the configuration is read (nothing is written before). */
   let prefix: string | null = null;
   let daemon: Daemon | null = null;
+  let cliEnv: Record<string, string> = {};
 
   /** Stops whatever was started, removes the demo's keys and the private redis-server. Never throws. */
   async function teardown(): Promise<void> {
@@ -77,17 +84,20 @@ export async function runDemo(opts: DemoOptions): Promise<RunningDemo> {
 
   try {
     await Promise.all([okta.start(), hubspot.start()]);
-    const config = loadConfig({
+    cliEnv = {
+      REDIS_URL: redis.url,
+      SYNC_QUEUE_PREFIX: wantedPrefix,
+      SYNC_CONFIG: bundledConfigPath('demo.yaml'),
       OKTA_ORG_URL: okta.url,
       OKTA_API_TOKEN: okta.token,
       OKTA_APP_ID: okta.appId,
       HUBSPOT_BASE_URL: hubspot.url,
       HUBSPOT_ACCESS_TOKEN: hubspot.token,
-      REDIS_URL: redis.url,
-      SYNC_QUEUE_PREFIX: wantedPrefix,
+    };
+    const config = loadConfig({
+      ...cliEnv,
       SYNC_POLL_INTERVAL_SECONDS: '2',
       SYNC_RECONCILE_CRON: '* * * * *',
-      SYNC_CONFIG: bundledConfigPath('demo.yaml'),
       PORT: String(opts.port),
       HOST: opts.host ?? '127.0.0.1',
       SYNC_ADMIN_TOKEN: adminToken,
@@ -99,7 +109,8 @@ export async function runDemo(opts: DemoOptions): Promise<RunningDemo> {
     for (const notice of config.notices) {
       logger[notice.level](notice.message);
     }
-    daemon = createDaemon(config, { roles: { poller: true, scheduler: true, workers: true, server: true }, logger });
+    // A prefix made up for this run was never used: its empty state is a first start, not a loss of data.
+    daemon = createDaemon(config, { roles: { poller: true, scheduler: true, workers: true, server: true }, logger, firstStart: requestedPrefix === undefined });
     await daemon.start();
   } catch (err) {
     await teardown();
@@ -109,12 +120,24 @@ export async function runDemo(opts: DemoOptions): Promise<RunningDemo> {
   const address = running.opsAddress();
   const statusUrl = address ? `http://127.0.0.1:${address.port}` : 'http://127.0.0.1';
 
+  const controls: DemoControls = {
+    retryFailedSyncs(email) {
+      void (async () => {
+        const failed = await running.queues.queue('sync-user').getFailed(0, 100);
+        const mine = failed.filter((job) => job?.failedReason?.includes(email));
+        await Promise.all(mine.map((job) => job.retry('failed')));
+        if (mine.length === 0) {
+          opts.print(`demo ▸ no failed job names ${email} (a reconciliation may have synced the user already)`);
+        }
+      })().catch((err: unknown) => opts.print(`demo ▸ could not retry the failed jobs of ${email}: ${errorMessage(err)}`));
+    },
+  };
   const story = demoSteps();
   let stepIndex = 0;
   const nextStep = (): DemoStep => {
     const step = story[stepIndex] ?? hireStep(stepIndex - story.length + 1);
     stepIndex += 1;
-    step.run(okta, hubspot);
+    step.run(okta, hubspot, controls);
     opts.print(`demo ▸ ${step.say}\n       expect: ${step.expect}`);
     return step;
   };
@@ -131,6 +154,7 @@ export async function runDemo(opts: DemoOptions): Promise<RunningDemo> {
     daemon: running,
     statusUrl,
     adminToken,
+    cliEnv,
     nextStep,
     stop() {
       stopped ??= (async () => {

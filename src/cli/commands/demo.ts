@@ -30,6 +30,25 @@ function defaultPort(): number | string {
   }
 }
 
+/** A value quoted for a POSIX shell. */
+function shellQuote(value: string): string {
+  return /^[A-Za-z0-9_./:@-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The banner's ready-to-paste environment that points the CLI at the running demo. Printing the
+ * tokens is fine: they belong to the demo's own simulators, made up for this run, not to any
+ * real Okta or HubSpot account.
+ */
+export function cliEnvLines(env: Readonly<Record<string, string>>): string[] {
+  return [
+    '  To run the CLI against this demo, paste this into another terminal (the tokens are the demo simulators\' own,',
+    '  made up for this run: not secrets of any real account):',
+    ...Object.entries(env).map(([name, value]) => `    export ${name}=${shellQuote(value)}`),
+    '  then: node dist/src/cli/main.js status   (or audit, reconcile --dry-run, sync-user <email>, doctor)',
+  ];
+}
+
 /** `demo`: the daemon on simulated Okta and HubSpot with a seeded company, changing every few seconds. */
 export function registerDemo(program: Command): void {
   program
@@ -72,6 +91,10 @@ export function registerDemo(program: Command): void {
       print(`  Metrics:      ${demo.statusUrl}/metrics`);
       print(`  Admin token:  ${demo.adminToken}   (browser: any user name, the token as password; API: Authorization: Bearer <token>)`);
       print(`  Every ${opts.every} s the demo changes something in Okta; watch the log below and the status page. Ctrl-C stops.`);
+      print('');
+      for (const line of cliEnvLines(demo.cliEnv)) {
+        print(line);
+      }
       print('');
       const running = demo;
       await new Promise<void>((resolve) => {
