@@ -30,6 +30,14 @@ export const DaemonSchema = z
         maxRateLimitedStarts: z.number().int().positive().default(50).describe('A job pushed back by rate limits more often than this fails with a reason.'),
       })
       .prefault({}),
+    hooks: z
+      .object({
+        maxBodyBytes: z.number().int().min(1024).default(8 * 1024 * 1024).describe('Largest event hook request accepted (larger ones get 413). A delivery of 1,000 events is about 1.5 MB.'),
+        dedupeTtlSeconds: z.number().int().min(60).default(6 * 3600).describe('How long an event uuid is remembered, so the same event from the hook and the poll (or twice from the hook) is acted on once. Bounds the memory: one small key per event in this window.'),
+        debounceMs: z.number().int().nonnegative().default(100).describe('Delay of the sync job an event hook starts (events for one user within it collapse into one job); the poll uses jobs.debounceMs.'),
+        missedGraceSeconds: z.number().int().nonnegative().default(30).describe('An event the poll finds first, published longer ago than this, counts as missed by the hook (metric and status page).'),
+      })
+      .prefault({}),
     shutdownGraceMs: z.number().int().positive().default(25_000).describe('Time in-flight jobs get to finish on SIGTERM before they are handed back.'),
     auditMaxEntries: z.number().int().positive().default(100_000).describe('Audit trail length kept in Redis (approximate trimming).'),
     plansKept: z.number().int().positive().default(20).describe('Recent plans kept for the CLI and the status page.'),

@@ -16,6 +16,13 @@ export function redisHashTag(prefix: string): string | null {
   return close > open + 1 ? prefix.slice(open + 1, close) : null;
 }
 
+/** The System Log poll interval without an event hook. */
+export const DEFAULT_POLL_INTERVAL_SECONDS = 15;
+/** The poll interval when OKTA_EVENT_HOOK_SECRET is set: the poll only catches what the hook missed. */
+export const DEFAULT_POLL_INTERVAL_WITH_HOOK_SECONDS = 60;
+/** Shortest OKTA_EVENT_HOOK_SECRET accepted (it is the only thing between the internet and the endpoint). */
+export const MIN_HOOK_SECRET_LENGTH = 32;
+
 /** Shortest SYNC_ADMIN_TOKEN accepted when the ops server is reachable beyond loopback. */
 export const MIN_ADMIN_TOKEN_LENGTH = 32;
 /** Fewest different characters in such a token (`aaaa…` or `abab…` is not a secret). */
@@ -99,7 +106,13 @@ export const EnvSchema = z
         return read.prefix;
       })
       .describe(`Prefix of every Redis key the daemon writes, with a Redis Cluster hash tag: a plain name is wrapped (myapp → {myapp}); blank means ${DEFAULT_QUEUE_PREFIX}.`),
-    SYNC_POLL_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(15).describe('System Log poll interval.'),
+    SYNC_POLL_INTERVAL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(3600)
+      .default(DEFAULT_POLL_INTERVAL_SECONDS)
+      .describe(`System Log poll interval (default ${DEFAULT_POLL_INTERVAL_SECONDS} s, or ${DEFAULT_POLL_INTERVAL_WITH_HOOK_SECONDS} s when OKTA_EVENT_HOOK_SECRET is set: the poll is then the backstop of the event hook).`),
     SYNC_RECONCILE_CRON: z.string().default('0 * * * *').describe('node-cron expression for full reconciliations (default hourly).'),
     SYNC_CONFIG: optionalString.describe('Path of a rules/daemon YAML file to use instead of config/default.yaml.'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('Ops HTTP server port.'),
@@ -107,6 +120,11 @@ export const EnvSchema = z
     SYNC_ADMIN_TOKEN: optionalString.describe(
       `Token for the dashboard, status page and API (bearer or basic auth password). Beyond loopback at least ${MIN_ADMIN_TOKEN_LENGTH} characters: ${STRONG_TOKEN_HOWTO}.`,
     ),
+    OKTA_EVENT_HOOK_SECRET: optionalString.describe(
+      'Turns on the Okta event hook endpoint (/hooks/okta): the full value of the Authorization header Okta sends (e.g. "Bearer <random>"; at least 32 characters: openssl rand -hex 32). Unset: the endpoint answers 404.',
+    ),
+    HOOK_PORT: z.coerce.number().int().min(0).max(65535).optional().describe('Serve /hooks/okta on a listener of its own on this port (only the hook is exposed there). Unset: on the ops server port.'),
+    HOOK_HOST: z.string().default('127.0.0.1').describe('Address of the HOOK_PORT listener (put a TLS reverse proxy in front; 0.0.0.0 to listen on every interface).'),
     LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info').describe('winston log level.'),
     LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto').describe('json, pretty, or auto (pretty on a TTY, JSON otherwise).'),
   });

@@ -3,7 +3,16 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { DaemonSchema, type DaemonSettings } from './daemon-schema';
-import { adminTokenProblems, adminTokenWarnings, EnvSchema, oktaAuthProblems, readQueuePrefix, type Env } from './env-schema';
+import {
+  adminTokenProblems,
+  adminTokenWarnings,
+  DEFAULT_POLL_INTERVAL_WITH_HOOK_SECONDS,
+  EnvSchema,
+  MIN_HOOK_SECRET_LENGTH,
+  oktaAuthProblems,
+  readQueuePrefix,
+  type Env,
+} from './env-schema';
 import { redisUrlPassword } from './redis-url';
 import { RulesSchema, type Rules } from './rules-schema';
 
@@ -82,7 +91,14 @@ export function loadRulesFile(filePath: string): { rules: Rules; daemon: DaemonS
 /** Parses the environment and the rules file together and reports every problem at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
-  const parsedEnv = EnvSchema.safeParse(env);
+  const blank = (v: string | undefined) => v === undefined || v.trim() === '';
+  const hookOn = !blank(env.OKTA_EVENT_HOOK_SECRET);
+  // With an event hook the poll is the backstop: its default interval is longer.
+  const withDefaults = hookOn && blank(env.SYNC_POLL_INTERVAL_SECONDS) ? { ...env, SYNC_POLL_INTERVAL_SECONDS: String(DEFAULT_POLL_INTERVAL_WITH_HOOK_SECONDS) } : env;
+  const parsedEnv = EnvSchema.safeParse(withDefaults);
+  if (hookOn && (env.OKTA_EVENT_HOOK_SECRET ?? '').trim().length < MIN_HOOK_SECRET_LENGTH) {
+    problems.push(`environment OKTA_EVENT_HOOK_SECRET: at least ${MIN_HOOK_SECRET_LENGTH} characters (the whole header value, e.g. "Bearer " and the output of openssl rand -hex 32)`);
+  }
   if (!parsedEnv.success) {
     problems.push(...formatIssues('environment ', parsedEnv.error, envDescription));
   }
@@ -106,7 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(problems);
   }
   const e = parsedEnv.data;
-  const secrets = [e.OKTA_API_TOKEN, e.OKTA_PRIVATE_KEY, e.HUBSPOT_ACCESS_TOKEN, e.SYNC_ADMIN_TOKEN, redisUrlPassword(e.REDIS_URL)].filter(
+  const secrets = [e.OKTA_API_TOKEN, e.OKTA_PRIVATE_KEY, e.HUBSPOT_ACCESS_TOKEN, e.SYNC_ADMIN_TOKEN, e.OKTA_EVENT_HOOK_SECRET, redisUrlPassword(e.REDIS_URL)].filter(
     (s): s is string => typeof s === 'string' && s.length >= 4,
   );
   const notices: ConfigNotice[] = adminTokenWarnings(e).map((message) => ({ level: 'warn', message }));

@@ -2,8 +2,9 @@ import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { OutageError } from '../src/lib/errors';
 import type { OutageBreaker } from '../src/queue/outage-breaker';
 import type { Logger } from '../src/lib/logger';
-import { affectedUserIds, OKTA_EVENT_FILTER } from '../src/okta/okta-events';
+import { OKTA_EVENT_FILTER } from '../src/okta/okta-events';
 import type { OktaClientApi, OktaLogEvent } from '../src/okta/okta-types';
+import type { EventIntake } from '../src/queue/event-intake';
 import type { Producers } from '../src/queue/producers';
 import type { OktaPollData } from '../src/queue/queue-map';
 import type { State } from '../src/state/state';
@@ -22,16 +23,6 @@ export interface PollReport {
   newestEventAt: string | null;
 }
 
-/** Events after which a managed user is probably leaving scope (and would be deleted). */
-const LEAVING_EVENTS = new Set([
-  'application.user_membership.remove',
-  'user.lifecycle.deactivate',
-  'user.lifecycle.suspend',
-  'user.lifecycle.delete.initiated',
-  'user.lifecycle.delete.completed',
-  'group.user_membership.remove',
-]);
-
 function newest(events: readonly OktaLogEvent[]): string | null {
   let best: string | null = null;
   for (const e of events) {
@@ -43,9 +34,10 @@ function newest(events: readonly OktaLogEvent[]): string | null {
 }
 
 /**
- * One System Log poll: reads from the saved cursor, keeps the events about this app's
- * assignments, user lifecycle and profile changes and group membership, enqueues one
- * (deduplicated) sync-user job per affected user, and only then saves the new cursor, so a crash
+ * One System Log poll: reads from the saved cursor and hands the events to the event intake
+ * (the path the event hook's events take too: events already acted on are skipped; the others
+ * about this app's assignments, user lifecycle and profile changes and group membership become one
+ * deduplicated sync-user job per affected user), and only then saves the new cursor, so a crash
  * re-reads rather than loses events. Without a cursor it starts from now and asks for a full
  * reconciliation to cover whatever happened meanwhile.
  */
@@ -53,7 +45,9 @@ export function createPollProcessor(deps: {
   okta: OktaClientApi;
   state: State;
   producers: Producers;
-  appId: string;
+  intake: EventIntake;
+  /** The System Log filter (default OKTA_EVENT_FILTER; with a hook its delivery failures too). */
+  filter?: string;
   logger: Logger;
   now?: () => Date;
   onPolled?: (report: PollReport) => void;
@@ -67,29 +61,8 @@ export function createPollProcessor(deps: {
   async function process(job: Pick<Job<OktaPollData>, 'id'>): Promise<PollResult> {
     const cursor = await deps.state.cursor.get();
     const since = now().toISOString();
-    const result = await deps.okta.pollLog(cursor, since, OKTA_EVENT_FILTER);
-    const users = affectedUserIds(result.events, deps.appId);
-    const typesByUser = new Map<string, Set<string>>();
-    for (const e of result.events) {
-      for (const id of e.userIds) {
-        const set = typesByUser.get(id) ?? new Set<string>();
-        set.add(e.eventType);
-        typesByUser.set(id, set);
-      }
-    }
-    // Managed users these events take out of scope count towards the deletion guard before any
-    // of their jobs runs, so a mass unassignment is held as a whole, not after its first deletions.
-    const leaving: string[] = [];
-    for (const id of users) {
-      if ([...(typesByUser.get(id) ?? [])].some((t) => LEAVING_EVENTS.has(t)) && (await deps.state.ledger.get(id)) !== null) {
-        leaving.push(id);
-      }
-    }
-    await deps.state.deletions.expect(leaving, now().getTime());
-    await deps.state.userEvents.touch(users, now().getTime());
-    for (const id of users) {
-      await deps.producers.userChanged(id, [...(typesByUser.get(id) ?? [])]);
-    }
+    const result = await deps.okta.pollLog(cursor, since, deps.filter ?? OKTA_EVENT_FILTER);
+    const taken = await deps.intake.take(result.events, 'poll', now().getTime());
     if (cursor === null) {
       if (firstStart) {
         log.info('first start: the System Log is read from now on, and a full reconciliation is queued');
@@ -101,12 +74,12 @@ export function createPollProcessor(deps: {
     }
     await deps.state.cursor.set(result.nextCursor);
     const newestEventAt = newest(result.events);
-    await deps.state.status.set({ lastPollAt: now().toISOString(), lastPollEvents: result.events.length, lastPollUsers: users.length, newestEventAt });
+    await deps.state.status.set({ lastPollAt: now().toISOString(), lastPollEvents: result.events.length, lastPollUsers: taken.users, newestEventAt });
     deps.onPolled?.({ events: result.events.length, newestEventAt });
-    if (users.length > 0) {
-      log.info('System Log events turned into user syncs', { jobId: job.id, events: result.events.length, users: users.length });
+    if (taken.users > 0) {
+      log.debug('System Log poll done', { jobId: job.id, events: result.events.length, duplicates: taken.duplicates, users: taken.users });
     }
-    return { events: result.events.length, users: users.length, startedFresh: cursor === null };
+    return { events: result.events.length, users: taken.users, startedFresh: cursor === null };
   }
 
   return { process };

@@ -8,9 +8,12 @@ import { createRedactor } from '../lib/redact';
 import { isConnectionError } from '../lib/redis-failure';
 import { createOktaClient } from '../okta/okta-client';
 import { oktaConnection } from '../okta/okta-connection';
+import { OKTA_EVENT_FILTER } from '../okta/okta-events';
+import { withHookDeliveryFailures } from '../okta/hook-events';
 import type { OktaClientApi } from '../okta/okta-types';
 import { createHubSpotBudget } from '../queue/hubspot-budget';
 import { createJobClient } from '../queue/job-client';
+import { createEventIntake } from '../queue/event-intake';
 import { createOutageBreaker } from '../queue/outage-breaker';
 import { slotStart } from '../queue/job-ids';
 import { createProducers } from '../queue/producers';
@@ -20,6 +23,9 @@ import { createScheduler } from '../queue/scheduler';
 import { createSharedMetricFacts } from '../server/metric-facts';
 import { createMetrics } from '../server/metrics';
 import { createOpsActions, releaseApprovedDeletions } from '../server/ops-actions';
+import { createHookMetrics, type HookRequestOutcome } from '../server/hook-metrics';
+import { createHookServer, type HookServer } from '../server/hook-server';
+import { createOktaHookRouter } from '../server/okta-hook-endpoint';
 import { createOpsServer, opsHttpSettings, type ListeningAddress } from '../server/ops-server';
 import { createQueueView } from '../server/queue-view';
 import { createStatusSource } from '../server/status-source';
@@ -165,11 +171,23 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
     logger,
     onFinished: recordFinished,
   });
+  // Okta event hook: its events take the poll's path (one intake); the poll stays as the backstop.
+  const hookSecret = config.env.OKTA_EVENT_HOOK_SECRET;
+  const hookMetrics = createHookMetrics(metrics.registry);
+  const intake = createEventIntake({
+    state,
+    producers,
+    appId,
+    logger,
+    hook: { enabled: hookSecret !== undefined, debounceMs: settings.hooks.debounceMs, missedGraceMs: settings.hooks.missedGraceSeconds * 1000 },
+    onTaken: (result) => hookMetrics.recordIntake(result),
+  });
   const poll = createPollProcessor({
     okta,
     state,
     producers,
-    appId,
+    intake,
+    filter: hookSecret === undefined ? OKTA_EVENT_FILTER : withHookDeliveryFailures(OKTA_EVENT_FILTER),
     logger,
     onPolled: (report) => metrics.recordPoll({ newestEventAt: report.newestEventAt, events: report.events }),
     ...firstStart,
@@ -188,6 +206,35 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
   const workers: Worker[] = [];
   let opsServer: ReturnType<typeof createOpsServer> | null = null;
   let address: ListeningAddress | null = null;
+  let hookServer: HookServer | null = null;
+  let hookAddress: ListeningAddress | null = null;
+
+  /** A hook request's outcome: a metric, and for the status page the refusals and verifications. */
+  function noteHookRequest(outcome: HookRequestOutcome): void {
+    hookMetrics.recordRequest(outcome);
+    const at = new Date().toISOString();
+    const change =
+      outcome === 'verification'
+        ? { set: { lastVerifiedAt: at } }
+        : outcome === 'accepted'
+          ? null
+          : { add: { rejected: 1 }, set: { lastRejectedAt: at, lastRejectedReason: outcome } };
+    if (change) {
+      state.hookStatus.note(change).catch((err: unknown) => log.debug('could not record an event hook request', { error: errorMessage(err) }));
+    }
+  }
+
+  function hookRouter() {
+    return hookSecret === undefined
+      ? undefined
+      : createOktaHookRouter({
+          secret: hookSecret,
+          maxBodyBytes: settings.hooks.maxBodyBytes,
+          logger,
+          onEvents: (events, receivedAt) => intake.take(events, 'hook', receivedAt),
+          onRequest: noteHookRequest,
+        });
+  }
   let ready = false;
   let stopping: Promise<void> | null = null;
 
@@ -241,8 +288,14 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
       isReady: () => ready,
       apiOutages: () => outages.current(),
       redisProblem: () => redis.health.problem(),
+      ...(hookSecret !== undefined && config.env.HOOK_PORT === undefined ? { hookRouter: hookRouter() } : {}),
     });
     address = await opsServer.listen();
+    const router = config.env.HOOK_PORT === undefined ? undefined : hookRouter();
+    if (router && config.env.HOOK_PORT !== undefined) {
+      hookServer = createHookServer({ host: config.env.HOOK_HOST, port: config.env.HOOK_PORT, router, logger });
+      hookAddress = await hookServer.listen();
+    }
   }
 
   /**
@@ -299,6 +352,7 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
       outages.stop();
       await closeWorkers();
       await opsServer?.close();
+      await hookServer?.close();
       await queues.close();
       await redis.close();
       log.log(opts.oneShot ? 'debug' : 'info', 'daemon stopped');
@@ -333,6 +387,10 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
     isReady: () => ready,
     /** Where the ops server listens (null without the server role or before start). */
     opsAddress: () => address,
+    /** Where `/hooks/okta` is served: its own listener (HOOK_PORT), else the ops server; null when the hook is off. */
+    hookAddress: () => (hookSecret === undefined ? null : (hookAddress ?? (config.env.HOOK_PORT === undefined ? address : null))),
+    /** The one path of System Log events to jobs (hook and poll). */
+    intake,
   };
 }
 

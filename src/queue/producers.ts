@@ -10,13 +10,16 @@ import type { Queues } from './queues';
  * latest wins, after a short debounce); slot jobs collapse per time slot across replicas.
  */
 export function createProducers(queues: Queues, jobs: Pick<DaemonSettings['jobs'], 'debounceMs'>) {
-  /** A System Log event named this user: sync them soon, once per burst. */
-  async function userChanged(oktaUserId: string, eventTypes: string[] = []): Promise<Job> {
+  /**
+   * A System Log event named this user: sync them soon, once per burst. `delayMs` replaces the
+   * debounce (the event hook's events come in batches already and wait less).
+   */
+  async function userChanged(oktaUserId: string, eventTypes: string[] = [], opts: { delayMs?: number } = {}): Promise<Job> {
     return queues.enqueue(
       'sync-user',
       'sync-user',
       { oktaUserId, trigger: 'event', eventTypes },
-      { deduplication: { id: userDedupId(oktaUserId), keepLastIfActive: true }, delay: jobs.debounceMs },
+      { deduplication: { id: userDedupId(oktaUserId), keepLastIfActive: true }, delay: opts.delayMs ?? jobs.debounceMs },
     );
   }
 

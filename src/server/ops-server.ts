@@ -15,6 +15,7 @@ import type { OpsActions, StatusSource } from './ops-types';
 import { createOpsRoutes } from './ops-routes';
 import type { QueueView } from './queue-view';
 import type { OutageState } from '../queue/outage-breaker';
+import { OKTA_HOOK_PATH } from './okta-hook-endpoint';
 import { outageReadiness } from './outage-readiness';
 import { securityHeaders } from './security-headers';
 
@@ -59,6 +60,8 @@ export interface OpsServerDeps {
   apiOutages?: () => Promise<readonly OutageState[]>;
   /** Why Redis cannot be used now ("Redis unreachable: …"), or null; `/readyz` answers 503 with it. */
   redisProblem?: () => string | null;
+  /** The Okta event hook endpoint (its own auth), when served on this port; otherwise `/hooks/okta` answers 404. */
+  hookRouter?: express.Router;
 }
 
 /** Where the server listens once started. */
@@ -151,6 +154,14 @@ export function createOpsServer(deps: OpsServerDeps) {
     const body = await deps.metrics.registry.metrics();
     res.type(deps.metrics.registry.contentType).send(body);
   });
+
+  if (deps.hookRouter) {
+    app.use(deps.hookRouter);
+  } else {
+    app.all(OKTA_HOOK_PATH, (_req: Request, res: Response) => {
+      res.status(404).json({ error: 'not found' });
+    });
+  }
 
   app.use(adminAuth);
   app.use((req: Request, res: Response, next: NextFunction) => {

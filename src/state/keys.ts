@@ -67,6 +67,10 @@ export function stateKeys(prefix: string) {
     lock: (name: string) => k(`lock-${name}`),
     /** Hash: daemon facts for the status page (last poll, last reconciliation, …). */
     status: k('status'),
+    /** String with a TTL: a System Log event (by uuid) was acted on; the same event from the hook or the poll again is skipped. */
+    seenEvent: (uuid: string) => k(`seen-event-${uuid}`),
+    /** Hash: event hook facts (deliveries, events, duplicates, rejected requests, events the hook missed). */
+    hookStatus: k('event-hook-status'),
   };
 }
 

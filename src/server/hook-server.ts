@@ -1,0 +1,62 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Request, type Response, type Router } from 'express';
+import type { Logger } from '../lib/logger';
+import type { ListeningAddress } from './ops-server';
+import { securityHeaders } from './security-headers';
+
+/**
+ * A listener of its own for the Okta event hook (HOOK_PORT, HOOK_HOST): it serves `/hooks/okta`
+ * and nothing else, so the hook can face the internet (through a TLS reverse proxy) while the
+ * ops server, its status page and API stay private.
+ */
+export function createHookServer(opts: { host: string; port: number; router: Router; logger: Logger }) {
+  const log = opts.logger.child({ component: 'hook-server' });
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(securityHeaders({ dashboardPath: '/-' }));
+  app.use(opts.router);
+  app.use((_req: Request, res: Response) => {
+    res.status(404).json({ error: 'not found' });
+  });
+  let server: Server | null = null;
+
+  function listen(): Promise<ListeningAddress> {
+    return new Promise((resolve, reject) => {
+      const s = app.listen(opts.port, opts.host, (err?: Error) => {
+        if (err) {
+          reject(err);
+          return;
+        }
+        const address = s.address() as AddressInfo;
+        const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+        const bound = { host: address.address, port: address.port, url: `http://${hostForUrl}:${address.port}` };
+        log.info('Okta event hook listening', { host: bound.host, port: bound.port });
+        resolve(bound);
+      });
+      server = s;
+    });
+  }
+
+  async function close(graceMs = 5_000): Promise<void> {
+    const s = server;
+    server = null;
+    if (!s || !s.listening) {
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => s.closeAllConnections(), graceMs);
+      s.close(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      s.closeIdleConnections();
+    });
+  }
+
+  return { app, listen, close };
+}
+
+/** The hook listener's API. */
+export type HookServer = ReturnType<typeof createHookServer>;
