@@ -292,6 +292,16 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
     }
   }
 
+  /** Records where the user stands now (unmapped Title, seats waited for) and the seat counts the plan made, for the status page. */
+  async function noteStanding(oktaUserId: string, email: string | null, plan: Plan): Promise<void> {
+    const unmappedTitle = plan.unmappedTitles.find((t) => t.users.some((u) => u.oktaUserId === oktaUserId))?.title ?? null;
+    const waitingFor = plan.seats.flatMap((s) => s.waiting.filter((w) => w.oktaUserId === oktaUserId).map((w) => ({ seat: s.seat, since: w.since })));
+    await deps.state.standing.note(
+      { oktaUserId, email, at: now().toISOString(), unmappedTitle, waitingFor },
+      plan.seats.map((s) => ({ seat: s.seat, used: s.used, budget: s.budget })),
+    );
+  }
+
   /** lock → load → plan → [shared lock → reload → plan] → apply → file holds. */
   async function process(job: Job<SyncUserData>, token?: string): Promise<SyncUserResult> {
     const { oktaUserId, trigger } = job.data;
@@ -339,6 +349,7 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
         await deps.state.deletions.settle(oktaUserId);
       }
       const email = plan.actions.find((a) => a.email)?.email ?? held[0]?.email ?? entry?.email ?? null;
+      await noteStanding(oktaUserId, email, plan).catch((err: unknown) => log.warn('could not record where the user stands for the status page', { error: errorMessage(err) }));
       if (report.applied.length > 0) {
         log.info('user synced', { email, applied: report.applied.map((a) => a.kind) });
       }

@@ -5,6 +5,7 @@
  * implementations return no tokens or secrets; error texts are redacted again before display.
  */
 import type { OutageRecord, RulesCheckRecord } from '../state/status-store';
+import type { SeatCount, UserStanding } from '../state/user-standing';
 import type { Plan, PlanSummary } from '../sync/types';
 
 /** How a reconciliation ended (or that it has not yet). */
@@ -161,6 +162,10 @@ export interface StatusSource {
   getUserCounts(): Promise<UserCounts>;
   /** Poll and reconciliation freshness. */
   getDaemonFacts(): Promise<DaemonFacts>;
+  /** Where users synced by a job after `sinceMs` (epoch ms) stand (unmapped Title, seats waited for), oldest first. */
+  getStandingsSince(sinceMs: number): Promise<UserStanding[]>;
+  /** The latest ledger-wide count of each seat a job counted. */
+  getSeatCounts(): Promise<SeatCount[]>;
 }
 
 /** Who asked for an operator action, for the audit trail (never a token). */

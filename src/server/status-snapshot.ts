@@ -1,4 +1,5 @@
-import type { SeatUsage, UnmappedTitle } from '../sync/types';
+import type { SeatCount, UserStanding } from '../state/user-standing';
+import type { Plan, SeatUsage, UnmappedTitle } from '../sync/types';
 import type {
   AuditView,
   DaemonFacts,
@@ -27,10 +28,12 @@ export interface StatusSnapshot {
   users: UserCounts;
   /** Drift repaired: in the latest applied reconciliation, and summed over the recent ones listed. */
   driftRepaired: { latest: number | null; recent: number };
-  /** Users on minimal permissions because their Title matched no role (from the latest plan). */
+  /** Users on minimal permissions because their Title matched no role: the latest plan, with every user synced since as their job left them. */
   unmappedTitles: UnmappedTitle[];
-  /** Seats used vs budget and the waiting list (from the latest plan). */
+  /** Seats used vs budget and the waiting list: the latest plan, with the counts and users of every sync-user job since. */
   seats: SeatUsage[];
+  /** When seats, the waiting list and unmapped titles were last known true (the newest of the plan and the jobs since), and from how many jobs since the plan. */
+  seatsAsOf: { at: string | null; planAt: string | null; usersSince: number };
   /** The audit trail, optionally for one user. */
   audit: { user: string | null; entries: AuditView[] };
   failedJobs: FailedJobView[];
@@ -42,6 +45,81 @@ export interface SnapshotRequest {
   auditLimit?: number;
   reconciliationLimit?: number;
   failedJobLimit?: number;
+}
+
+/** Loose key of a Title, as the planner groups them. */
+function titleKey(title: string): string {
+  return title.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/**
+ * Seats, the waiting list and unmapped titles as they are now: the latest full plan's, with each
+ * user a sync-user job decided since (`standings`, newer than `planAt`) taken out of the plan's
+ * lists and put where their job left them, and each seat's use as the newest job counted it.
+ */
+export function currentSeatsAndTitles(
+  plan: Pick<Plan, 'seats' | 'unmappedTitles'> | null,
+  planAt: string | null,
+  standings: readonly UserStanding[],
+  counts: readonly SeatCount[],
+): { seats: SeatUsage[]; unmappedTitles: UnmappedTitle[]; asOf: StatusSnapshot['seatsAsOf'] } {
+  const planMs = planAt ? Date.parse(planAt) : -Infinity;
+  const newer = new Map<string, UserStanding>();
+  for (const st of standings) {
+    if (Date.parse(st.at) > planMs) {
+      newer.set(st.oktaUserId, st);
+    }
+  }
+  const titles = new Map<string, UnmappedTitle>();
+  const addTitle = (title: string, user: UnmappedTitle['users'][number]) => {
+    const group = titles.get(titleKey(title)) ?? { title, users: [] };
+    group.users.push(user);
+    titles.set(titleKey(title), group);
+  };
+  for (const t of plan?.unmappedTitles ?? []) {
+    for (const u of t.users) {
+      if (!newer.has(u.oktaUserId)) {
+        addTitle(t.title, u);
+      }
+    }
+  }
+  const seats = new Map<string, SeatUsage>();
+  for (const seat of plan?.seats ?? []) {
+    seats.set(seat.seat, { ...seat, waiting: seat.waiting.filter((w) => !newer.has(w.oktaUserId)) });
+  }
+  let at = planAt;
+  const later = (t: string) => {
+    if (at === null || t > at) {
+      at = t;
+    }
+  };
+  for (const c of counts) {
+    if (Date.parse(c.at) > planMs) {
+      const seat = seats.get(c.seat);
+      // HubSpot's free seats are known only from the plan's listing: a later count leaves it unsaid.
+      seats.set(c.seat, { seat: c.seat, used: c.used, budget: c.budget, remaining: null, waiting: seat?.waiting ?? [] });
+      later(c.at);
+    }
+  }
+  for (const st of newer.values()) {
+    later(st.at);
+    if (st.unmappedTitle !== null) {
+      addTitle(st.unmappedTitle, { oktaUserId: st.oktaUserId, email: st.email });
+    }
+    for (const w of st.waitingFor) {
+      const seat = seats.get(w.seat) ?? { seat: w.seat, used: 0, budget: null, waiting: [] };
+      seat.waiting.push({ oktaUserId: st.oktaUserId, email: st.email ?? st.oktaUserId, since: w.since });
+      seats.set(w.seat, seat);
+    }
+  }
+  for (const seat of seats.values()) {
+    seat.waiting.sort((a, b) => (a.since ?? '').localeCompare(b.since ?? '') || a.oktaUserId.localeCompare(b.oktaUserId));
+  }
+  return {
+    seats: [...seats.values()].sort((a, b) => a.seat.localeCompare(b.seat)),
+    unmappedTitles: [...titles.values()].sort((a, b) => b.users.length - a.users.length || a.title.localeCompare(b.title)),
+    asOf: { at, planAt, usersSince: newer.size },
+  };
 }
 
 /** Reconciliations whose changes were carried out (not dry runs, not failed, not still running). */
@@ -56,6 +134,12 @@ export function driftRepaired(reconciliations: readonly ReconciliationView[]): S
     latest: done[0]?.summary.drift ?? null,
     recent: done.reduce((n, r) => n + r.summary.drift, 0),
   };
+}
+
+/** The newest listed plan that was carried out (not a dry run), with its actions. */
+async function newestApplied(status: StatusSource, reconciliations: readonly ReconciliationView[]): Promise<PlanView | null> {
+  const r = reconciliations.find((x) => !x.dryRun);
+  return r ? status.getPlan(r.planId) : null;
 }
 
 /**
@@ -78,6 +162,11 @@ export async function loadStatusSnapshot(
   ]);
   const newest = reconciliations[0];
   const latestPlan = newest ? await deps.status.getPlan(newest.planId) : null;
+  // Seats and titles come from the newest full plan that was not a dry run (a dry run changed nothing).
+  const basis = latestPlan && !latestPlan.dryRun ? latestPlan : await newestApplied(deps.status, reconciliations);
+  const planAt = basis?.createdAt ?? null;
+  const [standings, counts] = await Promise.all([deps.status.getStandingsSince(planAt ? Date.parse(planAt) : 0), deps.status.getSeatCounts()]);
+  const current = currentSeatsAndTitles(basis?.plan ?? null, planAt, standings, counts);
   return {
     generatedAt: (deps.now?.() ?? new Date()).toISOString(),
     writesEnabled: deps.writesEnabled,
@@ -88,8 +177,9 @@ export async function loadStatusSnapshot(
     approvals,
     users,
     driftRepaired: driftRepaired(reconciliations),
-    unmappedTitles: latestPlan?.plan.unmappedTitles ?? [],
-    seats: latestPlan?.plan.seats ?? [],
+    unmappedTitles: current.unmappedTitles,
+    seats: current.seats,
+    seatsAsOf: current.asOf,
     audit: { user: auditUser, entries: audit },
     failedJobs,
   };

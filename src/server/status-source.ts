@@ -98,10 +98,10 @@ function countSkipped(record: PlanRecord, code: ReasonCode): number {
 
 /**
  * The ops server's read side over the daemon's Redis state and queues. Unmanaged, protected and
- * super-admin counts, seats and unmapped titles come from the latest plan (a full
- * reconciliation); managed users from the ledger.
+ * super-admin counts come from the latest plan (a full reconciliation); managed users from the
+ * ledger; the standings that keep seats and unmapped titles current from the sync-user jobs.
  */
-export function createStatusSource(deps: { state: Pick<State, 'plans' | 'approvals' | 'audit' | 'ledger' | 'status'>; queueView: Pick<QueueView, 'failed'> }): StatusSource {
+export function createStatusSource(deps: { state: Pick<State, 'plans' | 'approvals' | 'audit' | 'ledger' | 'status' | 'standing'>; queueView: Pick<QueueView, 'failed'> }): StatusSource {
   const { state } = deps;
 
   async function getAudit(query: AuditQuery): Promise<AuditView[]> {
@@ -165,5 +165,7 @@ export function createStatusSource(deps: { state: Pick<State, 'plans' | 'approva
     getFailedJobs: (limit) => deps.queueView.failed(limit),
     getUserCounts,
     getDaemonFacts,
+    getStandingsSince: (sinceMs) => state.standing.since(sinceMs),
+    getSeatCounts: () => state.standing.seatCounts(),
   };
 }

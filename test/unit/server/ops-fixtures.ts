@@ -17,6 +17,7 @@ import type {
   UserCounts,
 } from '../../../src/server/ops-types';
 import type { Plan, PlanSummary } from '../../../src/sync/types';
+import type { SeatCount, UserStanding } from '../../../src/state/user-standing';
 
 /** Secrets the tests look for in every answer. */
 export const SECRETS = {
@@ -136,8 +137,10 @@ export interface ActionCall {
   by: OperatorContext;
 }
 
-/** An in-memory status source and actions with the sample data. */
-export function fakeOps() {
+/** An in-memory status source and actions with the sample data. Fake read and write sides; `standings` and `seatCounts` are what sync-user jobs recorded after the sample plan. */
+export function fakeOps(opts: { standings?: UserStanding[]; seatCounts?: SeatCount[] } = {}) {
+  const standings = opts.standings ?? [];
+  const seatCounts = opts.seatCounts ?? [];
   const calls: ActionCall[] = [];
   const plan = samplePlanView();
   const approvals: PendingApprovalView[] = [
@@ -209,6 +212,8 @@ export function fakeOps() {
     getFailedJobs: async (limit) => failed.slice(0, limit),
     getUserCounts: async () => users,
     getDaemonFacts: async () => facts,
+    getStandingsSince: async (sinceMs) => standings.filter((x) => Date.parse(x.at) > sinceMs),
+    getSeatCounts: async () => seatCounts,
   };
   const ok = (message: string): OpsActionResult => ({ ok: true, message });
   const actions: OpsActions = {
