@@ -60,7 +60,19 @@ export function createEventIntake(deps: {
   const now = deps.now ?? Date.now;
   const log = deps.logger.child({ component: 'event-intake' });
 
-  async function take(batch: readonly OktaLogEvent[], via: EventSource, receivedAt = now()): Promise<IntakeResult> {
+  /**
+   * One batch at a time per process: a duplicate delivery that arrives while the first copy is
+   * being handled waits and then finds its events marked. (Replicas can still race; their jobs
+   * collapse per user.)
+   */
+  let chain: Promise<unknown> = Promise.resolve();
+  function take(batch: readonly OktaLogEvent[], via: EventSource, receivedAt = now()): Promise<IntakeResult> {
+    const run = chain.then(() => takeNow(batch, via, receivedAt));
+    chain = run.catch(() => undefined);
+    return run;
+  }
+
+  async function takeNow(batch: readonly OktaLogEvent[], via: EventSource, receivedAt: number): Promise<IntakeResult> {
     const withId = batch.filter((e) => e.uuid !== '');
     const seen = await deps.state.seenEvents.lookup(withId.map((e) => e.uuid));
     const freshById = new Map<string, OktaLogEvent>();
