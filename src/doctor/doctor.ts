@@ -5,6 +5,7 @@ import type { HubSpotClientApi } from '../hubspot/hubspot-types';
 import { errorMessage, SyncError } from '../lib/errors';
 import { describeRedisFailure, redisFailure } from '../lib/redis-failure';
 import { OKTA_EVENT_FILTER } from '../okta/okta-events';
+import { hookReceives, type EventHookInfo } from '../okta/okta-event-hooks';
 import type { OktaClientApi } from '../okta/okta-types';
 import { createEmailPolicy } from '../sync/email-policy';
 import { createRoleMapper } from '../sync/role-mapping';
@@ -31,6 +32,25 @@ export interface DoctorDeps {
   hubspot: HubSpotClientApi;
   /** The HubSpot token's scopes, or null when the account cannot say. */
   hubspotScopes: () => Promise<string[] | null>;
+  /** The daemon's Okta event hook (null when Okta has none); asked only when OKTA_EVENT_HOOK_SECRET is set. */
+  eventHook?: () => Promise<EventHookInfo | null>;
+}
+
+/** The Okta event hook's state, when one is configured: ACTIVE and VERIFIED is ready; anything else leaves the poll alone doing the work. */
+export async function checkEventHook(find: () => Promise<EventHookInfo | null>): Promise<CheckResult> {
+  const check = 'okta-event-hook';
+  try {
+    const hook = await find();
+    if (!hook) {
+      return { check, status: 'warn', detail: 'OKTA_EVENT_HOOK_SECRET is set but Okta has no hook named okta-hubspot-sync: run hooks install --url <public URL> (changes arrive by the poll until then)' };
+    }
+    if (!hookReceives(hook)) {
+      return { check, status: 'warn', detail: `the hook ${hook.id} is ${hook.status} and ${hook.verificationStatus}: it receives nothing (run hooks install --url ${hook.uri || '<public URL>'})` };
+    }
+    return { check, status: 'ok', detail: `the hook ${hook.id} is ACTIVE and VERIFIED, delivering to ${hook.uri}` };
+  } catch (err) {
+    return { check, status: 'warn', detail: `cannot read the Okta event hooks (okta.eventHooks.read): ${errorMessage(err)}` };
+  }
 }
 
 const MAX_EXAMPLES = 5;
@@ -229,6 +249,9 @@ export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
     );
   }
 
+  if (config.env.OKTA_EVENT_HOOK_SECRET !== undefined && deps.eventHook) {
+    results.push(await checkEventHook(deps.eventHook));
+  }
   results.push(await checkRedis(config.env.REDIS_URL));
   return results;
 }

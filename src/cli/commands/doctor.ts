@@ -5,6 +5,7 @@ import { fetchHubSpotTokenScopes } from '../../hubspot/hubspot-token-info';
 import { createLogger } from '../../lib/logger';
 import { createOktaClient } from '../../okta/okta-client';
 import { oktaConnection } from '../../okta/okta-connection';
+import { createOktaEventHookClient } from '../../okta/okta-event-hooks';
 import { configOrExit, reportFailure } from '../cli-config';
 
 const DOCTOR_TIMEOUT_MS = 10_000;
@@ -41,6 +42,7 @@ export function registerDoctor(program: Command): void {
           okta,
           hubspot,
           hubspotScopes: () => fetchHubSpotTokenScopes(config.env.HUBSPOT_BASE_URL, config.env.HUBSPOT_ACCESS_TOKEN, DOCTOR_TIMEOUT_MS),
+          eventHook: () => createOktaEventHookClient(oktaConnection(config)).find(),
         });
         const failed = results.some((r) => r.status === 'fail');
         process.stdout.write(opts.json ? `${JSON.stringify({ ready: !failed, checks: results }, null, 2)}\n` : `${renderDoctor(results)}\n`);

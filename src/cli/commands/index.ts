@@ -8,6 +8,7 @@ import { registerDemo } from './demo';
 import { registerDoctor } from './doctor';
 import { registerSimulate } from './simulate';
 import { registerStatus } from './status';
+import { registerHooks } from './hooks';
 
 /** Every command, in the order `--help` lists them. Add a command here only once it works. */
 export const commands: RegisterCommand[] = [
@@ -20,4 +21,5 @@ export const commands: RegisterCommand[] = [
   registerWorker,
   registerReconcile,
   registerSyncUser,
+  registerHooks,
 ];
