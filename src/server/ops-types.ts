@@ -4,6 +4,7 @@
  * Redis, and tests implement them in memory. Every value here may be shown to an operator, so
  * implementations return no tokens or secrets; error texts are redacted again before display.
  */
+import type { HookStatus } from '../state/hook-status-store';
 import type { OutageRecord, RulesCheckRecord } from '../state/status-store';
 import type { SeatCount, UserStanding } from '../state/user-standing';
 import type { Plan, PlanSummary } from '../sync/types';
@@ -141,6 +142,8 @@ export interface DaemonFacts {
   rulesCheck: RulesCheckRecord | null;
   /** Recent outages of HubSpot and Okta, newest first (one going on has `endedAt` null). */
   outages: OutageRecord[];
+  /** What the Okta event hook delivered (null when it could not be read). */
+  eventHook?: HookStatus | null;
 }
 
 /**

@@ -2,6 +2,7 @@ import { listNames } from '../sync/rules-check';
 import type { PlanAction } from '../sync/types';
 import { html, type SafeHtml } from './html';
 import type { FailedJobView, PendingApprovalView, ReconciliationView } from './ops-types';
+import { hookSection } from './status-hook-section';
 import type { StatusSnapshot } from './status-snapshot';
 
 /** Messages shown after a form action; the redirect carries only one of these codes. */
@@ -257,6 +258,8 @@ ${queuesSection(s)}
 ${approvalsSection(s.approvals, s, opts.formToken)}
 <h2 id="outages">Outages of HubSpot and Okta</h2>
 ${outagesSection(s)}
+<h2 id="event-hook">Okta event hook</h2>
+${hookSection(s.facts.eventHook)}
 <h2 id="reconciliations">Recent reconciliations</h2>
 ${reconciliationRows(s.reconciliations)}
 <h2 id="plan">Latest plan</h2>

@@ -151,6 +151,7 @@ export function createStatusSource(deps: { state: Pick<State, 'plans' | 'approva
       ledgerComplete: epoch !== null,
       rulesCheck,
       outages,
+      eventHook: await state.hookStatus.get().catch(() => null),
     };
   }
 
