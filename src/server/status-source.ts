@@ -101,7 +101,7 @@ function countSkipped(record: PlanRecord, code: ReasonCode): number {
  * super-admin counts come from the latest plan (a full reconciliation); managed users from the
  * ledger; the standings that keep seats and unmapped titles current from the sync-user jobs.
  */
-export function createStatusSource(deps: { state: Pick<State, 'plans' | 'approvals' | 'audit' | 'ledger' | 'status' | 'standing'>; queueView: Pick<QueueView, 'failed'> }): StatusSource {
+export function createStatusSource(deps: { state: Pick<State, 'plans' | 'approvals' | 'audit' | 'ledger' | 'status' | 'standing' | 'hookStatus'>; queueView: Pick<QueueView, 'failed'> }): StatusSource {
   const { state } = deps;
 
   async function getAudit(query: AuditQuery): Promise<AuditView[]> {
