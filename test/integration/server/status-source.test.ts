@@ -96,6 +96,7 @@ describe('status source over the Redis state', () => {
       ledgerComplete: false,
       rulesCheck: null,
       outages: [],
+      eventHook: expect.objectContaining({ deliveries: 0, lastDeliveryAt: null, missedByHook: 0 }),
     });
   });
 
