@@ -158,7 +158,8 @@ export function createOpsServer(deps: OpsServerDeps) {
   if (deps.hookRouter) {
     app.use(deps.hookRouter);
   } else {
-    app.all(OKTA_HOOK_PATH, (_req: Request, res: Response) => {
+    // Not served here: 404 (a middleware, not a route: it opens nothing), whatever the admin token.
+    app.use(OKTA_HOOK_PATH, (_req: Request, res: Response) => {
       res.status(404).json({ error: 'not found' });
     });
   }
