@@ -28,6 +28,7 @@ import { createHookServer, type HookServer } from '../server/hook-server';
 import { createOktaHookRouter } from '../server/okta-hook-endpoint';
 import { createOpsServer, opsHttpSettings, type ListeningAddress } from '../server/ops-server';
 import { createQueueView } from '../server/queue-view';
+import { createUserLookup } from '../server/user-lookup';
 import { createStatusSource } from '../server/status-source';
 import type { PlanOutcome } from '../state/plan-store';
 import { createState } from '../state/state';
@@ -283,6 +284,7 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
       queues: queues.queues,
       rateLimitedMs: (queue) => state.status.rateLimitedMs(queue),
       status: createStatusSource({ state, queueView }),
+      lookupUser: createUserLookup({ okta, hubspot }),
       actions: createOpsActions({ state, queueView, logger, onApproved: releaseApprovedDeletions(producers) }),
       metrics,
       isReady: () => ready,

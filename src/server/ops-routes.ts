@@ -1,10 +1,12 @@
 import { Router, type Request, type Response } from 'express';
 import type { Redactor } from '../lib/redact';
-import type { OperatorContext, OpsActionResult, OpsActions, StatusSource } from './ops-types';
+import type { OperatorContext, OpsActionResult, OpsActions, StatusSource, UserLookup } from './ops-types';
 import type { QueueCounts } from './queue-view';
 import { redactJson } from './redact-json';
-import { isNoticeCode, renderStatusPage, type NoticeCode } from './status-page';
+import { isNoticeCode, renderStatusPage, renderStatusSections, STATUS_SCRIPT_PATH, type NoticeCode } from './status-page';
 import { loadStatusSnapshot } from './status-snapshot';
+import { STATUS_LIVE_SCRIPT } from './status-live-script';
+import { renderUserPage, type UserPageData } from './user-page';
 
 export interface OpsRoutesDeps {
   status: StatusSource;
@@ -14,6 +16,8 @@ export interface OpsRoutesDeps {
   redactor: Redactor;
   formToken: () => string;
   dashboardPath: string;
+  /** Asks Okta and HubSpot about one user for the user page; without it the page shows only the daemon's record. */
+  lookupUser?: (email: string) => Promise<UserLookup>;
 }
 
 const MAX_LIMIT = 1000;
@@ -58,6 +62,48 @@ export function createOpsRoutes(deps: OpsRoutesDeps): Router {
     res
       .type('html')
       .send(renderStatusPage(s, { styleNonce, formToken: deps.formToken(), dashboardPath: deps.dashboardPath, notice }));
+  });
+
+  router.get(STATUS_SCRIPT_PATH, (_req: Request, res: Response) => {
+    res.type('application/javascript').send(STATUS_LIVE_SCRIPT);
+  });
+
+  // The sections of the page that update themselves, drawn as the page draws them.
+  router.get('/api/status/sections', async (req: Request, res: Response) => {
+    const s = redact(await snapshot(queryString(req.query.user)));
+    const sections = renderStatusSections(s, { styleNonce: '', formToken: deps.formToken(), dashboardPath: deps.dashboardPath });
+    res.json({ generatedAt: s.generatedAt, sections });
+  });
+
+  async function userPageData(email: string): Promise<UserPageData> {
+    const lookup = deps.lookupUser ? await deps.lookupUser(email) : null;
+    const record = await deps.status.getUserRecord(email, lookup?.okta?.oktaUserId ?? null);
+    return redact({ email, generatedAt: new Date().toISOString(), lookup, record });
+  }
+
+  /** A user page's email: the path segment, trimmed; null when it does not look like one. */
+  function userEmail(raw: string): string | null {
+    const email = raw.trim();
+    return email.length > 0 && email.length <= 320 && email.includes('@') ? email : null;
+  }
+
+  router.get('/users/:email', async (req: Request<{ email: string }>, res: Response) => {
+    const email = userEmail(req.params.email);
+    if (!email) {
+      res.status(404).json({ error: 'a user page is /users/<email>' });
+      return;
+    }
+    const styleNonce = String(res.locals.styleNonce ?? '');
+    res.type('html').send(renderUserPage(await userPageData(email), { styleNonce }));
+  });
+
+  router.get('/api/users/:email', async (req: Request<{ email: string }>, res: Response) => {
+    const email = userEmail(req.params.email);
+    if (!email) {
+      res.status(404).json({ error: 'use /api/users/<email>' });
+      return;
+    }
+    res.json(await userPageData(email));
   });
 
   router.get('/api/status', async (req: Request, res: Response) => {

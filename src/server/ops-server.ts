@@ -11,7 +11,7 @@ import { createAdminAuth } from './admin-auth';
 import { createCsrfGuard } from './csrf-guard';
 import { createDashboardRouter, DASHBOARD_PATH } from './dashboard';
 import { isLoopbackHost } from './loopback';
-import type { OpsActions, StatusSource } from './ops-types';
+import type { OpsActions, StatusSource, UserLookup } from './ops-types';
 import { createOpsRoutes } from './ops-routes';
 import type { QueueView } from './queue-view';
 import type { OutageState } from '../queue/outage-breaker';
@@ -52,6 +52,8 @@ export interface OpsServerDeps {
   rateLimitedMs?: (queue: string) => Promise<number>;
   status: StatusSource;
   actions: OpsActions;
+  /** Asks Okta and HubSpot about one user for the user page (`/users/<email>`). */
+  lookupUser?: (email: string) => Promise<UserLookup>;
   /** The registry `/metrics` serves (`createMetrics().registry`, or the whole `createMetrics()` result). */
   metrics: { registry: Registry };
   /** False while the daemon is starting or stopping; `/readyz` answers 503 then. */
@@ -185,6 +187,7 @@ export function createOpsServer(deps: OpsServerDeps) {
       redactor,
       formToken: csrf.formToken,
       dashboardPath: DASHBOARD_PATH,
+      ...(deps.lookupUser ? { lookupUser: deps.lookupUser } : {}),
     }),
   );
 

@@ -7,7 +7,8 @@
 import type { HookStatus } from '../state/hook-status-store';
 import type { OutageRecord, RulesCheckRecord } from '../state/status-store';
 import type { SeatCount, UserStanding } from '../state/user-standing';
-import type { Plan, PlanSummary } from '../sync/types';
+import type { ActivityView } from './status-charts';
+import type { HubSpotUser, LedgerEntry, OktaCandidate, Plan, PlanSummary } from '../sync/types';
 
 /** How a reconciliation ended (or that it has not yet). */
 export type ReconciliationOutcome = 'running' | 'succeeded' | 'partial' | 'failed' | 'held' | 'dry-run';
@@ -169,6 +170,54 @@ export interface StatusSource {
   getStandingsSince(sinceMs: number): Promise<UserStanding[]>;
   /** The latest ledger-wide count of each seat a job counted. */
   getSeatCounts(): Promise<SeatCount[]>;
+  /** Changes and failures per hour over the last day, and how long the latest sync jobs took to write. */
+  getActivity(now: Date): Promise<ActivityView>;
+  /** What the daemon's state says about one user (by email; `oktaUserId` when already known from Okta). */
+  getUserRecord(email: string, oktaUserId?: string | null): Promise<UserRecordView>;
+}
+
+/** One sync job about a user, as the user page lists it. */
+export interface UserJobView {
+  queue: string;
+  id: string;
+  /** BullMQ state: completed, failed, active, waiting, delayed, prioritized. */
+  state: string;
+  /** What asked for it: events, reconcile, manual, … */
+  trigger: string | null;
+  queuedAt: string;
+  finishedAt: string | null;
+  attempts: number;
+  /** What it did (e.g. "create, update"), "nothing to change", or why it failed (redacted). */
+  outcome: string;
+}
+
+/** What the daemon's own state says about one user (the user page's Redis side). */
+export interface UserRecordView {
+  email: string;
+  oktaUserId: string | null;
+  /** The managed-user record linking the Okta user to their HubSpot user, if managed. */
+  ledger: LedgerEntry | null;
+  /** Where their latest sync job left them (unmapped Title, seats waited for). */
+  standing: UserStanding | null;
+  /** Every audit entry about them (newest first, up to the scan limit). */
+  audit: AuditView[];
+  /** Their sync jobs still kept by the queue, newest first. */
+  jobs: UserJobView[];
+  /** The pending hold their deletion is in, if any. */
+  hold: { id: string; reason: string; since: string } | null;
+  /** What the latest plan decided for them, if it named them. */
+  planAction: { planId: string; createdAt: string; kind: string; code: string; reason: string } | null;
+}
+
+/** Okta's and HubSpot's answers about one user, asked when the user page is opened. */
+export interface UserLookup {
+  okta: OktaCandidate | null;
+  /** Why Okta could not be asked (redacted before display); null when it answered. */
+  oktaError: string | null;
+  hubspot: HubSpotUser | null;
+  hubspotError: string | null;
+  /** HubSpot role id → name, for showing the user's role. */
+  roleNames: Record<string, string>;
 }
 
 /** Who asked for an operator action, for the audit trail (never a token). */

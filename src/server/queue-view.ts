@@ -1,7 +1,7 @@
 import type { Job, Queue } from 'bullmq';
 import type { Redactor } from '../lib/redact';
 import type { LedgerEntry } from '../sync/types';
-import type { FailedJobView, OpsActionResult } from './ops-types';
+import type { FailedJobView, OpsActionResult, UserJobView } from './ops-types';
 
 /** Job counts of one queue by state (waiting, active, delayed, failed, completed, …). */
 export type QueueCounts = Record<string, number>;
@@ -30,6 +30,32 @@ function toFailedView(queue: string, job: Job, redactor: Redactor, email: string
     failedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
     email,
     oktaUserId: stringField(job.data, 'oktaUserId'),
+  };
+}
+
+function toUserJob(job: Job, state: string, redactor: Redactor): UserJobView {
+  const result: unknown = job.returnvalue;
+  const applied = typeof result === 'object' && result !== null && Array.isArray((result as { applied?: unknown }).applied) ? ((result as { applied: Array<{ kind?: unknown }> }).applied) : null;
+  const held = typeof result === 'object' && result !== null && typeof (result as { held?: unknown }).held === 'number' ? (result as { held: number }).held : 0;
+  const outcome =
+    state === 'failed'
+      ? redactor.redactString(job.failedReason ?? 'failed')
+      : state !== 'completed'
+        ? state
+        : held > 0
+          ? 'deletion held by the guard'
+          : applied && applied.length > 0
+            ? applied.map((a) => String(a.kind)).join(', ')
+            : 'nothing to change';
+  return {
+    queue: 'sync-user',
+    id: job.id ?? '',
+    state,
+    trigger: stringField(job.data, 'trigger'),
+    queuedAt: new Date(job.timestamp).toISOString(),
+    finishedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
+    attempts: job.attemptsMade,
+    outcome,
   };
 }
 
@@ -69,6 +95,36 @@ export function createQueueView(queues: Readonly<Record<string, Queue>>, redacto
       .slice(0, limit);
   }
 
+  /**
+   * The latest `limit` completed sync-user jobs, and for each that wrote to HubSpot when it
+   * finished and how long it took from being queued.
+   */
+  async function recentWrites(limit: number): Promise<{ jobs: number; points: Array<{ at: string; ms: number }> }> {
+    const queue = queues['sync-user'];
+    if (!queue) {
+      return { jobs: 0, points: [] };
+    }
+    const jobs = (await queue.getCompleted(0, Math.max(0, limit - 1))).filter((j): j is Job => j !== undefined && j !== null);
+    const points = jobs.flatMap((j) => {
+      const applied: unknown = typeof j.returnvalue === 'object' && j.returnvalue !== null ? (j.returnvalue as { applied?: unknown }).applied : undefined;
+      return Array.isArray(applied) && applied.length > 0 && j.finishedOn ? [{ at: new Date(j.finishedOn).toISOString(), ms: Math.max(0, j.finishedOn - j.timestamp) }] : [];
+    });
+    return { jobs: jobs.length, points };
+  }
+
+  /** The sync jobs about one Okta user among the latest `scan` the queue keeps in each state, newest first. */
+  async function jobsFor(oktaUserId: string, scan = 1000): Promise<UserJobView[]> {
+    const queue = queues['sync-user'];
+    if (!queue) {
+      return [];
+    }
+    const states = ['active', 'waiting', 'prioritized', 'delayed', 'failed', 'completed'] as const;
+    const perState = await Promise.all(
+      states.map(async (state) => (await queue.getJobs([state], 0, scan - 1)).filter((j): j is Job => j !== undefined && j !== null && stringField(j.data, 'oktaUserId') === oktaUserId).map((j) => toUserJob(j, state, redactor))),
+    );
+    return perState.flat().sort((a, b) => b.queuedAt.localeCompare(a.queuedAt));
+  }
+
   /** Moves one failed job back to waiting; refuses a job that is not failed. */
   async function retry(queueName: string, jobId: string): Promise<OpsActionResult> {
     const queue = Object.hasOwn(queues, queueName) ? queues[queueName] : undefined;
@@ -87,7 +143,7 @@ export function createQueueView(queues: Readonly<Record<string, Queue>>, redacto
     return { ok: true, message: `job ${jobId} in ${queueName} will run again` };
   }
 
-  return { counts, failed, retry };
+  return { counts, failed, retry, recentWrites, jobsFor };
 }
 
 /** The queue view's API. */

@@ -2,13 +2,17 @@ import { randomBytes } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 
 /**
- * Content-Security-Policy of the status page: nothing loads but its own inline style (allowed by
- * a per-response nonce), forms post only to this server, and no page may frame it.
+ * Content-Security-Policy of the status page and the user pages: nothing loads but their own
+ * inline style (allowed by a per-response nonce) and the one script this server serves (no
+ * inline script, no other origin), which may only fetch from this server; forms post only to
+ * this server, and no page may frame them.
  */
 export function statusPagePolicy(styleNonce: string): string {
   return [
     "default-src 'none'",
     `style-src 'nonce-${styleNonce}'`,
+    "script-src 'self'",
+    "connect-src 'self'",
     "img-src 'self' data:",
     "form-action 'self'",
     "frame-ancestors 'none'",
@@ -59,7 +63,7 @@ export function securityHeaders(opts: { dashboardPath: string }) {
     res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
     if (req.path === opts.dashboardPath || req.path.startsWith(`${opts.dashboardPath}/`)) {
       res.setHeader('Content-Security-Policy', DASHBOARD_POLICY);
-    } else if (req.path === '/') {
+    } else if (req.path === '/' || req.path.startsWith('/users/')) {
       res.setHeader('Content-Security-Policy', statusPagePolicy(nonce));
     } else {
       res.setHeader('Content-Security-Policy', DEFAULT_POLICY);

@@ -1,6 +1,7 @@
 import { listNames } from '../sync/rules-check';
 import type { PlanAction } from '../sync/types';
-import { html, type SafeHtml } from './html';
+import { html, type HtmlValue, type SafeHtml } from './html';
+import { activityChart, latencyChart } from './status-charts';
 import type { FailedJobView, PendingApprovalView, ReconciliationView } from './ops-types';
 import { hookSection } from './status-hook-section';
 import type { StatusSnapshot } from './status-snapshot';
@@ -34,7 +35,8 @@ export interface StatusPageOptions {
   maxPlanRows?: number;
 }
 
-const STYLE = `
+/** The pages' one inline style (allowed by the response's nonce). */
+export const PAGE_STYLE = `
 body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:1rem 1.5rem;color:#1b1f24;background:#fafbfc}
 h1{font-size:1.4rem;margin:.2rem 0}h2{font-size:1.1rem;margin:1.8rem 0 .5rem;border-bottom:1px solid #d0d7de;padding-bottom:.2rem}
 table{border-collapse:collapse;width:100%;margin:.3rem 0;background:#fff}th,td{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top}
@@ -45,9 +47,27 @@ th{background:#f0f3f6;font-weight:600}td.n{text-align:right;font-variant-numeric
 form.inline{display:inline}button{font:inherit;padding:.1rem .6rem;cursor:pointer}
 nav a{margin-right:1rem}.cards{display:flex;flex-wrap:wrap;gap:.8rem}.card{background:#fff;border:1px solid #d0d7de;padding:.5rem .8rem;min-width:9rem}
 .card b{display:block;font-size:1.3rem}code{font-size:.9em}
+nav.sections{position:sticky;top:0;background:#fafbfc;padding:.4rem 0;border-bottom:1px solid #d0d7de;z-index:1}nav.sections a{margin-right:.8rem;white-space:nowrap}
+.asof{color:#57606a;font-size:.85rem;margin:.1rem 0 .4rem}#live{font-size:.85rem}#live.stale{color:#cf222e}
+dl.glossary dt{font-weight:600;margin-top:.4rem}dl.glossary dd{margin:0 0 0 1rem}
+svg.chart{background:#fff;border:1px solid #d0d7de;max-width:100%;height:auto}svg.chart text{font:11px system-ui,sans-serif;fill:#57606a}
+.legend span{display:inline-block;margin-right:1rem}.legend i{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:middle}
 `;
 
-function time(iso: string | null | undefined): SafeHtml {
+const time = timeOf;
+
+/** Who a row is about: the email (linking to the user's page) and the Okta id, muted. */
+export function person(email: string | null | undefined, oktaUserId?: string | null): SafeHtml {
+  const id = oktaUserId ? html` <span class="muted">(Okta ${oktaUserId})</span>` : '';
+  return email ? html`<a href="/users/${encodeURIComponent(email)}">${email}</a>${id}` : oktaUserId ? html`<span class="muted">Okta user</span> ${oktaUserId}` : html``;
+}
+
+function asOf(iso: string | null | undefined, what?: HtmlValue): SafeHtml {
+  return html`<p class="asof">As of ${time(iso)}${what ? html`: ${what}` : ''}.</p>`;
+}
+
+/** A time for the pages: `<time>` with the ISO value, shown to the second in UTC; "never" when unknown. */
+export function timeOf(iso: string | null | undefined): SafeHtml {
   return iso ? html`<time datetime="${iso}">${iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}</time>` : html`<span class="muted">never</span>`;
 }
 
@@ -65,6 +85,17 @@ function card(label: string, value: number | string | null): SafeHtml {
   return html`<div class="card"><span class="muted">${label}</span><b>${value === null ? '–' : value}</b></div>`;
 }
 
+const STATE_HELP: Record<string, string> = {
+  waiting: 'ready to run as soon as a worker is free',
+  active: 'running now',
+  delayed: 'waiting for a retry or a pause to end',
+  prioritized: 'ready to run, ahead of the others (a sync asked for by an operator)',
+  'waiting-children': 'a reconciliation summary waiting for its per-user jobs to finish',
+  paused: 'held while the queue is paused',
+  failed: 'failed for good (see Failed jobs)',
+  completed: 'finished (only the latest are kept)',
+};
+
 function queuesSection(s: StatusSnapshot): SafeHtml {
   if (s.queues === null) {
     return html`<p class="muted">Queue counts are unavailable (Redis did not answer).</p>`;
@@ -73,7 +104,8 @@ function queuesSection(s: StatusSnapshot): SafeHtml {
   const rows = Object.entries(s.queues).map(
     ([name, counts]) => html`<tr><td>${name}</td>${states.map((st) => html`<td class="n">${counts[st] ?? 0}</td>`)}</tr>`,
   );
-  return html`<table><thead><tr><th>Queue</th>${states.map((st) => html`<th>${st}</th>`)}</tr></thead><tbody>${rows}</tbody></table>`;
+  return html`<table><thead><tr><th>Queue</th>${states.map((st) => html`<th title="${STATE_HELP[st] ?? ''}">${st}</th>`)}</tr></thead><tbody>${rows}</tbody></table>
+<p class="muted">The column names are BullMQ's job states; <a href="#glossary">the glossary</a> says what each means.</p>`;
 }
 
 function reconciliationRows(list: readonly ReconciliationView[]): SafeHtml {
@@ -120,7 +152,7 @@ function planSection(s: StatusSnapshot, maxRows: number): SafeHtml {
   const shown = latest.plan.actions.filter((a) => a.code !== 'in-sync');
   const rows = shown.slice(0, maxRows).map(
     (a) =>
-      html`<tr><td>${a.kind}</td><td>${a.email ?? a.oktaUserId ?? a.hubspotUserId ?? ''}</td><td>${a.desired?.roleName ?? ''}</td><td>${changesText(a)}${a.drift ? html` <span class="badge warn">drift</span>` : ''}</td><td>${a.reason}</td></tr>`,
+      html`<tr><td>${a.kind}</td><td>${a.email ? person(a.email) : a.oktaUserId ?? a.hubspotUserId ?? ''}</td><td>${a.desired?.roleName ?? ''}</td><td>${changesText(a)}${a.drift ? html` <span class="badge warn">drift</span>` : ''}</td><td>${a.reason}</td></tr>`,
   );
   const more = shown.length > maxRows ? html`<p class="muted">${shown.length - maxRows} more actions: see <a href="/api/plans/${encodeURIComponent(latest.planId)}">the full plan</a>.</p>` : '';
   const held = latest.plan.held;
@@ -143,11 +175,16 @@ function approvalsSection(list: readonly PendingApprovalView[], s: StatusSnapsho
     const buttons = s.writesEnabled
       ? html`${postForm(`/api/approvals/${id}/approve`, `Approve ${a.deletions.length} deletions`, formToken, seen)} ${postForm(`/api/approvals/${id}/reject`, 'Reject', formToken, seen)}`
       : html`<span class="muted">Read-only: decide with <code>okta-hubspot-sync reconcile --approve ${a.id}</code> (or <code>--reject</code>), or enable daemon.allowWrites.</span>`;
-    const rows = a.deletions.map((d) => html`<tr><td>${d.email ?? ''}</td><td>${d.hubspotUserId ?? ''}</td><td>${d.reason}</td></tr>`);
+    const rows = a.deletions.map((d) => html`<tr><td>${person(d.email)}</td><td>${d.hubspotUserId ?? ''}</td><td>${d.reason}</td></tr>`);
     return html`<div><p>Hold <code>${a.id}</code>, since ${time(a.createdAt)}: <b>${a.deletions.length} users' deletions wait for an operator.</b> ${a.reason}</p>
 <p class="muted">Approve deletes exactly these users. Reject keeps them in HubSpot until they come back into scope and leave again. Until it is decided, every new deletion joins this hold; a user back in scope leaves it.</p>
 <p>${buttons}</p><table><thead><tr><th>Email</th><th>HubSpot user</th><th>Reason</th></tr></thead><tbody>${rows}</tbody></table></div>`;
   })}`;
+}
+
+/** Items separated by commas. */
+function list(items: readonly SafeHtml[]): SafeHtml[] {
+  return items.map((item, i) => (i === 0 ? item : html`, ${item}`));
 }
 
 function unmappedSection(s: StatusSnapshot): SafeHtml {
@@ -155,7 +192,7 @@ function unmappedSection(s: StatusSnapshot): SafeHtml {
     return html`<p class="muted">Every in-scope user's Title matched a role.</p>`;
   }
   const rows = s.unmappedTitles.map(
-    (t) => html`<tr><td>${t.title}</td><td class="n">${t.users.length}</td><td>${t.users.map((u) => u.email ?? u.oktaUserId).join(', ')}</td></tr>`,
+    (t) => html`<tr><td>${t.title}</td><td class="n">${t.users.length}</td><td>${list(t.users.map((u) => person(u.email, u.email ? null : u.oktaUserId)))}</td></tr>`,
   );
   return html`<table><thead><tr><th>Title</th><th>Users</th><th>Who</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
@@ -204,7 +241,7 @@ function seatsSection(s: StatusSnapshot): SafeHtml {
   }
   const rows = s.seats.map(
     (seat) =>
-      html`<tr><td>${seat.seat}</td><td class="n">${seat.used}</td><td class="n">${seat.budget ?? 'unbounded'}</td><td class="n">${seat.waiting.length}</td><td>${seat.waiting.map((w) => w.email).join(', ')}</td></tr>`,
+      html`<tr><td>${seat.seat}</td><td class="n">${seat.used}</td><td class="n">${seat.budget ?? 'unbounded'}</td><td class="n">${seat.waiting.length}</td><td>${list(seat.waiting.map((w) => person(w.email)))}</td></tr>`,
   );
   return html`<table><thead><tr><th>Seat</th><th>Used</th><th>Budget</th><th>Waiting</th><th>Waiting list (oldest first)</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
@@ -217,63 +254,113 @@ function failedJobsSection(list: readonly FailedJobView[], s: StatusSnapshot, fo
     const retry = s.writesEnabled
       ? postForm(`/api/jobs/${encodeURIComponent(j.queue)}/${encodeURIComponent(j.id)}/retry`, 'Retry', formToken)
       : '';
-    return html`<tr><td>${time(j.failedAt)}</td><td>${j.queue}</td><td><code>${j.id}</code> ${j.name}</td><td>${j.email ?? j.oktaUserId ?? ''}</td><td class="n">${j.attemptsMade}</td><td>${j.failedReason}</td><td>${retry}</td></tr>`;
+    return html`<tr><td>${time(j.failedAt)}</td><td>${j.queue}</td><td><code>${j.id}</code> ${j.name}</td><td>${person(j.email, j.oktaUserId)}</td><td class="n">${j.attemptsMade}</td><td>${j.failedReason}</td><td>${retry}</td></tr>`;
   });
   return html`<table><thead><tr><th>Failed</th><th>Queue</th><th>Job</th><th>User</th><th>Attempts</th><th>Reason</th><th></th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
+function auditFilter(s: StatusSnapshot): SafeHtml {
+  return html`<form method="get" action="/"><label>User email <input type="search" name="user" value="${s.audit.user ?? ''}"></label> <button type="submit">Filter</button>${s.audit.user ? html` <a href="/#audit">show all</a> · <a href="/users/${encodeURIComponent(s.audit.user)}">${s.audit.user}'s page</a>` : ''}</form>`;
+}
+
 function auditSection(s: StatusSnapshot): SafeHtml {
-  const filter = html`<form method="get" action="/"><label>User email <input type="search" name="user" value="${s.audit.user ?? ''}"></label> <button type="submit">Filter</button>${s.audit.user ? html` <a href="/#audit">show all</a>` : ''}</form>`;
   if (s.audit.entries.length === 0) {
-    return html`${filter}<p class="muted">No audit entries${s.audit.user ? html` for ${s.audit.user}` : ''}.</p>`;
+    return html`<p class="muted">No audit entries${s.audit.user ? html` for ${s.audit.user}` : ''}.</p>`;
   }
   const rows = s.audit.entries.map(
     (e) =>
-      html`<tr><td>${time(e.time)}</td><td>${e.action}</td><td>${e.outcome}</td><td>${e.email ? html`<a href="/?user=${encodeURIComponent(e.email)}#audit">${e.email}</a>` : ''}</td><td>${e.reason}</td></tr>`,
+      html`<tr><td>${time(e.time)}</td><td>${e.action}</td><td>${e.outcome}</td><td>${person(e.email)}</td><td>${e.reason}</td></tr>`,
   );
-  return html`${filter}<table><thead><tr><th>Time</th><th>Action</th><th>Outcome</th><th>User</th><th>Reason</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return html`<table><thead><tr><th>Time</th><th>Action</th><th>Outcome</th><th>User</th><th>Reason</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
+function overviewSection(s: StatusSnapshot): SafeHtml {
+  const f = s.facts;
+  const recent = s.reconciliations.filter((r) => !r.dryRun).length;
+  const ledger = f.ledgerComplete === false ? html`<span class="badge bad">incomplete: being rebuilt, deletions wait</span>` : f.ledgerComplete ? 'complete' : 'unknown';
+  return html`<div class="cards">${card('Managed users', s.users.managed)}${card('Unmanaged users', s.users.unmanaged)}${card('Protected', s.users.protected)}${card('Super admins', s.users.superAdmins)}${card('Hand edits put back (last reconciliation)', s.driftRepaired.latest)}${card(`Hand edits put back (last ${recent} reconciliation${recent === 1 ? '' : 's'})`, s.driftRepaired.recent)}${card('Pending approvals', s.approvals.length)}${card('Failed jobs', s.failedJobs.length)}</div>
+<p class="muted">Managed users are counted from the ledger now; unmanaged, protected and super admins as of the last full reconciliation (${time(s.users.asOf)}).</p>
+<p>Last System Log poll ${time(f.lastPollAt)}; newest Okta event ${time(f.newestEventAt)}; last reconciliation ${time(f.lastReconciledAt)}; record of managed users (ledger): ${ledger}.</p>`;
+}
+
+function seatsAsOf(s: StatusSnapshot): SafeHtml {
+  const a = s.seatsAsOf;
+  const since = a.usersSince === 0 ? '' : `, with ${a.usersSince} user${a.usersSince === 1 ? '' : 's'} synced since`;
+  return asOf(a.at, a.planAt ? html`the full reconciliation of ${time(a.planAt)}${since}` : a.usersSince > 0 ? `${a.usersSince} users synced so far (no full reconciliation yet)` : null);
+}
+
+function activitySection(s: StatusSnapshot): SafeHtml {
+  if (!s.activity) {
+    return html`<p class="muted">No activity recorded yet.</p>`;
+  }
+  return html`${activityChart(s.activity.hours)}${latencyChart(s.activity.latency)}`;
+}
+
+const GLOSSARY: ReadonlyArray<readonly [string, string]> = [
+  ['Drift repaired / hand edits put back', 'a change made by hand in HubSpot to a managed user (role, names, seat) that the daemon put back to what Okta says.'],
+  ['waiting-children', 'a reconciliation\'s summary job waiting for its per-user jobs to finish; it runs when the last one does.'],
+  ['prioritized', 'jobs ready to run ahead of the others, such as a sync an operator asked for.'],
+  ['delayed', 'jobs waiting for their next try (after an error, a busy user, a rate limit or an outage).'],
+  ['cursor-lost', 'a reconciliation started because the daemon had no System Log position: a first start, or Redis lost its data.'],
+  ['ledger complete', 'the daemon\'s record of which HubSpot users it manages is whole; until it is (after Redis came back empty), no deletion is decided.'],
+  ['held', 'deletions the deletion guard keeps until an operator approves or rejects them.'],
+  ['unmanaged', 'a HubSpot user with no Okta counterpart: never modified or deleted.'],
+];
+
+function glossarySection(): SafeHtml {
+  return html`<dl class="glossary">${GLOSSARY.map(([term, meaning]) => html`<dt>${term}</dt><dd>${meaning}</dd>`)}</dl>`;
+}
+
+/** The sections of the status page, in order: id, title, and how to draw the part that updates itself. */
+const SECTIONS: ReadonlyArray<{ id: string; title: string; nav: string; body: (s: StatusSnapshot, opts: StatusPageOptions) => SafeHtml }> = [
+  { id: 'overview', title: 'Overview', nav: 'Overview', body: (s) => html`${asOf(s.generatedAt)}${overviewSection(s)}` },
+  { id: 'approvals', title: 'Pending approvals', nav: 'Approvals', body: (s, o) => html`${asOf(s.generatedAt)}${approvalsSection(s.approvals, s, o.formToken)}` },
+  { id: 'failed', title: 'Failed jobs', nav: 'Failures', body: (s, o) => html`${asOf(s.generatedAt)}${failedJobsSection(s.failedJobs, s, o.formToken)}` },
+  { id: 'seats', title: 'Seats', nav: 'Seats', body: (s) => html`${seatsAsOf(s)}${seatsSection(s)}` },
+  { id: 'unmapped', title: 'Users on minimal permissions (Title matched no role)', nav: 'Unmapped titles', body: (s) => html`${seatsAsOf(s)}${unmappedSection(s)}` },
+  { id: 'activity', title: 'Activity', nav: 'Activity', body: (s) => html`${asOf(s.activity?.asOf ?? s.generatedAt, s.activity ? `the audit trail and the latest ${s.activity.latency.jobs} sync jobs` : null)}${activitySection(s)}` },
+  { id: 'queues', title: 'Queues', nav: 'Queues', body: (s) => html`${asOf(s.generatedAt)}${queuesSection(s)}` },
+  { id: 'outages', title: 'Outages of HubSpot and Okta', nav: 'Outages', body: (s) => html`${asOf(s.generatedAt)}${outagesSection(s)}` },
+  { id: 'event-hook', title: 'Okta event hook', nav: 'Event hook', body: (s) => html`${asOf(s.generatedAt)}${hookSection(s.facts.eventHook)}` },
+  { id: 'reconciliations', title: 'Recent reconciliations', nav: 'Reconciliations', body: (s) => html`${asOf(s.generatedAt)}${reconciliationRows(s.reconciliations)}` },
+  { id: 'plan', title: 'Latest plan', nav: 'Plan', body: (s, o) => html`${asOf(s.latestPlan?.createdAt ?? null, s.latestPlan ? 'when the plan was made' : null)}${planSection(s, o.maxPlanRows ?? 500)}` },
+  { id: 'rules-unknown-names', title: 'Rules naming things HubSpot lacks', nav: 'Rules', body: (s) => html`${asOf(s.facts.rulesCheck?.checkedAt ?? null, s.facts.rulesCheck ? 'the last check against HubSpot' : null)}${rulesCheckSection(s)}` },
+  { id: 'audit', title: 'Audit trail', nav: 'Audit', body: (s) => html`${asOf(s.generatedAt)}${auditSection(s)}` },
+];
+
 /**
- * The status page: one server-rendered HTML document, no script, one inline style. Every value
- * goes through the escaping `html` template; forms post with the form token and appear only when
- * writes are enabled.
+ * The parts of the status page that update themselves, by section id: what
+ * `GET /api/status/sections` answers and the page's script puts in place, drawn by the same
+ * code as the page (every value escaped).
+ */
+export function renderStatusSections(s: StatusSnapshot, opts: StatusPageOptions): Record<string, string> {
+  return Object.fromEntries(SECTIONS.map((sec) => [sec.id, sec.body(s, opts).value]));
+}
+
+/** Where the status page's one script is served from (this server; no inline script). */
+export const STATUS_SCRIPT_PATH = '/assets/status-live.js';
+
+/**
+ * The status page: one server-rendered HTML document with one inline style (by nonce) and one
+ * script from this server that keeps the sections current. Every value goes through the escaping
+ * `html` template; forms post with the form token and appear only when writes are enabled.
  */
 export function renderStatusPage(s: StatusSnapshot, opts: StatusPageOptions): string {
-  const maxRows = opts.maxPlanRows ?? 500;
-  const f = s.facts;
+  const sections = SECTIONS.map(
+    (sec) => html`<section id="${sec.id}"><h2>${sec.title}</h2>${sec.id === 'audit' ? auditFilter(s) : ''}<div class="live" data-section="${sec.id}">${sec.body(s, opts)}</div></section>`,
+  );
+  const live = s.audit.user ? `/api/status/sections?user=${encodeURIComponent(s.audit.user)}` : '/api/status/sections';
   const page = html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">
-<title>okta-hubspot-sync status</title><style nonce="${opts.styleNonce}">${STYLE}</style></head>
-<body>
+<title>okta-hubspot-sync status</title><style nonce="${opts.styleNonce}">${PAGE_STYLE}</style><script src="${STATUS_SCRIPT_PATH}" defer></script></head>
+<body data-live="${live}">
 <h1>okta-hubspot-sync</h1>
-<p class="muted">Generated ${time(s.generatedAt)}. ${s.writesEnabled ? html`<span class="badge warn">writes enabled</span>` : html`<span class="badge">read-only</span>`}</p>
-<nav><a href="${opts.dashboardPath}">Queue dashboard</a><a href="/api/status">JSON</a><a href="/metrics">Metrics</a></nav>
+<p class="muted">${s.writesEnabled ? html`<span class="badge warn">writes enabled</span>` : html`<span class="badge">read-only</span>`} <a href="${opts.dashboardPath}">Queue dashboard</a> · <a href="/api/status">JSON</a> · <a href="/metrics">Metrics</a></p>
+<p id="live" class="muted" role="status">Drawn ${time(s.generatedAt)}. This page updates itself every few seconds (it needs JavaScript; otherwise reload it).</p>
+<nav class="sections" aria-label="Sections">${SECTIONS.map((sec) => html`<a href="#${sec.id}">${sec.nav}</a>`)}<a href="#glossary">Glossary</a></nav>
 ${opts.notice ? html`<p class="notice" role="status">${NOTICES[opts.notice]}</p>` : ''}
-<h2 id="overview">Overview</h2>
-<div class="cards">${card('Managed users', s.users.managed)}${card('Unmanaged users', s.users.unmanaged)}${card('Protected', s.users.protected)}${card('Super admins', s.users.superAdmins)}${card('Drift repaired (latest)', s.driftRepaired.latest)}${card('Drift repaired (recent)', s.driftRepaired.recent)}${card('Pending approvals', s.approvals.length)}${card('Failed jobs', s.failedJobs.length)}</div>
-<p>Last System Log poll ${time(f.lastPollAt)}; newest event ${time(f.newestEventAt)}; last reconciliation ${time(f.lastReconciledAt)}; ledger ${f.ledgerComplete === false ? html`<span class="badge bad">incomplete (rebuild pending)</span>` : f.ledgerComplete ? 'complete' : 'unknown'}.</p>
-${queuesSection(s)}
-<h2 id="approvals">Pending approvals</h2>
-${approvalsSection(s.approvals, s, opts.formToken)}
-<h2 id="outages">Outages of HubSpot and Okta</h2>
-${outagesSection(s)}
-<h2 id="event-hook">Okta event hook</h2>
-${hookSection(s.facts.eventHook)}
-<h2 id="reconciliations">Recent reconciliations</h2>
-${reconciliationRows(s.reconciliations)}
-<h2 id="plan">Latest plan</h2>
-${planSection(s, maxRows)}
-<h2 id="rules-unknown-names">Rules naming things HubSpot lacks</h2>
-${rulesCheckSection(s)}
-<h2 id="unmapped">Users on minimal permissions (Title matched no role)</h2>
-${unmappedSection(s)}
-<h2 id="seats">Seats</h2>
-${seatsSection(s)}
-<h2 id="failed">Failed jobs</h2>
-${failedJobsSection(s.failedJobs, s, opts.formToken)}
-<h2 id="audit">Audit trail</h2>
-${auditSection(s)}
+${sections}
+<section id="glossary"><h2>Glossary</h2>${glossarySection()}</section>
 </body></html>
 `;
   return page.value;

@@ -11,6 +11,7 @@ import type {
   UserCounts,
 } from './ops-types';
 import type { QueueCounts } from './queue-view';
+import type { ActivityView } from './status-charts';
 
 /** Everything the status page shows, also served as JSON by `GET /api/status`. */
 export interface StatusSnapshot {
@@ -37,6 +38,8 @@ export interface StatusSnapshot {
   /** The audit trail, optionally for one user. */
   audit: { user: string | null; entries: AuditView[] };
   failedJobs: FailedJobView[];
+  /** Pictures: changes per hour, and change-to-HubSpot latency; null when they could not be read. */
+  activity: ActivityView | null;
 }
 
 export interface SnapshotRequest {
@@ -151,7 +154,8 @@ export async function loadStatusSnapshot(
   req: SnapshotRequest = {},
 ): Promise<StatusSnapshot> {
   const auditUser = req.auditUser && req.auditUser.trim() !== '' ? req.auditUser.trim() : null;
-  const [queues, facts, reconciliations, approvals, users, audit, failedJobs] = await Promise.all([
+  const now = deps.now?.() ?? new Date();
+  const [queues, facts, reconciliations, approvals, users, audit, failedJobs, activity] = await Promise.all([
     deps.queueCounts().catch(() => null),
     deps.status.getDaemonFacts(),
     deps.status.getLatestPlans(req.reconciliationLimit ?? 10),
@@ -159,6 +163,7 @@ export async function loadStatusSnapshot(
     deps.status.getUserCounts(),
     deps.status.getAudit({ ...(auditUser ? { user: auditUser } : {}), limit: req.auditLimit ?? 50 }),
     deps.status.getFailedJobs(req.failedJobLimit ?? 50),
+    deps.status.getActivity(now).catch(() => null),
   ]);
   const newest = reconciliations[0];
   const latestPlan = newest ? await deps.status.getPlan(newest.planId) : null;
@@ -168,7 +173,7 @@ export async function loadStatusSnapshot(
   const [standings, counts] = await Promise.all([deps.status.getStandingsSince(planAt ? Date.parse(planAt) : 0), deps.status.getSeatCounts()]);
   const current = currentSeatsAndTitles(basis?.plan ?? null, planAt, standings, counts);
   return {
-    generatedAt: (deps.now?.() ?? new Date()).toISOString(),
+    generatedAt: now.toISOString(),
     writesEnabled: deps.writesEnabled,
     queues,
     facts,
@@ -182,5 +187,6 @@ export async function loadStatusSnapshot(
     seatsAsOf: current.asOf,
     audit: { user: auditUser, entries: audit },
     failedJobs,
+    activity,
   };
 }

@@ -13,12 +13,19 @@ import type {
   ReconciliationView,
   StatusSource,
   UserCounts,
+  UserRecordView,
 } from './ops-types';
 import type { QueueView } from './queue-view';
+import { activityPerHour, latencyOf, type ActivityView } from './status-charts';
 
 /** Audit entries read at most when looking for one user's (the trail is newest first). */
 const AUDIT_SCAN_LIMIT = 20_000;
 const AUDIT_PAGE = 500;
+/** Audit entries the user page shows at most. */
+const USER_AUDIT_LIMIT = 500;
+/** The activity chart's window, and how many of the latest sync jobs the latency chart shows. */
+const ACTIVITY_HOURS = 24;
+const LATENCY_JOBS = 200;
 
 /** How a stored plan's status and outcome read to an operator. */
 export function reconciliationOutcome(h: PlanHeader): ReconciliationOutcome {
@@ -101,8 +108,58 @@ function countSkipped(record: PlanRecord, code: ReasonCode): number {
  * super-admin counts come from the latest plan (a full reconciliation); managed users from the
  * ledger; the standings that keep seats and unmapped titles current from the sync-user jobs.
  */
-export function createStatusSource(deps: { state: Pick<State, 'plans' | 'approvals' | 'audit' | 'ledger' | 'status' | 'standing' | 'hookStatus'>; queueView: Pick<QueueView, 'failed'> }): StatusSource {
+export function createStatusSource(deps: { state: Pick<State, 'plans' | 'approvals' | 'audit' | 'ledger' | 'status' | 'standing' | 'hookStatus'>; queueView: Pick<QueueView, 'failed' | 'recentWrites' | 'jobsFor'> }): StatusSource {
   const { state } = deps;
+
+  /** Audit entries of the last `hours` hours, newest first (at most AUDIT_SCAN_LIMIT). */
+  async function auditSince(now: Date, hours: number): Promise<StoredAuditEntry[]> {
+    const cutoff = new Date(now.getTime() - hours * 3600_000).toISOString();
+    const out: StoredAuditEntry[] = [];
+    let before: string | undefined;
+    while (out.length < AUDIT_SCAN_LIMIT) {
+      const page = await state.audit.recent(AUDIT_PAGE, before);
+      if (page.length === 0) {
+        break;
+      }
+      before = page[page.length - 1]!.id;
+      for (const e of page) {
+        if (e.time < cutoff) {
+          return out;
+        }
+        out.push(e);
+      }
+    }
+    return out;
+  }
+
+  async function getUserRecord(email: string, oktaUserIdHint?: string | null): Promise<UserRecordView> {
+    const [ledger, audit, approvals, latest] = await Promise.all([
+      state.ledger.getByEmail(email),
+      getAudit({ user: email, limit: USER_AUDIT_LIMIT }),
+      state.approvals.pending(),
+      state.plans.latest(),
+    ]);
+    const oktaUserId = ledger?.oktaUserId ?? oktaUserIdHint ?? audit.find((e) => e.oktaUserId)?.oktaUserId ?? null;
+    const [standing, jobs] = oktaUserId ? await Promise.all([state.standing.get(oktaUserId), deps.queueView.jobsFor(oktaUserId)]) : [null, []];
+    const key = email.toLowerCase();
+    const pendingHold = approvals.find((a) => a.held.some((h) => h.email?.toLowerCase() === key || (oktaUserId !== null && h.oktaUserId === oktaUserId)));
+    const action = latest?.plan.actions.find((a) => a.email?.toLowerCase() === key || (oktaUserId !== null && a.oktaUserId === oktaUserId));
+    return {
+      email,
+      oktaUserId,
+      ledger,
+      standing,
+      audit,
+      jobs,
+      hold: pendingHold ? { id: pendingHold.id, reason: pendingHold.reason, since: pendingHold.createdAt } : null,
+      planAction: latest && action ? { planId: latest.id, createdAt: latest.createdAt, kind: action.kind, code: action.code, reason: action.reason } : null,
+    };
+  }
+
+  async function getActivity(now: Date): Promise<ActivityView> {
+    const [entries, writes] = await Promise.all([auditSince(now, ACTIVITY_HOURS), deps.queueView.recentWrites(LATENCY_JOBS)]);
+    return { asOf: now.toISOString(), hours: activityPerHour(entries, now, ACTIVITY_HOURS), latency: latencyOf(writes.jobs, writes.points) };
+  }
 
   async function getAudit(query: AuditQuery): Promise<AuditView[]> {
     const limit = Math.max(1, query.limit);
@@ -168,5 +225,7 @@ export function createStatusSource(deps: { state: Pick<State, 'plans' | 'approva
     getDaemonFacts,
     getStandingsSince: (sinceMs) => state.standing.since(sinceMs),
     getSeatCounts: () => state.standing.seatCounts(),
+    getActivity,
+    getUserRecord,
   };
 }

@@ -18,6 +18,7 @@ import type {
 } from '../../../src/server/ops-types';
 import type { Plan, PlanSummary } from '../../../src/sync/types';
 import type { SeatCount, UserStanding } from '../../../src/state/user-standing';
+import { activityPerHour, latencyOf } from '../../../src/server/status-charts';
 
 /** Secrets the tests look for in every answer. */
 export const SECRETS = {
@@ -214,6 +215,21 @@ export function fakeOps(opts: { standings?: UserStanding[]; seatCounts?: SeatCou
     getDaemonFacts: async () => facts,
     getStandingsSince: async (sinceMs) => standings.filter((x) => Date.parse(x.at) > sinceMs),
     getSeatCounts: async () => seatCounts,
+    getActivity: async (now) => ({
+      asOf: now.toISOString(),
+      hours: activityPerHour(audit, now),
+      latency: latencyOf(3, [{ at: '2026-11-28T12:00:30.000Z', ms: 1200 }, { at: '2026-11-28T12:00:40.000Z', ms: 2500 }]),
+    }),
+    getUserRecord: async (email, oktaUserId) => ({
+      email,
+      oktaUserId: oktaUserId ?? audit.find((e) => e.email === email)?.oktaUserId ?? null,
+      ledger: null,
+      standing: null,
+      audit: audit.filter((e) => e.email === email).reverse(),
+      jobs: [],
+      hold: null,
+      planAction: null,
+    }),
   };
   const ok = (message: string): OpsActionResult => ({ ok: true, message });
   const actions: OpsActions = {
