@@ -8,6 +8,8 @@ import { createLogger } from '../lib/logger';
 import { ensureRedis } from '../lib/redis-locator';
 import { deleteKeysWithPrefix } from '../lib/redis-keys';
 import { createHubSpotSimulator } from '../simulators/hubspot';
+import { createOktaEventHookClient } from '../okta/okta-event-hooks';
+import { OKTA_HOOK_PATH } from '../server/okta-hook-endpoint';
 import { createOktaSimulator } from '../simulators/okta';
 import { demoCompany } from '../simulators/seeds/demo-company';
 import { demoSteps, hireStep, type DemoControls, type DemoStep } from './demo-scenario';
@@ -29,6 +31,8 @@ export interface DemoOptions {
   logLevel: string;
   /** Where the demo's own lines go. */
   print: (line: string) => void;
+  /** Okta pushes changes through an event hook (default true); false: the System Log poll alone, every 2 s. */
+  hooks?: boolean;
 }
 
 export interface RunningDemo {
@@ -56,6 +60,9 @@ export async function runDemo(opts: DemoOptions): Promise<RunningDemo> {
   const okta = createOktaSimulator({ seed: demoCompany });
   const hubspot = createHubSpotSimulator({ seed: demoCompany });
   const adminToken = nonBlank(opts.adminToken) ?? randomBytes(16).toString('hex');
+  const hooks = opts.hooks !== false;
+  // The demo's own hook secret: the simulated Okta sends it, the daemon checks it.
+  const hookSecret = `Bearer ${randomBytes(24).toString('hex')}`;
   // A blank SYNC_QUEUE_PREFIX must not become the daemon's default prefix: the demo removes its keys at exit.
   const requestedPrefix = nonBlank(opts.queuePrefix);
   const wantedPrefix = requestedPrefix ?? `{ohs-demo-${randomBytes(4).toString('hex')}}`;
@@ -93,10 +100,12 @@ export async function runDemo(opts: DemoOptions): Promise<RunningDemo> {
       OKTA_APP_ID: okta.appId,
       HUBSPOT_BASE_URL: hubspot.url,
       HUBSPOT_ACCESS_TOKEN: hubspot.token,
+      ...(hooks ? { OKTA_EVENT_HOOK_SECRET: hookSecret } : {}),
     };
     const config = loadConfig({
       ...cliEnv,
-      SYNC_POLL_INTERVAL_SECONDS: '2',
+      // With the hook, the poll is only the backstop.
+      SYNC_POLL_INTERVAL_SECONDS: hooks ? '30' : '2',
       SYNC_RECONCILE_CRON: '* * * * *',
       PORT: String(opts.port),
       HOST: opts.host ?? '127.0.0.1',
@@ -112,6 +121,12 @@ export async function runDemo(opts: DemoOptions): Promise<RunningDemo> {
     // A prefix made up for this run was never used: its empty state is a first start, not a loss of data.
     daemon = createDaemon(config, { roles: { poller: true, scheduler: true, workers: true, server: true }, logger, firstStart: requestedPrefix === undefined });
     await daemon.start();
+    if (hooks) {
+      // The simulated Okta registers the hook, verifies the endpoint and pushes every change to it.
+      const url = `http://127.0.0.1:${daemon.hookAddress()?.port ?? opts.port}${OKTA_HOOK_PATH}`;
+      await createOktaEventHookClient({ orgUrl: okta.url, token: okta.token }).install({ url, secret: hookSecret });
+      opts.print(`demo ▸ Okta event hook installed and verified: Okta pushes each change to ${url} (the System Log poll, every 30 s, is the backstop)`);
+    }
   } catch (err) {
     await teardown();
     throw portInUse(err) ? new Error(`port ${opts.port} is already in use (${errorMessage(err)}). ${OTHER_PORT_HELP}`) : err;

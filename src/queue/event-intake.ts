@@ -129,6 +129,7 @@ export function createEventIntake(deps: {
         events: result.events,
         duplicates: result.duplicates,
         users: users.length,
+        ...(result.lagsMs.length > 0 ? { sinceChangeMs: Math.min(...result.lagsMs) } : {}),
       });
     }
     return result;

@@ -57,7 +57,8 @@ export function registerDemo(program: Command): void {
     .option('-p, --port <port>', 'ops server port (default: PORT or 3000)', portNumber)
     .option('--every <seconds>', 'seconds between two simulated Okta changes (0: none)', nonNegative, 8)
     .option('--json-logs', 'log JSON lines instead of readable text')
-    .action(async (opts: { port?: number; every: number; jsonLogs?: boolean }) => {
+    .option('--no-hooks', 'no Okta event hook: changes arrive by the System Log poll alone (every 2 s)')
+    .action(async (opts: { port?: number; every: number; jsonLogs?: boolean; hooks?: boolean }) => {
       // Loaded here, not at the top: the daemon's commands never load the demo or the simulators.
       const { runDemo } = await import('../../demo/run-demo');
       const print = (line: string) => process.stdout.write(`${line}\n`);
@@ -78,6 +79,7 @@ export function registerDemo(program: Command): void {
           logFormat: opts.jsonLogs ? 'json' : 'pretty',
           logLevel: process.env.LOG_LEVEL ?? 'info',
           print,
+          hooks: opts.hooks !== false,
         });
       } catch (err) {
         // runDemo stopped everything it had started; exit now rather than wait on stray handles.
