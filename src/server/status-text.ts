@@ -74,7 +74,9 @@ export function renderStatusText(s: StatusSnapshot): string {
   }
   out.push(`Failed jobs: ${s.failedJobs.length}`);
   for (const j of s.failedJobs.slice(0, 10)) {
-    out.push(`  ${j.queue}/${j.id} ${j.email ?? j.oktaUserId ?? ''}: ${j.failedReason}`);
+    const who = j.email ? `${j.email}${j.oktaUserId ? ` (Okta ${j.oktaUserId})` : ''}` : (j.oktaUserId ?? '');
+    // A sync-user failure's reason already starts with the user.
+    out.push(`  ${j.queue}/${j.id} ${j.failedReason.startsWith(who) ? j.failedReason : `${who}: ${j.failedReason}`}`);
   }
   if (s.unmappedTitles.length > 0) {
     out.push(`Titles matching no role: ${s.unmappedTitles.map((t) => `"${t.title}" (${t.users.length})`).join(', ')}`);
