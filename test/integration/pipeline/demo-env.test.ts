@@ -46,7 +46,8 @@ afterAll(async () => {
 });
 
 it('prints a ready-to-paste environment with the prefix, simulator URLs and tokens, said to be the simulators\' own', () => {
-  expect(Object.keys(env).sort()).toEqual(['HUBSPOT_ACCESS_TOKEN', 'HUBSPOT_BASE_URL', 'OKTA_API_TOKEN', 'OKTA_APP_ID', 'OKTA_ORG_URL', 'REDIS_URL', 'SYNC_CONFIG', 'SYNC_QUEUE_PREFIX'].sort());
+  // OKTA_EVENT_HOOK_SECRET: the demo's own hook secret, so `hooks status` reaches the demo's hook too.
+  expect(Object.keys(env).sort()).toEqual(['HUBSPOT_ACCESS_TOKEN', 'HUBSPOT_BASE_URL', 'OKTA_API_TOKEN', 'OKTA_APP_ID', 'OKTA_EVENT_HOOK_SECRET', 'OKTA_ORG_URL', 'REDIS_URL', 'SYNC_CONFIG', 'SYNC_QUEUE_PREFIX'].sort());
   expect(env.SYNC_QUEUE_PREFIX).toMatch(/^\{ohs-demo-[0-9a-f]+\}$/);
   expect(env.OKTA_ORG_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
   expect(out).toContain('not secrets of any real account');
