@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from '@okta/okta-sdk-nodejs';
-import { startOktaRig, type OktaTestRig } from '../../helpers/okta-sim';
+import { rawGet, startOktaRig, type OktaTestRig } from '../../helpers/okta-sim';
+import { oktaSpecValidator } from '../../helpers/okta-spec';
 
 /**
  * The simulated Okta's event hooks through the real SDK's eventHookApi: Okta's shapes and
@@ -116,7 +117,7 @@ test('an event type that is not hook-eligible, a plain-http public URI or a miss
   await expect(createHook(['user.lifecycle.suspend'], 'http://example.com/hook')).rejects.toMatchObject({ status: 400 });
 });
 
-test('verification is one GET with the challenge and the auth header; a wrong echo fails with 400 after one retry', async () => {
+test('verification is one GET with the challenge and the auth header; an endpoint that does not answer fails it with 400 after one retry', async () => {
   const hook = await createHook();
   const verified = await sdk().eventHookApi.verifyEventHook({ eventHookId: hook.id! });
   expect(verified.verificationStatus).toBe('VERIFIED');
@@ -207,4 +208,22 @@ test('faults: a dropped delivery never arrives, a duplicated one arrives twice, 
   expect(first).toEqual(second);
   expect(Date.parse(first![0]!.published)).toBeGreaterThanOrEqual(Date.parse(first![1]!.published));
   expect(first![0]!.uuid).not.toBe(first![1]!.uuid);
+});
+
+test("hooks as the API answers them, and the events delivered, match Okta's published schemas", async () => {
+  const validate = oktaSpecValidator();
+  const hook = await createHook();
+  await sdk().eventHookApi.verifyEventHook({ eventHookId: hook.id! });
+  const one = await rawGet(rig, `/api/v1/eventHooks/${hook.id}`);
+  expect(one.status).toBe(200);
+  expect(validate('EventHook', one.body)).toEqual([]);
+  const list = await rawGet(rig, '/api/v1/eventHooks');
+  expect((list.body as unknown[]).flatMap((h) => validate('EventHook', h))).toEqual([]);
+  expect(validate('EventHook', { name: 'x', events: { type: 'EVENT_TYPE', items: [] } })).not.toEqual([]);
+
+  rig.sim.admin.updateProfile('ada.lovelace@acme.example', { title: 'Schema' });
+  await rig.sim.eventHooks.settle();
+  const delivered = posts().flatMap(eventsOf);
+  expect(delivered.length).toBeGreaterThan(0);
+  expect(delivered.flatMap((e) => validate('LogEvent', e))).toEqual([]);
 });
