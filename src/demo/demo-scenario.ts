@@ -45,10 +45,9 @@ export function demoSteps(): DemoStep[] {
       expect: `her sync fails for good with HubSpot's reason: the status page's Failed jobs and the audit trail name ${FAILING_HIRE_EMAIL}`,
       run: (okta, hubspot) => {
         okta.admin.createUser({ login: FAILING_HIRE_EMAIL, email: FAILING_HIRE_EMAIL, firstName: 'Gladys', lastName: 'West', title: 'Service Agent', status: 'ACTIVE', assign: true });
-        // Her create is the next POST HubSpot gets: nothing else creates users between two steps.
         hubspot.faults.failNext(
           { status: 400, body: { status: 'error', category: 'VALIDATION_ERROR', message: 'Property values were not valid: the demo refused this user once' } },
-          { method: 'POST' },
+          { method: 'POST', email: FAILING_HIRE_EMAIL },
         );
       },
     },

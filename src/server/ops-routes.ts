@@ -64,6 +64,11 @@ export function createOpsRoutes(deps: OpsRoutesDeps): Router {
       .send(renderStatusPage(s, { styleNonce, formToken: deps.formToken(), dashboardPath: deps.dashboardPath, notice }));
   });
 
+  // Browsers ask for it on every page; an empty answer keeps their consoles free of 404s.
+  router.get('/favicon.ico', (_req: Request, res: Response) => {
+    res.status(204).end();
+  });
+
   router.get(STATUS_SCRIPT_PATH, (_req: Request, res: Response) => {
     res.type('application/javascript').send(STATUS_LIVE_SCRIPT);
   });

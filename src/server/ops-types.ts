@@ -110,6 +110,8 @@ export interface FailedJobView {
   /** Who the job was about: the email the ledger has for the job's Okta user (no other personal data). */
   email: string | null;
   oktaUserId: string | null;
+  /** When a later job synced the same user (the failure is then history, not the user's state); null or absent when none has. */
+  syncedSince?: string | null;
 }
 
 /**

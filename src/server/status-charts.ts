@@ -132,6 +132,8 @@ export function latencyChart(l: LatencyView): SafeHtml {
   const t0 = Date.parse(l.points[0]!.at);
   const t1 = Math.max(t0 + 1, Date.parse(l.points[l.points.length - 1]!.at));
   const max = Math.max(1000, ...l.points.map((p) => p.ms));
+  // Seconds on the axis when the points span less than an hour.
+  const clock = (at: string) => at.slice(11, t1 - t0 < 3600_000 ? 19 : 16);
   const x = (at: string) => PAD.left + ((Date.parse(at) - t0) / (t1 - t0)) * plotW;
   const y = (ms: number) => PAD.top + plotH - (ms / max) * plotH;
   const dots = l.points.map((p) => html`<circle cx="${x(p.at).toFixed(1)}" cy="${y(p.ms).toFixed(1)}" r="3" fill="#0969da"><title>${p.at.slice(11, 19)} UTC: ${seconds(p.ms)}</title></circle>`);
@@ -140,7 +142,7 @@ export function latencyChart(l: LatencyView): SafeHtml {
 <svg class="chart" role="img" aria-label="Latency of ${l.points.length} changes: half within ${seconds(l.p50Ms ?? 0)}, 95% within ${seconds(l.p95Ms ?? 0)}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}">
 <line x1="${PAD.left}" y1="${PAD.top + plotH}" x2="${W - PAD.right}" y2="${PAD.top + plotH}" stroke="#d0d7de"/>
 <text x="${PAD.left - 6}" y="${PAD.top + 10}" text-anchor="end">${seconds(max)}</text><text x="${PAD.left - 6}" y="${PAD.top + plotH}" text-anchor="end">0</text>
-<text x="${PAD.left}" y="${H - 8}">${l.points[0]!.at.slice(11, 16)}</text><text x="${W - PAD.right}" y="${H - 8}" text-anchor="end">${l.points[l.points.length - 1]!.at.slice(11, 16)} UTC</text>
+<text x="${PAD.left}" y="${H - 8}">${clock(l.points[0]!.at)}</text><text x="${W - PAD.right}" y="${H - 8}" text-anchor="end">${clock(l.points[l.points.length - 1]!.at)} UTC</text>
 ${p95}${dots}</svg>
 <p class="muted">${l.points.length} of the latest ${l.jobs} sync jobs wrote to HubSpot: half within ${seconds(l.p50Ms ?? 0)}, 95% within ${seconds(l.p95Ms ?? 0)}. Measured from the job being queued (the System Log poll or event hook that saw the change, or a reconciliation) to its write; the time Okta took to publish the event is not included.</p>`;
 }

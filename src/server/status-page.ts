@@ -254,7 +254,7 @@ function failedJobsSection(list: readonly FailedJobView[], s: StatusSnapshot, fo
     const retry = s.writesEnabled
       ? postForm(`/api/jobs/${encodeURIComponent(j.queue)}/${encodeURIComponent(j.id)}/retry`, 'Retry', formToken)
       : '';
-    return html`<tr><td>${time(j.failedAt)}</td><td>${j.queue}</td><td><code>${j.id}</code> ${j.name}</td><td>${person(j.email, j.oktaUserId)}</td><td class="n">${j.attemptsMade}</td><td>${j.failedReason}</td><td>${retry}</td></tr>`;
+    return html`<tr><td>${time(j.failedAt)}</td><td>${j.queue}</td><td><code>${j.id}</code> ${j.name}</td><td>${person(j.email, j.oktaUserId)}</td><td class="n">${j.attemptsMade}</td><td>${j.failedReason}${j.syncedSince ? html` <span class="badge ok">synced since ${time(j.syncedSince)}</span>` : ''}</td><td>${retry}</td></tr>`;
   });
   return html`<table><thead><tr><th>Failed</th><th>Queue</th><th>Job</th><th>User</th><th>Attempts</th><th>Reason</th><th></th></tr></thead><tbody>${rows}</tbody></table>`;
 }

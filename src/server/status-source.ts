@@ -220,7 +220,15 @@ export function createStatusSource(deps: { state: Pick<State, 'plans' | 'approva
     },
     getPendingApprovals: async () => (await state.approvals.pending()).map(toApprovalView).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
     getAudit,
-    getFailedJobs: (limit) => deps.queueView.failed(limit),
+    getFailedJobs: async (limit) => {
+      const jobs = await deps.queueView.failed(limit);
+      return Promise.all(
+        jobs.map(async (j) => {
+          const standing = j.oktaUserId && j.failedAt ? await state.standing.get(j.oktaUserId) : null;
+          return { ...j, syncedSince: standing && j.failedAt && standing.at > j.failedAt ? standing.at : null };
+        }),
+      );
+    },
     getUserCounts,
     getDaemonFacts,
     getStandingsSince: (sinceMs) => state.standing.since(sinceMs),

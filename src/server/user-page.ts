@@ -17,29 +17,34 @@ interface HistoryRow {
   detail: SafeHtml | string;
 }
 
+/** An ISO time as the pages show it: to the second, UTC. */
+function shown(iso: string): string {
+  return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+}
+
 /** Why the user is where they are now, in one sentence, from the most telling fact. */
 export function currentReason(d: Pick<UserPageData, 'lookup' | 'record'>): string {
   const r = d.record;
   const latestJob = r.jobs[0];
   if (r.hold) {
-    return `Deletion held by the deletion guard since ${r.hold.since} (hold ${r.hold.id}): ${r.hold.reason}. Approve or reject it on the status page.`;
+    return `Deletion held by the deletion guard since ${shown(r.hold.since)} (hold ${r.hold.id}): ${r.hold.reason}. Approve or reject it on the status page.`;
   }
   if (latestJob?.state === 'failed') {
     return `The latest sync failed for good: ${latestJob.outcome}. Retry it from the status page's Failed jobs once the cause is fixed.`;
   }
   if (latestJob && latestJob.state !== 'completed') {
-    return `A sync job is ${latestJob.state} (queued ${latestJob.queuedAt}).`;
+    return `A sync job is ${latestJob.state} (queued ${shown(latestJob.queuedAt)}).`;
   }
   const wait = r.standing?.waitingFor[0];
   if (wait) {
-    return `Waiting for a "${wait.seat}" seat${wait.since ? ` since ${wait.since}` : ''}: provisioned without it until one is free within the seat budget.`;
+    return `Waiting for a "${wait.seat}" seat${wait.since ? ` since ${shown(wait.since)}` : ''}: provisioned without it until one is free within the seat budget.`;
   }
   if (r.standing?.unmappedTitle) {
     return `Title "${r.standing.unmappedTitle}" matches no HubSpot role: on minimal permissions until the Title or the rules change.`;
   }
   const lastApplied = r.audit.find((e) => e.outcome === 'applied' || e.outcome === 'failed' || e.outcome === 'held' || e.outcome === 'refused' || e.outcome === 'reported');
   if (r.ledger) {
-    return `Managed since ${r.ledger.managedSince} (${r.ledger.how})${lastApplied ? `; latest: ${lastApplied.reason}` : ''}.`;
+    return `Managed since ${shown(r.ledger.managedSince)} (${r.ledger.how})${lastApplied ? `; latest: ${lastApplied.reason}` : ''}.`;
   }
   if (r.planAction) {
     return `Not managed: ${r.planAction.reason} (plan ${r.planAction.planId}).`;
@@ -68,7 +73,7 @@ function oktaFacts(l: UserLookup | null): SafeHtml {
   if (!o) {
     return html`<p class="muted">Okta has no user with this login or id.</p>`;
   }
-  return html`<table>${row('Okta id', o.oktaUserId)}${row('Login', o.login)}${row('Email', o.email)}${row('Name', [o.firstName, o.lastName].filter(Boolean).join(' '))}${row('Title', o.title)}${row('Status', o.status)}${row('Assigned to the HubSpot app', o.assigned ? `yes${o.assignedVia ? `, ${o.assignedVia === 'GROUP' ? 'through a group' : 'directly'}` : ''}${o.assignedAt ? `, since ${o.assignedAt}` : ''}` : 'no')}</table>`;
+  return html`<table>${row('Okta id', o.oktaUserId)}${row('Login', o.login)}${row('Email', o.email)}${row('Name', [o.firstName, o.lastName].filter(Boolean).join(' '))}${row('Title', o.title)}${row('Status', o.status)}${row('Assigned to the HubSpot app', o.assigned ? `yes${o.assignedVia ? `, ${o.assignedVia === 'GROUP' ? 'through a group' : 'directly'}` : ''}${o.assignedAt ? `, since ${shown(o.assignedAt)}` : ''}` : 'no')}</table>`;
 }
 
 function hubspotFacts(l: UserLookup | null): SafeHtml {

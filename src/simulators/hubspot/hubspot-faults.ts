@@ -38,6 +38,8 @@ export interface FaultMatch {
   method?: string;
   /** A route template, e.g. `/settings/v3/users/{userId}`. */
   route?: string;
+  /** Only a request whose JSON body's `email` is this one (any case): a create or update of one user. */
+  email?: string;
 }
 
 export interface InjectedAnswer {
@@ -153,8 +155,14 @@ export function createFaults(random: () => number = Math.random, now: () => numb
   return {
     faults,
     /** The queued fault for this request, removed from the queue; null when none matches. */
-    take(method: string, route: string): QueuedFault | null {
-      const i = queue.findIndex((e) => (e.match.method === undefined || e.match.method === method) && (e.match.route === undefined || e.match.route === route));
+    take(method: string, route: string, body?: unknown): QueuedFault | null {
+      const email = typeof body === 'object' && body !== null && typeof (body as { email?: unknown }).email === 'string' ? (body as { email: string }).email.toLowerCase() : null;
+      const i = queue.findIndex(
+        (e) =>
+          (e.match.method === undefined || e.match.method === method) &&
+          (e.match.route === undefined || e.match.route === route) &&
+          (e.match.email === undefined || e.match.email.toLowerCase() === email),
+      );
       if (i < 0) {
         return null;
       }

@@ -297,7 +297,7 @@ export function createHubSpotSimulator(opts: HubSpotSimulatorOptions = {}): HubS
     if (window) {
       return { prepared: json(429, rateLimitBody(window.policy, correlationId, app.slice(-6)), { ...baseHeaders(), [window.policy === 'DAILY' ? 'X-HubSpot-RateLimit-Daily-Remaining' : 'X-HubSpot-RateLimit-Remaining']: '0' }), match, write: fallbackWrite };
     }
-    const fault = control.take(method, match?.template ?? url.pathname);
+    const fault = control.take(method, match?.template ?? url.pathname, parsed.ok ? parsed.value : undefined);
     if (fault?.kind === 'rate-limit') {
       return { prepared: json(429, rateLimitBody(fault.policy, correlationId, app.slice(-6)), baseHeaders()), match, write: fallbackWrite };
     }
