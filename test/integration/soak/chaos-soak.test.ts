@@ -15,11 +15,11 @@ import { formatFigures, runSoak, type SoakReport } from '../../soak/soak-run';
  * for, say) waits out BullMQ's job lock and stalled check (up to a minute) before another process
  * takes it over, which the long soak meets but this one has no time for.
  *
- * Known open bug (docs/RELIABILITY.md): about one run in three, a user whose email changed before
- * the data loss and who was then mass-unassigned stays in HubSpot after the hold was approved (the
- * ledger lost its link). Until it is fixed, a run with breaches is written to
- * test/artifacts/soak-breaches-*.txt and the soak runs once more with the next seed; the test
- * fails if that run has breaches too.
+ * The machine may be shared and slow: a run that only ran out of time (a phase not done within
+ * its limit, and whatever followed from that) is written to test/artifacts/soak-breaches-*.txt
+ * with its logs and run once more with the next seed. A safety breach (a deletion nobody
+ * approved or Okta never asked for, a write to a hands-off user, a duplicate, a secret) fails at
+ * once, whatever else happened.
  */
 
 let report: SoakReport;
@@ -45,6 +45,11 @@ const run = (seed: number) =>
     progress: process.env.SOAK_PROGRESS ? (line) => process.stderr.write(`soak: ${line}\n`) : undefined,
   });
 
+/** Breaches that say a phase ran out of time (the rest of a slow run may follow from them). */
+const OUT_OF_TIME = /within \d+ (ms|s)\b|timed out waiting/;
+/** Breaches that no slowness explains. */
+const SAFETY = /before the operator approved|which nobody had approved|before any approval|hands-off user|which Okta never asked for|exists \d+ times in HubSpot| found in /;
+
 beforeAll(async () => {
   const seed = Number(process.env.SOAK_SEED ?? 20261128);
   report = await run(seed);
@@ -53,8 +58,14 @@ beforeAll(async () => {
     mkdirSync(dir, { recursive: true });
     const file = path.join(dir, `soak-breaches-${Date.now()}.txt`);
     writeFileSync(file, `${report.breaches.join('\n')}\n\n${formatFigures(report.figures).join('\n')}\n`);
-    process.stderr.write(`soak: the first run had ${report.breaches.length} breach(es), written to ${path.basename(file)}; running once more with the next seed\n${report.breaches.join('\n')}\n`);
-    report = await run(seed + 1);
+    writeFileSync(file.replace('soak-breaches-', 'soak-logs-'), `${report.logs.join('\n')}\n`);
+    const outOfTime = report.breaches.some((b) => OUT_OF_TIME.test(b)) && !report.breaches.some((b) => SAFETY.test(b));
+    process.stderr.write(
+      `soak: the first run had ${report.breaches.length} breach(es), written to ${path.basename(file)}${outOfTime ? '; it ran out of time, so it runs once more with the next seed' : ''}\n${report.breaches.join('\n')}\n`,
+    );
+    if (outOfTime) {
+      report = await run(seed + 1);
+    }
   }
   if (process.env.SOAK_PROGRESS) {
     process.stderr.write(`${formatFigures(report.figures).join('\n')}\n`);
@@ -78,7 +89,8 @@ it('resumed after each HubSpot outage, failed no job for good, and kept the mass
   expect(f.failedJobs).toBe(0);
   expect(f.mass).not.toBeNull();
   expect(f.mass?.heldByReconcile).toBeGreaterThan(0);
-  expect(f.mass?.inHubSpotAfterReconcile).toBe(f.mass?.unassigned);
+  // Only a user an earlier hold's approval still covered (back and gone again unseen) may be gone early.
+  expect(f.mass?.inHubSpotAfterReconcile).toBeGreaterThanOrEqual((f.mass?.unassigned ?? 0) - (f.mass?.deletedOnEarlierApproval ?? 0));
   expect(f.mass?.deletedBeforeApproval).toBe(0);
   expect(f.mass?.approvedAfterMs).not.toBeNull();
   expect(f.operator.deletionsWithoutApproval).toBe(0);
