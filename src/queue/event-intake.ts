@@ -19,7 +19,7 @@ export interface IntakeResult {
   duplicates: number;
   /** Users whose sync jobs were queued. */
   users: number;
-  /** poll only, with a hook: fresh events of hook-eligible types published longer ago than the grace. */
+  /** poll only, with a hook Okta has verified or called: fresh events of hook-eligible types published longer ago than the grace. */
   missedByHook: number;
   /** `event_hook.delivery` events: Okta says a delivery to the hook failed. */
   deliveryFailures: number;
@@ -109,8 +109,10 @@ export function createEventIntake(deps: {
     await deps.state.seenEvents.mark(freshById.keys(), via);
 
     const failures = fresh.filter((e) => e.eventType === HOOK_DELIVERY_EVENT);
-    const missed =
+    const late =
       via === 'poll' && deps.hook.enabled ? fresh.filter((e) => HOOK_TYPES.has(e.eventType) && receivedAt - Date.parse(e.published) > deps.hook.missedGraceMs) : [];
+    // Before Okta ever verified or called the hook (not installed yet), the poll is simply doing its job.
+    const missed = late.length > 0 && (await hookInUse()) ? late : [];
     const result: IntakeResult = {
       via,
       events: withId.length,
@@ -133,6 +135,12 @@ export function createEventIntake(deps: {
       });
     }
     return result;
+  }
+
+  /** Whether Okta has verified or called the hook at some point (by any replica). */
+  async function hookInUse(): Promise<boolean> {
+    const h = await deps.state.hookStatus.get();
+    return h.lastVerifiedAt !== null || h.lastDeliveryAt !== null;
   }
 
   /** The hook's facts for the status page; a missed event or a failed delivery is also worth a warning. */

@@ -10,7 +10,7 @@ import { eventually, startHookRig, type HookRig } from './hook-rig';
 let h: HookRig;
 
 beforeAll(async () => {
-  h = await startHookRig({ register: false, env: { SYNC_POLL_INTERVAL_SECONDS: '3600' } });
+  h = await startHookRig({ register: false, daemon: { hooks: { missedGraceSeconds: 0 } }, env: { SYNC_POLL_INTERVAL_SECONDS: '3600' } });
 });
 
 afterAll(async () => {
@@ -22,7 +22,12 @@ const doctorHookCheck = async () => {
   return (JSON.parse(stdout) as { checks: Array<{ check: string; status: string; detail: string }> }).checks.find((c) => c.check === 'okta-event-hook');
 };
 
-test('without a hook, status exits 1 and doctor warns', async () => {
+test('without a hook, status exits 1 and doctor warns; what the poll finds meanwhile is not counted as missed by the hook', async () => {
+  const user = h.rig.okta.sim.admin.listAssigned().find((u) => u.status === 'ACTIVE')!;
+  h.rig.okta.sim.admin.updateProfile(user.id, { firstName: 'Polled' });
+  await h.daemon.producers.poll(2);
+  await eventually(() => h.rig.hubspot.sim.admin.users().some((u) => u.email.toLowerCase() === (user.profile.email ?? '').toLowerCase() && u.firstName === 'Polled'), 'the polled change', 10_000);
+  expect((await h.daemon.state.hookStatus.get()).missedByHook).toBe(0);
   const status = await runCli(['hooks', 'status'], h.rig.env);
   expect(status.code).toBe(1);
   expect(status.stdout).toMatch(/no event hook named okta-hubspot-sync/);
