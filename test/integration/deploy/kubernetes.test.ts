@@ -73,6 +73,7 @@ const mib = (q: string) => (q.endsWith('Gi') ? Number(q.slice(0, -2)) * 1024 : q
 describeIf('deploy/kubernetes', () => {
   const base = kustomize ? render('base') : [];
   const scaled = kustomize ? render('examples/scaled') : [];
+  const withHook = kustomize ? render('examples/with-hook') : [];
   const find = (objs: K8sObject[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
 
   it('every object of the base and of the scaled example is valid against the Kubernetes (and Prometheus operator) schemas', () => {
@@ -81,6 +82,27 @@ describeIf('deploy/kubernetes', () => {
     expect(results).toHaveLength(base.length + scaled.length);
     expect(scaled.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'Deployment', 'PodDisruptionBudget', 'PodDisruptionBudget', 'Service', 'ServiceAccount', 'ServiceMonitor']);
     expect(scaled.every((o) => o.metadata.namespace === 'okta-hubspot-sync')).toBe(true);
+  });
+
+  it('the event hook component: a Service of its own for HOOK_PORT on every interface of the daemon pods, valid against the schemas', () => {
+    expect(validate(withHook).filter((r) => r.errors.length > 0)).toEqual([]);
+    const dep = find(withHook, 'Deployment', 'okta-hubspot-sync')!;
+    const c = podSpec(dep).containers[0]! as Container & { env?: Array<{ name: string; value: string }> };
+    const env = new Map((c.env ?? []).map((e) => [e.name, e.value]));
+    const hookPort = c.ports!.find((p) => p.name === 'hook')!;
+    expect(String(hookPort.containerPort)).toBe(env.get('HOOK_PORT'));
+    expect(env.get('HOOK_HOST')).toBe('0.0.0.0');
+    expect(c.ports!.find((p) => p.name === 'http')).toBeDefined();
+    const svc = find(withHook, 'Service', 'okta-hubspot-sync-hook')!.spec as { selector: Record<string, string>; ports: Array<{ targetPort: string }> };
+    const labels = (dep.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels;
+    expect(Object.entries(svc.selector).every(([k, v]) => labels[k] === v)).toBe(true);
+    expect(svc.ports.map((p) => p.targetPort)).toEqual(['hook']);
+    // The ops Service does not expose the hook port, nor the hook Service the ops port.
+    const ops = find(withHook, 'Service', 'okta-hubspot-sync')!.spec as { ports: Array<{ targetPort: string }> };
+    expect(ops.ports.map((p) => p.targetPort)).toEqual(['http']);
+    // The daemon reads the port as the configuration schema does.
+    const port = Number(env.get('HOOK_PORT'));
+    expect(Number.isInteger(port) && port > 0 && port < 65536).toBe(true);
   });
 
   it('the schema check catches a wrong field type (the check can fail)', () => {
