@@ -46,7 +46,7 @@ export function demoSteps(): DemoStep[] {
       run: (okta, hubspot) => {
         okta.admin.createUser({ login: FAILING_HIRE_EMAIL, email: FAILING_HIRE_EMAIL, firstName: 'Gladys', lastName: 'West', title: 'Service Agent', status: 'ACTIVE', assign: true });
         hubspot.faults.failNext(
-          { status: 400, body: { status: 'error', category: 'VALIDATION_ERROR', message: 'Property values were not valid: the demo refused this user once' } },
+          { status: 400, body: { status: 'error', category: 'VALIDATION_ERROR', message: 'Property values were not valid (a one-time fault the demo sets for this user)' } },
           { method: 'POST', email: FAILING_HIRE_EMAIL },
         );
       },
