@@ -234,6 +234,7 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
           logger,
           onEvents: (events, receivedAt) => intake.take(events, 'hook', receivedAt),
           onRequest: noteHookRequest,
+          overloaded: () => intake.queued() > MAX_QUEUED_HOOK_EVENTS,
         });
   }
   let ready = false;
@@ -398,6 +399,9 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
 
 /** A built daemon. */
 export type Daemon = ReturnType<typeof createDaemon>;
+
+/** Events waiting in one process beyond which hook deliveries get 503 (the poll reads them later). */
+const MAX_QUEUED_HOOK_EVENTS = 50_000;
 
 function durationOf(job: Job): { durationMs?: number } {
   return job.finishedOn && job.processedOn ? { durationMs: job.finishedOn - job.processedOn } : {};

@@ -66,8 +66,12 @@ export function createEventIntake(deps: {
    * collapse per user.)
    */
   let chain: Promise<unknown> = Promise.resolve();
+  let queued = 0;
   function take(batch: readonly OktaLogEvent[], via: EventSource, receivedAt = now()): Promise<IntakeResult> {
-    const run = chain.then(() => takeNow(batch, via, receivedAt));
+    queued += batch.length;
+    const run = chain.then(() => takeNow(batch, via, receivedAt)).finally(() => {
+      queued -= batch.length;
+    });
     chain = run.catch(() => undefined);
     return run;
   }
@@ -168,7 +172,8 @@ export function createEventIntake(deps: {
     }
   }
 
-  return { take };
+  /** Events handed in and not yet acted on (the endpoint refuses deliveries while too many wait). */
+  return { take, queued: () => queued };
 }
 
 /** The event intake's API. */

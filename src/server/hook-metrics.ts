@@ -3,7 +3,7 @@ import type { IntakeResult } from '../queue/event-intake';
 import { METRIC_PREFIX } from './metrics';
 
 /** How the hook endpoint answered a request (a bounded label set; never a header value). */
-export type HookRequestOutcome = 'accepted' | 'verification' | 'unauthorized' | 'bad-json' | 'unknown-shape' | 'too-large' | 'method-not-allowed';
+export type HookRequestOutcome = 'accepted' | 'verification' | 'unauthorized' | 'bad-json' | 'unknown-shape' | 'too-large' | 'method-not-allowed' | 'busy';
 
 /**
  * The Okta event hook's metrics, on the daemon's registry: requests by outcome, events new and
@@ -15,7 +15,7 @@ export function createHookMetrics(registry: Registry) {
   const name = (n: string) => `${METRIC_PREFIX}${n}`;
   const requests = new Counter({
     name: name('hook_requests_total'),
-    help: 'Requests to the Okta event hook endpoint by outcome (accepted, verification, unauthorized, bad-json, unknown-shape, too-large, method-not-allowed).',
+    help: 'Requests to the Okta event hook endpoint by outcome (accepted, verification, unauthorized, bad-json, unknown-shape, too-large, method-not-allowed, busy).',
     labelNames: ['outcome'] as const,
     registers,
   });

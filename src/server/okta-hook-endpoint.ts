@@ -20,6 +20,8 @@ export interface OktaHookEndpointDeps {
   onEvents: (events: OktaLogEvent[], receivedAt: number) => Promise<unknown>;
   /** Every request's outcome (metrics, status). */
   onRequest: (outcome: HookRequestOutcome) => void;
+  /** True while too many events wait to be acted on: deliveries get 503 (Okta retries once, then the poll covers them), so memory stays bounded. */
+  overloaded?: () => boolean;
 }
 
 type Fields = Record<string, unknown>;
@@ -87,6 +89,10 @@ export function createOktaHookRouter(deps: OktaHookEndpointDeps): Router {
       const events = isFields(body) && isFields(body.data) && Array.isArray(body.data.events) ? body.data.events : null;
       if (events === null) {
         refuse(res, 400, 'unknown-shape', 'expected an Okta event hook delivery: {"data": {"events": [...]}}');
+        return;
+      }
+      if (deps.overloaded?.() === true) {
+        refuse(res, 503, 'busy', 'too many events are waiting to be handled; the System Log poll will read these');
         return;
       }
       const parsed = events.filter(isFields).map(toLogEvent).filter((e) => e.uuid !== '' && e.eventType !== '');
