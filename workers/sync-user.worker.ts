@@ -251,8 +251,12 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
     const fromListing = data.trigger === 'reconcile';
     const lastEvent = fromListing && data.assignment ? await deps.state.userEvents.last(data.oktaUserId) : null;
     const trusted = fromListing && data.assignment && (lastEvent === null || lastEvent < data.assignment.listedAt) ? data.assignment : undefined;
+    // A reconciliation's job whose user a System Log event named since the listing (they may have
+    // left scope since: a deletion the plan never judged) is judged as an event's job is, with
+    // the deletions of the hour and the other leavers the System Log announced.
+    const changedSinceListing = fromListing && data.assignment !== undefined && trusted === undefined;
     return {
-      countRecentDeletions: !fromListing,
+      countRecentDeletions: !fromListing || changedSinceListing,
       emailLookup: ledger === 'pending' ? 'always' : 'auto',
       ...(data.emailInHubSpot !== undefined ? { emailInHubSpot: data.emailInHubSpot } : {}),
       ...(trusted ? { knownAssignment: { assignedVia: trusted.via, assignedAt: trusted.at } } : {}),

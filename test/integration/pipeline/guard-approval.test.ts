@@ -208,3 +208,39 @@ describe('event-driven holds', () => {
     await eventually(() => leavers.every((u) => rig.hubspot.sim.admin.user(u.login) === null), 'the approved deletions');
   });
 });
+
+describe('leavers a reconciliation listed as assigned', () => {
+  let lateRig: PipelineRig;
+
+  beforeAll(async () => {
+    lateRig = await startPipelineRig();
+  });
+
+  afterAll(async () => {
+    await lateRig.stop();
+  });
+
+  it("judges a reconciliation's jobs whose users left scope after its listing with the leavers the System Log announced", async () => {
+    const daemon = lateRig.daemon({ roles: { workers: true } });
+    await daemon.start();
+    await daemon.jobs.reconcileNow('manual');
+    const managed = await daemon.state.ledger.count();
+    const leavers = directUsers(lateRig).slice(0, 12);
+    expect(12 * 100).toBeGreaterThan(20 * managed);
+    // The reconciliation listed them assigned; then they were unassigned, and the System Log
+    // poll noted the leavers (as the event intake does) before the reconciliation's jobs ran.
+    const listedAt = Date.now() - 1_000;
+    leavers.forEach((u) => lateRig.okta.sim.admin.unassign(u.id));
+    await daemon.state.deletions.expect(leavers.map((u) => u.id), Date.now());
+    await daemon.state.userEvents.touch(leavers.map((u) => u.id), Date.now());
+    const jobs = await Promise.all(
+      leavers.map((u) => daemon.queues.enqueue('sync-user', 'sync-user', { oktaUserId: u.id, trigger: 'reconcile', planId: 'plan-listed-before', emailInHubSpot: true, assignment: { via: 'USER', at: null, listedAt } })),
+    );
+    await eventually(async () => (await Promise.all(jobs.map((j) => j.getState()))).every((st) => st === 'completed' || st === 'failed'), 'the jobs');
+    // Judged alone, each deletion is under the thresholds; judged with the announced leavers, all are held.
+    expect(leavers.filter((u) => lateRig.hubspot.sim.admin.user(u.login) === null)).toEqual([]);
+    const [hold] = await daemon.state.approvals.pending();
+    expect(hold?.held.map((a) => a.email?.toLowerCase()).sort()).toEqual(leavers.map((u) => u.login.toLowerCase()).sort());
+    await daemon.stop();
+  });
+});
