@@ -88,10 +88,30 @@ export function loadRulesFile(filePath: string): { rules: Rules; daemon: DaemonS
   return parsed.data;
 }
 
+/**
+ * What a command that only reads the daemon's state in Redis (`status`, `audit`) puts in the API
+ * settings it never uses when they are not set: no client is built from them, and they are no
+ * secrets to redact.
+ */
+const UNUSED_API_SETTINGS: Readonly<Record<string, string>> = {
+  OKTA_ORG_URL: 'https://okta.invalid',
+  OKTA_APP_ID: 'not-used',
+  OKTA_API_TOKEN: 'not-used',
+  HUBSPOT_ACCESS_TOKEN: 'not-used',
+};
+
+/** What a command needs of the configuration: everything (the default), or only Redis and the queue prefix. */
+export interface LoadOptions {
+  /** `state`: the Okta and HubSpot settings may be left out (read-only commands over Redis). */
+  needs?: 'all' | 'state';
+}
+
 /** Parses the environment and the rules file together and reports every problem at once. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(given: NodeJS.ProcessEnv = process.env, opts: LoadOptions = {}): Config {
   const problems: string[] = [];
   const blank = (v: string | undefined) => v === undefined || v.trim() === '';
+  const filled = opts.needs === 'state' ? Object.keys(UNUSED_API_SETTINGS).filter((k) => blank(given[k]) && !(k === 'OKTA_API_TOKEN' && !blank(given.OKTA_CLIENT_ID))) : [];
+  const env: NodeJS.ProcessEnv = { ...given, ...Object.fromEntries(filled.map((k) => [k, UNUSED_API_SETTINGS[k]])) };
   const hookOn = !blank(env.OKTA_EVENT_HOOK_SECRET);
   // With an event hook the poll is the backstop: its default interval is longer.
   const withDefaults = hookOn && blank(env.SYNC_POLL_INTERVAL_SECONDS) ? { ...env, SYNC_POLL_INTERVAL_SECONDS: String(DEFAULT_POLL_INTERVAL_WITH_HOOK_SECONDS) } : env;
@@ -122,8 +142,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(problems);
   }
   const e = parsedEnv.data;
+  const placeholders = new Set(filled.map((k) => UNUSED_API_SETTINGS[k]));
   const secrets = [e.OKTA_API_TOKEN, e.OKTA_PRIVATE_KEY, e.HUBSPOT_ACCESS_TOKEN, e.SYNC_ADMIN_TOKEN, e.OKTA_EVENT_HOOK_SECRET, redisUrlPassword(e.REDIS_URL)].filter(
-    (s): s is string => typeof s === 'string' && s.length >= 4,
+    (s): s is string => typeof s === 'string' && s.length >= 4 && !placeholders.has(s),
   );
   const notices: ConfigNotice[] = adminTokenWarnings(e).map((message) => ({ level: 'warn', message }));
   const prefix = readQueuePrefix(env.SYNC_QUEUE_PREFIX);

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, type Config } from '../../config/load';
+import { ConfigError, loadConfig, type Config, type LoadOptions } from '../../config/load';
 import { createRedactor } from '../lib/redact';
 import { RedisUnreachableError } from '../lib/redis-failure';
 import { openOpsReader } from '../server/ops-reader';
@@ -8,9 +8,9 @@ import { redactJson } from '../server/redact-json';
  * Loads the configuration for a command; on bad configuration prints every problem and sets
  * exit code 2. Returns null then.
  */
-export function configOrExit(): Config | null {
+export function configOrExit(opts: LoadOptions = {}): Config | null {
   try {
-    return loadConfig(process.env);
+    return loadConfig(process.env, opts);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -29,7 +29,8 @@ export function reportFailure(config: Config, what: string, err: unknown): void 
 }
 
 /**
- * A read-only command over the daemon's state in Redis: loads the configuration, opens a reader,
+ * A read-only command over the daemon's state in Redis: loads the configuration (Redis and the
+ * queue prefix are all it needs; the Okta and HubSpot settings may be left out), opens a reader,
  * prints what `read` returns (redacted; JSON with `--json`, else `render`), and always closes the
  * reader. A failure is reported as `cannot read <what> from Redis` and exits 1.
  */
@@ -39,7 +40,7 @@ export async function printFromRedis<T>(
   read: (reader: Awaited<ReturnType<typeof openOpsReader>>, config: Config) => Promise<T>,
   render: (value: T) => string,
 ): Promise<void> {
-  const config = configOrExit();
+  const config = configOrExit({ needs: 'state' });
   if (!config) {
     return;
   }

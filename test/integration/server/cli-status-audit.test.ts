@@ -89,18 +89,35 @@ describe('status and audit commands', () => {
     }
   });
 
-  it('lists every configuration problem and exits with 2', async () => {
-    const token = process.env.HUBSPOT_ACCESS_TOKEN;
-    delete process.env.HUBSPOT_ACCESS_TOKEN;
+  it('needs only Redis and the queue prefix: the Okta and HubSpot settings may be left out', async () => {
+    const api = ['OKTA_ORG_URL', 'OKTA_API_TOKEN', 'OKTA_APP_ID', 'HUBSPOT_ACCESS_TOKEN'] as const;
+    const saved = api.map((k) => [k, process.env[k]] as const);
+    api.forEach((k) => delete process.env[k]);
+    try {
+      const status = await run(['status', '--json']);
+      expect(status.err).toBe('');
+      expect(status.code).toBe(0);
+      expect(JSON.parse(status.out)).toMatchObject({ approvals: [{ id: holdId }] });
+      const audit = await run(['audit', '--user', 'ada@example.com', '--json']);
+      expect(audit.code).toBe(0);
+      expect((JSON.parse(audit.out) as Array<{ email: string }>).map((e) => e.email)).toEqual(['ada@example.com']);
+    } finally {
+      saved.forEach(([k, v]) => (process.env[k] = v));
+    }
+  });
+
+  it('lists every configuration problem it has a use for and exits with 2', async () => {
     process.env.SYNC_QUEUE_PREFIX = '{no-hash-tag';
+    process.env.REDIS_URL = 'http://localhost:6379';
     try {
       const { err, code } = await run(['status']);
       expect(code).toBe(2);
-      expect(err).toContain('HUBSPOT_ACCESS_TOKEN');
       expect(err).toContain('SYNC_QUEUE_PREFIX={no-hash-tag}');
+      expect(err).toContain('REDIS_URL');
+      expect(err).not.toContain('HUBSPOT_ACCESS_TOKEN');
     } finally {
-      process.env.HUBSPOT_ACCESS_TOKEN = token;
       process.env.SYNC_QUEUE_PREFIX = prefix;
+      process.env.REDIS_URL = testRedisUrl();
     }
   });
 });
