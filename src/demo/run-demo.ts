@@ -7,10 +7,10 @@ import { errorMessage } from '../lib/errors';
 import { createLogger } from '../lib/logger';
 import { ensureRedis } from '../lib/redis-locator';
 import { deleteKeysWithPrefix } from '../lib/redis-keys';
-import { createHubSpotSimulator } from '../simulators/hubspot';
+import { createHubSpotSimulator, type HubSpotSimulator } from '../simulators/hubspot';
 import { createOktaEventHookClient } from '../okta/okta-event-hooks';
 import { OKTA_HOOK_PATH } from '../server/okta-hook-endpoint';
-import { createOktaSimulator } from '../simulators/okta';
+import { createOktaSimulator, type OktaSimulator } from '../simulators/okta';
 import { demoCompany } from '../simulators/seeds/demo-company';
 import { demoSteps, hireStep, type DemoControls, type DemoStep } from './demo-scenario';
 
@@ -45,6 +45,8 @@ export interface RunningDemo {
    * its rules file. The tokens are the simulators' own, made up for this run: no real account's.
    */
   cliEnv: Record<string, string>;
+  /** The demo's simulated Okta and HubSpot, for tests that act as an Okta admin would. */
+  simulators: { okta: OktaSimulator; hubspot: HubSpotSimulator };
   /** Runs the next scripted change now (the timer also calls it). */
   nextStep(): DemoStep;
   stop(): Promise<void>;
@@ -170,6 +172,7 @@ export async function runDemo(opts: DemoOptions): Promise<RunningDemo> {
     statusUrl,
     adminToken,
     cliEnv,
+    simulators: { okta, hubspot },
     nextStep,
     stop() {
       stopped ??= (async () => {

@@ -35,6 +35,16 @@ export function currentReason(d: Pick<UserPageData, 'lookup' | 'record'>): strin
   if (latestJob && latestJob.state !== 'completed') {
     return `A sync job is ${latestJob.state} (queued ${shown(latestJob.queuedAt)}).`;
   }
+  const latest = r.audit[0];
+  if (latest?.outcome === 'rejected' && r.ledger) {
+    return `Deletion rejected by an operator. They stay in HubSpot until they come back into scope and leave again. (${latest.reason})`;
+  }
+  if (latest?.outcome === 'approved' && r.ledger) {
+    return `Deletion approved by an operator: it is being carried out. (${latest.reason})`;
+  }
+  if (latest?.outcome === 'released' && r.ledger) {
+    return `No longer held for deletion: ${latest.reason}.`;
+  }
   const wait = r.standing?.waitingFor[0];
   if (wait) {
     return `Waiting for a "${wait.seat}" seat${wait.since ? ` since ${shown(wait.since)}` : ''}: provisioned without it until one is free within the seat budget.`;
