@@ -8,11 +8,11 @@ import { percentile, startBenchRig, type BenchRig } from './pipeline-rig';
 /**
  * Okta change → HubSpot write with the Okta event hook vs the System Log poll alone at its default
  * interval (side by side, one run), and the Okta requests an idle daemon makes per hour in each
- * mode. Run alone with `npm run bench -- hooks`. Sizes: BENCH_HOOK_CHANGES (50), BENCH_IDLE_SECONDS (60).
+ * mode. Run alone with `npm run bench -- hooks`. Sizes: BENCH_HOOK_CHANGES (50), BENCH_IDLE_SECONDS (240).
  */
 
 const CHANGES = Number(process.env.BENCH_HOOK_CHANGES ?? 50);
-const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 240);
 const CHANGE_EVERY_MS = 250;
 const SECRET = `Bearer bench-${'0123456789abcdef'.repeat(3)}`;
 

@@ -40,7 +40,7 @@ const HOOK_TYPES = new Set(OKTA_HOOK_EVENT_TYPES);
 
 /**
  * The one path from System Log events to work, whichever way they came (the event hook's push
- * or the poll): events already acted on are skipped (by uuid, see `state.seenEvents`), the rest
+ * or the poll): with a hook, events already acted on are skipped (by uuid, see `state.seenEvents`); the rest
  * go through the same filter (`affectedUserIds`), count towards the deletion guard when they take
  * managed users out of scope, and become one (deduplicated, debounced) sync-user job per user.
  * Only then are they marked as acted on, so a failure or crash before the jobs are queued leaves
@@ -78,10 +78,11 @@ export function createEventIntake(deps: {
 
   async function takeNow(batch: readonly OktaLogEvent[], via: EventSource, receivedAt: number): Promise<IntakeResult> {
     const withId = batch.filter((e) => e.uuid !== '');
-    const seen = await deps.state.seenEvents.lookup(withId.map((e) => e.uuid));
+    // Without a hook only the poll delivers, from a cursor: nothing to remember events for.
+    const seen = deps.hook.enabled ? await deps.state.seenEvents.lookup(withId.map((e) => e.uuid)) : new Map<string, string | null>();
     const freshById = new Map<string, OktaLogEvent>();
     for (const e of withId) {
-      if (seen.get(e.uuid) === null && !freshById.has(e.uuid)) {
+      if ((seen.get(e.uuid) ?? null) === null && !freshById.has(e.uuid)) {
         freshById.set(e.uuid, e);
       }
     }
@@ -110,7 +111,9 @@ export function createEventIntake(deps: {
     for (const id of users) {
       await deps.producers.userChanged(id, [...(typesByUser.get(id) ?? [])], delay);
     }
-    await deps.state.seenEvents.mark(freshById.keys(), via);
+    if (deps.hook.enabled) {
+      await deps.state.seenEvents.mark(freshById.keys(), via);
+    }
 
     const failures = fresh.filter((e) => e.eventType === HOOK_DELIVERY_EVENT);
     const late =
