@@ -65,7 +65,7 @@ export async function putBack(job: Pick<Job, 'moveToDelayed'>, token: string | u
 
 /** What a job's failure becomes in BullMQ. */
 export interface JobErrorContext {
-  job: Pick<Job, 'attemptsStarted'>;
+  job: Pick<Job, 'attemptsStarted'> & Partial<Pick<Job, 'attemptsMade' | 'opts'>>;
   /** The job's queue: a 429 pauses it for every worker. */
   queue: Pick<Queue, 'rateLimit'>;
   /** Names the user (email or Okta id) in the final reason. */
@@ -111,8 +111,18 @@ export async function toJobError(err: unknown, ctx: JobErrorContext): Promise<Er
     case 'fail':
       return new UnrecoverableError(message.startsWith(ctx.who) ? message : `${ctx.who}: ${message}`);
     case 'retry':
+      // The last attempt's error becomes the job's failed reason: it names the user, as a permanent error's does.
+      if (isLastAttempt(ctx.job) && !message.startsWith(ctx.who)) {
+        return new Error(`${ctx.who}: ${message}`);
+      }
       return err instanceof Error ? err : new Error(message);
   }
+}
+
+/** This attempt is the job's last (its failure is for good). */
+function isLastAttempt(job: JobErrorContext['job']): boolean {
+  const attempts = job.opts?.attempts;
+  return attempts !== undefined && job.attemptsMade !== undefined && job.attemptsMade + 1 >= attempts;
 }
 
 /**
@@ -147,7 +157,7 @@ export interface ApiPauses {
  * `DelayedError` (the job moved itself to delayed) passes through untouched. While an API is out
  * (`outages`), a job goes back before it starts, so only the breaker's probe calls the API.
  */
-export function withJobErrors<J extends Pick<Job, 'attemptsStarted'>, R>(
+export function withJobErrors<J extends JobErrorContext['job'], R>(
   process: (job: J, token?: string) => Promise<R>,
   ctx: Omit<JobErrorContext, 'job' | 'who'> & { who: (job: J) => string | Promise<string> },
 ): (job: J, token?: string) => Promise<R> {

@@ -61,6 +61,15 @@ describe('toJobError', () => {
     expect(out.message).toBe('ann@example.com: firstName is longer than 100 characters');
   });
 
+  it('names the user in the reason of a transient error on the last attempt, the one that fails the job for good', async () => {
+    const transient = new TransientError('HubSpot getUser for user 1000015 failed (502)', { code: 'HUBSPOT_502' });
+    const c = ctx();
+    expect(await toJobError(transient, { ...c.value, job: { attemptsStarted: 3, attemptsMade: 1, opts: { attempts: 3 } } })).toBe(transient);
+    const last = await toJobError(transient, { ...c.value, job: { attemptsStarted: 3, attemptsMade: 2, opts: { attempts: 3 } } });
+    expect(last).not.toBeInstanceOf(UnrecoverableError);
+    expect(last.message).toBe('ann@example.com: HubSpot getUser for user 1000015 failed (502)');
+  });
+
   it('retries transient and unknown errors', async () => {
     const transient = new TransientError('503', { code: 'HUBSPOT_503' });
     expect(await toJobError(transient, ctx().value)).toBe(transient);
