@@ -227,3 +227,19 @@ test("hooks as the API answers them, and the events delivered, match Okta's publ
   expect(delivered.length).toBeGreaterThan(0);
   expect(delivered.flatMap((e) => validate('LogEvent', e))).toEqual([]);
 });
+
+test('the admin API sets delivery faults, lists attempts and sends pending deliveries, for other processes', async () => {
+  const hook = await createHook();
+  await sdk().eventHookApi.verifyEventHook({ eventHookId: hook.id! });
+  const admin = (method: string, path: string, body?: unknown) =>
+    fetch(`${rig.url}/__admin/eventHooks${path}`, { method, headers: { Authorization: `SSWS ${rig.sim.token}`, 'Content-Type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  expect(await (await admin('PUT', '/faults', { dropNext: 2 })).json()).toEqual({ dropNext: 2 });
+  rig.sim.admin.updateProfile('ada.lovelace@acme.example', { title: 'Dropped over HTTP' });
+  expect((await admin('POST', '/settle')).status).toBe(200);
+  const attempts = (await (await admin('GET', '/deliveries')).json()) as Array<{ hookId: string; status: number }>;
+  expect(attempts.filter((a) => a.hookId === hook.id).map((a) => a.status)).toEqual([200, -1, -1]);
+  expect(posts()).toHaveLength(0);
+  expect(await (await admin('DELETE', '/faults')).json()).toEqual({});
+  expect((await (await admin('GET', '')).json()) as unknown[]).toHaveLength(1);
+  expect((await fetch(`${rig.url}/__admin/eventHooks/faults`, { method: 'PUT', body: '{}' })).status).toBe(401);
+});
