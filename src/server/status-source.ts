@@ -2,7 +2,7 @@ import type { StoredAuditEntry } from '../state/audit-log';
 import type { Approval } from '../state/approval-store';
 import type { PlanHeader, PlanRecord } from '../state/plan-store';
 import type { State } from '../state/state';
-import type { ReasonCode } from '../sync/types';
+import type { PlanAction, ReasonCode } from '../sync/types';
 import type {
   AuditQuery,
   AuditView,
@@ -21,11 +21,15 @@ import { activityPerHour, latencyOf, type ActivityView } from './status-charts';
 /** Audit entries read at most when looking for one user's (the trail is newest first). */
 const AUDIT_SCAN_LIMIT = 20_000;
 const AUDIT_PAGE = 500;
+/** Plans whose actions the status source keeps in memory between reads. */
+const PLANS_CACHED = 3;
 /** Audit entries the user page shows at most. */
 const USER_AUDIT_LIMIT = 500;
 /** The activity chart's window, and how many of the latest sync jobs the latency chart shows. */
 const ACTIVITY_HOURS = 24;
 const LATENCY_JOBS = 200;
+/** How long a drawn activity is reused (its section says the time it is as of). */
+const ACTIVITY_FRESH_MS = 15_000;
 
 /** How a stored plan's status and outcome read to an operator. */
 export function reconciliationOutcome(h: PlanHeader): ReconciliationOutcome {
@@ -110,6 +114,45 @@ function countSkipped(record: PlanRecord, code: ReasonCode): number {
  */
 export function createStatusSource(deps: { state: Pick<State, 'plans' | 'approvals' | 'audit' | 'ledger' | 'status' | 'standing' | 'hookStatus'>; queueView: Pick<QueueView, 'failed' | 'recentWrites' | 'jobsFor'> }): StatusSource {
   const { state } = deps;
+  /**
+   * The actions of recent plans, kept between reads: the page asks every few seconds, and a
+   * plan's actions never change once its meta is saved (a new meta reloads them); headers and
+   * meta are read fresh each time.
+   */
+  const actionsCache = new Map<string, { metaKey: string; actions: PlanAction[] }>();
+
+  async function planRecord(id: string): Promise<PlanRecord | null> {
+    const meta = await state.plans.getMeta(id);
+    if (!meta) {
+      return null;
+    }
+    const metaKey = JSON.stringify(meta.plan);
+    let cached = actionsCache.get(id);
+    if (!cached || cached.metaKey !== metaKey) {
+      const actions: PlanAction[] = [];
+      for await (const chunk of state.plans.actionChunks(id)) {
+        for (const a of chunk) {
+          actions.push(a);
+        }
+      }
+      cached = { metaKey, actions };
+      actionsCache.delete(id);
+      actionsCache.set(id, cached);
+      while (actionsCache.size > PLANS_CACHED) {
+        const oldest = actionsCache.keys().next().value;
+        if (oldest === undefined) {
+          break;
+        }
+        actionsCache.delete(oldest);
+      }
+    }
+    return { ...meta, plan: { ...meta.plan, actions: cached.actions } };
+  }
+
+  async function latestRecord(): Promise<PlanRecord | null> {
+    const [newest] = await state.plans.list(1);
+    return newest ? planRecord(newest.id) : null;
+  }
 
   /** Audit entries of the last `hours` hours, newest first (at most AUDIT_SCAN_LIMIT). */
   async function auditSince(now: Date, hours: number): Promise<StoredAuditEntry[]> {
@@ -137,7 +180,7 @@ export function createStatusSource(deps: { state: Pick<State, 'plans' | 'approva
       state.ledger.getByEmail(email),
       getAudit({ user: email, limit: USER_AUDIT_LIMIT }),
       state.approvals.pending(),
-      state.plans.latest(),
+      latestRecord(),
     ]);
     const oktaUserId = ledger?.oktaUserId ?? oktaUserIdHint ?? audit.find((e) => e.oktaUserId)?.oktaUserId ?? null;
     const [standing, jobs] = oktaUserId ? await Promise.all([state.standing.get(oktaUserId), deps.queueView.jobsFor(oktaUserId)]) : [null, []];
@@ -156,9 +199,16 @@ export function createStatusSource(deps: { state: Pick<State, 'plans' | 'approva
     };
   }
 
+  /** The last activity drawn: reading a day of audit trail every few seconds would cost more than it tells. */
+  let activity: ActivityView | null = null;
+
   async function getActivity(now: Date): Promise<ActivityView> {
+    if (activity && now.getTime() - Date.parse(activity.asOf) < ACTIVITY_FRESH_MS && now.getTime() >= Date.parse(activity.asOf)) {
+      return activity;
+    }
     const [entries, writes] = await Promise.all([auditSince(now, ACTIVITY_HOURS), deps.queueView.recentWrites(LATENCY_JOBS)]);
-    return { asOf: now.toISOString(), hours: activityPerHour(entries, now, ACTIVITY_HOURS), latency: latencyOf(writes.jobs, writes.points) };
+    activity = { asOf: now.toISOString(), hours: activityPerHour(entries, now, ACTIVITY_HOURS), latency: latencyOf(writes.jobs, writes.points) };
+    return activity;
   }
 
   async function getAudit(query: AuditQuery): Promise<AuditView[]> {
@@ -189,7 +239,7 @@ export function createStatusSource(deps: { state: Pick<State, 'plans' | 'approva
   }
 
   async function getUserCounts(): Promise<UserCounts> {
-    const [managed, latest] = await Promise.all([state.ledger.count(), state.plans.latest()]);
+    const [managed, latest] = await Promise.all([state.ledger.count(), latestRecord()]);
     return {
       managed,
       unmanaged: latest ? countSkipped(latest, 'unmanaged') : null,
@@ -215,7 +265,7 @@ export function createStatusSource(deps: { state: Pick<State, 'plans' | 'approva
   return {
     getLatestPlans: async (limit) => (await state.plans.list(limit)).map(toReconciliationView),
     getPlan: async (planId) => {
-      const record = await state.plans.get(planId);
+      const record = await planRecord(planId);
       return record ? toPlanView(record) : null;
     },
     getPendingApprovals: async () => (await state.approvals.pending()).map(toApprovalView).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
