@@ -46,9 +46,16 @@ function sameSecret(given: string, expected: string): boolean {
 export function createOktaHookRouter(deps: OktaHookEndpointDeps): Router {
   const log = deps.logger.child({ component: 'okta-hook' });
   const router = express.Router();
+  // A scanner hammering a public endpoint must not flood the log: one warning per outcome a minute, the rest at debug.
+  const warnedAt = new Map<HookRequestOutcome, number>();
   const refuse = (res: Response, status: number, outcome: HookRequestOutcome, error: string) => {
     deps.onRequest(outcome);
-    log.warn('Okta event hook request refused', { outcome, status });
+    const now = Date.now();
+    const quiet = now - (warnedAt.get(outcome) ?? -Infinity) < 60_000;
+    if (!quiet) {
+      warnedAt.set(outcome, now);
+    }
+    log.log(quiet ? 'debug' : 'warn', 'Okta event hook request refused', { outcome, status });
     res.status(status).json({ error });
   };
 
