@@ -10,7 +10,21 @@ import { removeKeys, testRedisUrl, uniquePrefix } from '../../helpers/redis';
 import { MALICIOUS_TITLE, SECRETS, fakeOps, serverParts, testConfig } from '../../unit/server/ops-fixtures';
 
 const prefix = uniquePrefix('ops-server');
-const PROTECTED_GETS = ['/', '/api/status', '/api/plans', '/api/plans/plan-20261128t120000z-abc123', '/api/approvals', '/api/audit', '/api/failed-jobs', '/admin/queues', '/admin/queues/api/queues'];
+const PROTECTED_GETS = [
+  '/',
+  '/api/status',
+  '/api/status/sections',
+  '/assets/status-live.js',
+  '/users/ada%40example.com',
+  '/api/users/ada%40example.com',
+  '/api/plans',
+  '/api/plans/plan-20261128t120000z-abc123',
+  '/api/approvals',
+  '/api/audit',
+  '/api/failed-jobs',
+  '/admin/queues',
+  '/admin/queues/api/queues',
+];
 const PROTECTED_POSTS = ['/api/approvals/plan-20261128t120000z-abc123/approve', '/api/approvals/plan-20261128t120000z-abc123/reject', '/api/jobs/sync-user/some-job/retry'];
 
 let redis: Redis;
@@ -293,6 +307,25 @@ describe('ops server: what pages show', () => {
     expect(csp).toMatch(/style-src 'nonce-[^']+'/);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('gives the user page the status page\'s policy and serves the page\'s script as JavaScript from this server', async () => {
+    const { url } = await startServer();
+    const page = await fetch(`${url}/users/${encodeURIComponent('ada@example.com')}`, { headers: bearer });
+    const body = await page.text();
+    expect(body).toContain('<h1>ada@example.com</h1>');
+    expect(body).toContain('ada@example.com was assigned to the HubSpot app');
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toMatch(/style-src 'nonce-[^']+'/);
+    expect(csp).not.toContain('unsafe-inline');
+    const script = await fetch(`${url}/assets/status-live.js`, { headers: bearer });
+    expect(script.headers.get('content-type')).toMatch(/^application\/javascript/);
+    expect(await script.text()).toContain("fetch(url, { credentials: 'same-origin'");
+    const sections = (await (await fetch(`${url}/api/status/sections`, { headers: bearer })).json()) as { sections: Record<string, string> };
+    expect(sections.sections.failed).toContain('frank@example.com');
+    // Secrets are redacted in the sections as on the page.
+    expect(JSON.stringify(sections)).not.toContain(SECRETS.admin);
   });
 
   it('filters the audit trail by user in the JSON API', async () => {
