@@ -27,8 +27,10 @@ export function createJobClient(deps: {
   async function waitForJob<R>(queueName: 'reconcile' | 'sync-user', id: string, timeoutMs: number): Promise<R> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const job: Job | undefined = queueName === 'reconcile' ? await deps.queues.queue('reconcile').getJob(id) : await deps.queues.queue('sync-user').getJob(id);
-      const jobState = job ? await job.getState() : 'unknown';
+      const queue = queueName === 'reconcile' ? deps.queues.queue('reconcile') : deps.queues.queue('sync-user');
+      // The state first, then the job: a job read just before it finished has no return value yet.
+      const jobState = await queue.getJobState(id);
+      const job: Job | undefined = jobState === 'unknown' ? undefined : await queue.getJob(id);
       if (job && jobState === 'completed') {
         return job.returnvalue as R;
       }

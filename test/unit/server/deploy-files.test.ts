@@ -3,6 +3,7 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import { createRedisHealth } from '../../../src/daemon/redis-health';
 import { silentLogger } from '../../../src/lib/logger';
+import { createHookMetrics } from '../../../src/server/hook-metrics';
 import { METRIC_PREFIX, createMetrics } from '../../../src/server/metrics';
 
 const root = path.resolve(__dirname, '../../..');
@@ -13,6 +14,8 @@ function registeredMetrics(): Array<{ name: string; type: string }> {
   const { registry } = createMetrics({ defaultMetrics: false });
   // The daemon adds the Redis watcher's gauge to the same registry.
   createRedisHealth({ url: 'redis://127.0.0.1:6379', logger: silentLogger() }).registerMetric(registry);
+  // And the event hook's metrics (src/daemon/daemon.ts).
+  createHookMetrics(registry);
   return registry.getMetricsAsArray().map((m) => m as unknown as { name: string; type: string });
 }
 
