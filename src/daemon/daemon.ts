@@ -26,7 +26,8 @@ import { createOpsActions, releaseApprovedDeletions } from '../server/ops-action
 import { createHookMetrics, type HookRequestOutcome } from '../server/hook-metrics';
 import { createHookServer, type HookServer } from '../server/hook-server';
 import { createOktaHookRouter } from '../server/okta-hook-endpoint';
-import { createOpsServer, opsHttpSettings, type ListeningAddress } from '../server/ops-server';
+import type { ListeningAddress } from '../server/listener';
+import { createOpsServer, opsHttpSettings } from '../server/ops-server';
 import { createQueueView } from '../server/queue-view';
 import { createUserLookup } from '../server/user-lookup';
 import { createStatusSource } from '../server/status-source';

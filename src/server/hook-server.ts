@@ -1,8 +1,7 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from '../lib/logger';
-import type { ListeningAddress } from './ops-server';
+import { boundAddress, closeServer, type ListeningAddress } from './listener';
 import { securityHeaders } from './security-headers';
 
 /**
@@ -29,9 +28,7 @@ export function createHookServer(opts: { host: string; port: number; router: Rou
           reject(err);
           return;
         }
-        const address = s.address() as AddressInfo;
-        const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-        const bound = { host: address.address, port: address.port, url: `http://${hostForUrl}:${address.port}` };
+        const bound = boundAddress(s);
         log.info('Okta event hook listening', { host: bound.host, port: bound.port });
         resolve(bound);
       });
@@ -42,17 +39,7 @@ export function createHookServer(opts: { host: string; port: number; router: Rou
   async function close(graceMs = 5_000): Promise<void> {
     const s = server;
     server = null;
-    if (!s || !s.listening) {
-      return;
-    }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => s.closeAllConnections(), graceMs);
-      s.close(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-      s.closeIdleConnections();
-    });
+    await closeServer(s, graceMs);
   }
 
   return { app, listen, close };

@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Queue } from 'bullmq';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Redis } from 'ioredis';
@@ -10,6 +9,7 @@ import type { Redactor } from '../lib/redact';
 import { createAdminAuth } from './admin-auth';
 import { createCsrfGuard } from './csrf-guard';
 import { createDashboardRouter, DASHBOARD_PATH } from './dashboard';
+import { boundAddress, closeServer, type ListeningAddress } from './listener';
 import { isLoopbackHost } from './loopback';
 import type { OpsActions, StatusSource, UserLookup } from './ops-types';
 import { createOpsRoutes } from './ops-routes';
@@ -64,13 +64,6 @@ export interface OpsServerDeps {
   redisProblem?: () => string | null;
   /** The Okta event hook endpoint (its own auth), when served on this port; otherwise `/hooks/okta` answers 404. */
   hookRouter?: express.Router;
-}
-
-/** Where the server listens once started. */
-export interface ListeningAddress {
-  host: string;
-  port: number;
-  url: string;
 }
 
 const READY_PING_TIMEOUT_MS = 1_000;
@@ -217,9 +210,7 @@ export function createOpsServer(deps: OpsServerDeps) {
           reject(err);
           return;
         }
-        const address = s.address() as AddressInfo;
-        const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-        const bound = { host: address.address, port: address.port, url: `http://${hostForUrl}:${address.port}` };
+        const bound = boundAddress(s);
         log.info('ops server listening', { host: bound.host, port: bound.port, writesEnabled, auth: deps.http.adminToken ? 'token' : 'loopback only' });
         resolve(bound);
       });
@@ -237,17 +228,7 @@ export function createOpsServer(deps: OpsServerDeps) {
     shuttingDown = true;
     const s = server;
     server = null;
-    if (!s || !s.listening) {
-      return;
-    }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => s.closeAllConnections(), graceMs);
-      s.close(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-      s.closeIdleConnections();
-    });
+    await closeServer(s, graceMs);
   }
 
   return { app, listen, beginShutdown, close };
