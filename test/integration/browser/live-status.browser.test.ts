@@ -91,6 +91,9 @@ it('updates itself without a reload: a failed sync named by email, a user waitin
   await until('the failed sync on the page, without a reload', async () => (await failed.innerText()).includes(FAILING_HIRE_EMAIL), 60_000);
   await until('joan.clarke waiting for a seat, without a reload', async () => (await seats.innerText()).includes('joan.clarke@acme.example'), 60_000);
   expect(navigations).toBe(1);
+  // Jobs ran (BullMQ's limiter key lives) but HubSpot limited nothing: the dashboard says not rate limited.
+  const queuesApi = (await api('/admin/queues/api/queues')) as { queues?: Array<{ name: string; activeRateLimitTtl: number }> };
+  expect(queuesApi.queues?.find((q) => q.name === 'sync-user')?.activeRateLimitTtl).toBe(0);
   const failedText = await failed.innerText();
   expect(failedText).toMatch(/gladys\.west@acme\.example \(Okta 00u\w+\)/);
   expect(failedText).toContain('400 VALIDATION_ERROR');
@@ -104,6 +107,13 @@ it('updates itself without a reload: a failed sync named by email, a user waitin
   }
   expect(await page.locator('body').innerText()).not.toContain(demo.adminToken);
   expect(problems).toEqual([]);
+  // The queue dashboard, for a look at its "rate limited" badge (absent: nothing limited the daemon).
+  const dashboard = await context.newPage();
+  await dashboard.goto(`${demo.statusUrl}/admin/queues/queue/sync-user`);
+  await dashboard.getByText(/completed/i).first().waitFor();
+  await dashboard.getByText('Loading...').waitFor({ state: 'detached' }).catch(() => undefined);
+  await dashboard.screenshot({ path: path.join(ARTIFACTS, 'dashboard-no-rate-limit.png') });
+  expect(await dashboard.locator('body').innerText()).not.toMatch(/rate limited/i);
   await context.close();
 }, 240_000);
 
