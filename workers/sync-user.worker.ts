@@ -60,6 +60,8 @@ export interface ReadHints {
    * reconciliation's per-user jobs do not (their plan was judged as a whole).
    */
   countRecentDeletions: boolean;
+  /** The job carries out this approved hold (see `SyncUserData.approvalId`). */
+  approvalId?: string;
   /**
    * When HubSpot is asked by email. `'auto'`: only where the answer can change the plan: not for
    * the linked user's own email, and not for a user the ledger does not know unless
@@ -211,7 +213,10 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
       deps.state.ledger.count(),
       hints.countRecentDeletions ? deps.state.deletions.figures(at.getTime(), oktaUserId) : Promise.resolve({ made: 0, expected: 0 }),
       deps.state.approvals.approvedDeletions(),
-      deps.state.approvals.guardHolds(),
+      deps.state.approvals.guardHolds().then((h) =>
+        // Carrying out an approved hold: a deletion the approval did not cover waits for an operator.
+        hints.approvalId && !h.holdAll && !h.pending ? { ...h, holdAll: `the job carrying out hold ${hints.approvalId} found a deletion that hold did not name (the user left scope since)` } : h,
+      ),
     ]);
     // Seat budgets need the ledger-wide counts to give a seat in users mode (a full scan, so only
     // when the rules set a budget).
@@ -257,6 +262,7 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
     const changedSinceListing = fromListing && data.assignment !== undefined && trusted === undefined;
     return {
       countRecentDeletions: !fromListing || changedSinceListing,
+      ...(data.approvalId ? { approvalId: data.approvalId } : {}),
       emailLookup: ledger === 'pending' ? 'always' : 'auto',
       ...(data.emailInHubSpot !== undefined ? { emailInHubSpot: data.emailInHubSpot } : {}),
       ...(trusted ? { knownAssignment: { assignedVia: trusted.via, assignedAt: trusted.at } } : {}),

@@ -23,9 +23,10 @@ export function createProducers(queues: Queues, jobs: Pick<DaemonSettings['jobs'
     );
   }
 
-  /** Sync one user now (CLI `sync-user`); runs even when an event job for them is queued. */
-  async function syncUserNow(oktaUserId: string): Promise<Job> {
-    return queues.enqueue('sync-user', 'sync-user', { oktaUserId, trigger: 'manual' }, { jobId: jobId('manual', oktaUserId, randomUUID()) });
+  /** Sync one user now (CLI `sync-user`, or an approved hold carried out); runs even when an event job for them is queued. */
+  async function syncUserNow(oktaUserId: string, opts: { approvalId?: string } = {}): Promise<Job> {
+    const data = { oktaUserId, trigger: 'manual' as const, ...(opts.approvalId ? { approvalId: opts.approvalId } : {}) };
+    return queues.enqueue('sync-user', 'sync-user', data, { jobId: jobId('manual', oktaUserId, randomUUID()) });
   }
 
   /**

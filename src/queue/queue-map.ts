@@ -10,6 +10,11 @@ export interface SyncUserData {
   trigger: SyncUserTrigger;
   /** reconcile: the plan this job carries out (its summary collects the result). */
   planId?: string;
+  /**
+   * manual: the job carries out a hold an operator approved (this id). A deletion it finds that
+   * the approval did not cover (the user left scope since) waits for an operator too.
+   */
+  approvalId?: string;
   /** event: the System Log event types that named the user (for logs and the audit). */
   eventTypes?: string[];
   /**

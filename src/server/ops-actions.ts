@@ -18,7 +18,7 @@ export function describeOperator(by: OperatorContext): string {
 export function releaseApprovedDeletions(producers: Pick<Producers, 'syncUserNow'>) {
   return async function release(approval: Approval): Promise<void> {
     const users = [...new Set(approval.held.map((a) => a.oktaUserId).filter((id): id is string => id !== null))];
-    await Promise.all(users.map((id) => producers.syncUserNow(id)));
+    await Promise.all(users.map((id) => producers.syncUserNow(id, { approvalId: approval.id })));
   };
 }
 

