@@ -73,8 +73,10 @@ it('counts only the per-user jobs as progress, holds the summary until closed, a
   release();
   await eventually(async () => (await flow.progress('plan-1'))?.done === 3, 'every child done');
   const summary = await eventually(async () => {
-    const job = await queues.queue('reconcile-summary').getJob(summaryJobId('plan-1'));
-    return job && (await job.isCompleted()) ? job : undefined;
+    // The state first, then the job: a job read just before it completed has no return value yet.
+    const queue = queues.queue('reconcile-summary');
+    if ((await queue.getJobState(summaryJobId('plan-1'))) !== 'completed') return undefined;
+    return queue.getJob(summaryJobId('plan-1'));
   }, 'the summary to run');
   expect(summary.returnvalue).toEqual({ failures: [{ oktaUserId: '00u-bad', reason: 'ann@example.com: HubSpot refused the email' }] });
   expect(await flow.progress('plan-that-never-was')).toBeNull();
