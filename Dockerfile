@@ -18,9 +18,13 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY config ./config
 COPY src ./src
 COPY workers ./workers
+# The simulators and the demo are compiled (the CLI's demo and simulate commands name them) and then
+# left out of the image: the runtime carries no fake OAuth server and no fault-injection routes.
+COPY simulators ./simulators
 # Production dependencies only. typescript stays after the prune because it is both a devDependency
 # and an optional peer of valibot (through @bull-board/api); nothing loads it at run time.
 RUN npm run build \
+ && rm -rf dist/simulators dist/bench \
  && npm prune --omit=dev --no-audit --no-fund \
  && rm -rf node_modules/typescript node_modules/.bin/tsc node_modules/.bin/tsserver
 

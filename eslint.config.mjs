@@ -13,4 +13,9 @@ export default tseslint.config(
     },
   },
   { files: ['config/load.ts', 'test/**', 'bench/**', 'src/cli/**'], rules: { 'no-restricted-properties': 'off' } },
+  {
+    // The daemon never loads the simulators: only the demo and simulate commands do, by import().
+    files: ['src/**', 'workers/**', 'config/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/simulators/**', '**/simulators'], message: 'The simulators stay out of the daemon: load them with import() from the demo or simulate command only.' }] }] },
+  },
 );

@@ -1,7 +1,7 @@
 import { createDaemon, type Daemon } from '../src/daemon/daemon';
 import { silentLogger } from '../src/lib/logger';
 import { createOktaEventHookClient } from '../src/okta/okta-event-hooks';
-import { generatedSeed } from '../src/simulators/seeds/generated';
+import { generatedSeed } from '../simulators/seeds/generated';
 import type { BenchResult } from './bench-types';
 import { percentile, startBenchRig, type BenchRig } from './pipeline-rig';
 

@@ -5,9 +5,9 @@ import path from 'node:path';
 import Redis from 'ioredis';
 import { stringify } from 'yaml';
 import { loadConfig, type Config } from '../config/load';
-import { createHubSpotSimulator, type HubSpotSimulator, type HubSpotSimulatorOptions } from '../src/simulators/hubspot';
-import { createOktaSimulator, type OktaSimulator } from '../src/simulators/okta';
-import type { Seed } from '../src/simulators/seeds/seed-types';
+import { createHubSpotSimulator, type HubSpotSimulator, type HubSpotSimulatorOptions } from '../simulators/hubspot';
+import { createOktaSimulator, type OktaSimulator } from '../simulators/okta';
+import type { Seed } from '../simulators/seeds/seed-types';
 
 /** Both simulators, a Redis prefix of its own and the environment a daemon needs to use them. */
 export interface BenchRig {

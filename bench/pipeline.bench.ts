@@ -1,6 +1,6 @@
 import { createDaemon, type Daemon } from '../src/daemon/daemon';
 import { silentLogger } from '../src/lib/logger';
-import { generatedSeed } from '../src/simulators/seeds/generated';
+import { generatedSeed } from '../simulators/seeds/generated';
 import { appliedValuesFrom } from '../src/sync/desired-user';
 import type { BenchResult } from './bench-types';
 import { runInChild } from './child-process';

@@ -1,6 +1,6 @@
 import { RulesSchema } from '../config/rules-schema';
 import { appliedValuesFrom } from '../src/sync/desired-user';
-import { generatedSeed } from '../src/simulators/seeds/generated';
+import { generatedSeed } from '../simulators/seeds/generated';
 import type { HubSpotUser, LedgerEntry, OktaCandidate, PlanInput } from '../src/sync/types';
 
 /** The shape of a large account for planning benchmarks. */

@@ -32,3 +32,20 @@ export async function finish(daemon: Daemon | null, code: number, text = ''): Pr
   await daemon?.stop().catch(() => undefined);
   process.exit(code);
 }
+
+/**
+ * Loads a part that lives outside the daemon (the simulators and the demo, in `simulators/`):
+ * a checkout has it, the runtime image does not, and there the command says so instead of
+ * failing with a stack trace.
+ */
+export async function loadFromCheckout<T>(command: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String((err as Error).message).includes('simulators')) {
+      process.stderr.write(`${command}: the simulators and the demo are not in this installation (the runtime image leaves them out); run it from a checkout of the source: npm ci && npm run demo\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}

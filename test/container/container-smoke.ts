@@ -15,9 +15,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { DaemonSchema } from '../../config/daemon-schema';
-import { createHubSpotSimulator } from '../../src/simulators/hubspot';
-import { createOktaSimulator } from '../../src/simulators/okta';
-import { generatedSeed } from '../../src/simulators/seeds/generated';
+import { createHubSpotSimulator } from '../../simulators/hubspot';
+import { createOktaSimulator } from '../../simulators/okta';
+import { generatedSeed } from '../../simulators/seeds/generated';
 import { freeLocalPort, removeKeys, testRedisUrl, uniquePrefix } from '../helpers/redis';
 
 const USERS = 40;
@@ -186,6 +186,10 @@ async function main(): Promise<void> {
     check(uid.code === 0 && uid.out !== '0', 'the process runs as a non-root user', `uid ${uid.out}`);
     const ts = run(['exec', name, 'node', '-e', "require.resolve('typescript')"], true);
     check(ts.code !== 0, 'typescript is not in the image');
+    const sims = run(['exec', name, 'ls', 'dist/simulators'], true);
+    check(sims.code !== 0, 'the simulators are not in the image');
+    const demo = run(['exec', name, 'node', 'dist/src/cli/main.js', 'demo'], true);
+    check(demo.code === 2 && demo.err.includes('not in this installation'), 'the demo command says the demo is not in the image', `exit ${demo.code}`);
 
     const healthy = await eventually(async () => ((await fetch(`${base}/healthz`)).ok ? true : undefined), 60_000);
     check(healthy === true, '/healthz answers 200');

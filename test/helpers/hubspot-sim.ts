@@ -1,7 +1,7 @@
 import { createHubSpotClient, type HubSpotClientOptions } from '../../src/hubspot/hubspot-client';
 import type { HubSpotClientApi } from '../../src/hubspot/hubspot-types';
 import { silentLogger } from '../../src/lib/logger';
-import { createHubSpotSimulator, type HubSpotSimulator, type HubSpotSimulatorOptions } from '../../src/simulators/hubspot';
+import { createHubSpotSimulator, type HubSpotSimulator, type HubSpotSimulatorOptions } from '../../simulators/hubspot';
 import type { HubSpotUser } from '../../src/sync/types';
 
 /** A started simulator and a way to build clients against it; call `stop` in afterAll. */

@@ -1,7 +1,7 @@
 import { silentLogger } from '../../src/lib/logger';
 import { createOktaClient, type OktaClientOptions } from '../../src/okta/okta-client';
 import type { OktaClientApi } from '../../src/okta/okta-types';
-import { createOktaSimulator, type OktaSimulator, type OktaSimulatorOptions } from '../../src/simulators/okta';
+import { createOktaSimulator, type OktaSimulator, type OktaSimulatorOptions } from '../../simulators/okta';
 import type { OktaCandidate } from '../../src/sync/types';
 
 /** A started simulated Okta and a way to build clients against it; call `stop` in afterAll. */

@@ -1,5 +1,5 @@
-import type { AdminUser } from '../../src/simulators/okta';
-import type { PublicUserJson, SimWriteRecord } from '../../src/simulators/hubspot';
+import type { AdminUser } from '../../simulators/okta';
+import type { PublicUserJson, SimWriteRecord } from '../../simulators/hubspot';
 
 /**
  * What HubSpot must hold, computed from the simulated Okta org and the rules on its own, without

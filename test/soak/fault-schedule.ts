@@ -1,6 +1,6 @@
-import type { HubSpotSimulator } from '../../src/simulators/hubspot';
-import type { OutageAnswer } from '../../src/simulators/hubspot/hubspot-faults';
-import type { OktaSimulator } from '../../src/simulators/okta';
+import type { HubSpotSimulator } from '../../simulators/hubspot';
+import type { OutageAnswer } from '../../simulators/hubspot/hubspot-faults';
+import type { OktaSimulator } from '../../simulators/okta';
 import type { SeededRandom } from './random';
 
 /**

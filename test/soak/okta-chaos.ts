@@ -1,4 +1,4 @@
-import type { AdminUser, OktaAdmin } from '../../src/simulators/okta';
+import type { AdminUser, OktaAdmin } from '../../simulators/okta';
 import type { SeededRandom } from './random';
 
 /**

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
+import { loadFromCheckout } from '../command';
 
 function nonNegative(value: string): number {
   const n = Number(value);
@@ -60,7 +61,7 @@ export function registerDemo(program: Command): void {
     .option('--no-hooks', 'no Okta event hook: changes arrive by the System Log poll alone (every 2 s)')
     .action(async (opts: { port?: number; every: number; jsonLogs?: boolean; hooks?: boolean }) => {
       // Loaded here, not at the top: the daemon's commands never load the demo or the simulators.
-      const { runDemo } = await import('../../demo/run-demo');
+      const { runDemo } = await loadFromCheckout('demo', () => import('../../../simulators/demo/run-demo'));
       const print = (line: string) => process.stdout.write(`${line}\n`);
       const port = opts.port ?? defaultPort();
       if (typeof port === 'string') {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
+import { loadFromCheckout } from '../command';
 
 function portOption(value: string): number {
   const n = Number(value);
@@ -42,8 +43,7 @@ export function registerSimulate(program: Command): void {
     .option('--no-rate-limits', 'turn off the per-minute rate limits')
     .action(async (opts: { port: number; seed: string; token?: string; rateLimits: boolean }) => {
       // Loaded here, not at the top: the daemon's commands never load the simulators.
-      const { createOktaSimulator } = await import('../../simulators/okta');
-      const { seedByName } = await import('../../simulators/seeds/generated');
+      const [{ createOktaSimulator }, { seedByName }] = await loadFromCheckout('simulate okta', () => Promise.all([import('../../../simulators/okta'), import('../../../simulators/seeds/generated')]));
       const sim = createOktaSimulator({ seed: seedByName(opts.seed), ...(opts.token ? { token: opts.token } : {}), ...(opts.rateLimits ? {} : { rateLimits: false }) });
       const url = await sim.start(opts.port);
       process.stdout.write(`Simulated Okta (seed ${opts.seed}) at ${url}\n`);
@@ -61,8 +61,7 @@ export function registerSimulate(program: Command): void {
     .option('--per-ten-seconds <n>', 'requests allowed per rolling 10 s', positiveInt, 190)
     .option('--no-rate-limits', 'turn off the rate limits')
     .action(async (opts: { port: number; seed: string; token?: string; perTenSeconds: number; rateLimits: boolean }) => {
-      const { createHubSpotSimulator } = await import('../../simulators/hubspot');
-      const { seedByName } = await import('../../simulators/seeds/generated');
+      const [{ createHubSpotSimulator }, { seedByName }] = await loadFromCheckout('simulate hubspot', () => Promise.all([import('../../../simulators/hubspot'), import('../../../simulators/seeds/generated')]));
       const sim = createHubSpotSimulator({
         seed: seedByName(opts.seed),
         ...(opts.token ? { token: opts.token } : {}),

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { runDemo, type RunningDemo } from '../../../src/demo/run-demo';
-import { MASS_UNASSIGN_EMAILS } from '../../../src/demo/demo-scenario';
+import { runDemo, type RunningDemo } from '../../../simulators/demo/run-demo';
+import { MASS_UNASSIGN_EMAILS } from '../../../simulators/demo/demo-scenario';
 import { testRedisUrl } from '../../helpers/redis';
 
 /**

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { runDemo, type RunningDemo } from '../../../src/demo/run-demo';
-import { FAILING_HIRE_EMAIL } from '../../../src/demo/demo-scenario';
+import { runDemo, type RunningDemo } from '../../../simulators/demo/run-demo';
+import { FAILING_HIRE_EMAIL } from '../../../simulators/demo/demo-scenario';
 import { testRedisUrl } from '../../helpers/redis';
 
 /**

@@ -4,8 +4,8 @@ import { createHubSpotClient } from '../../../src/hubspot/hubspot-client';
 import { fetchHubSpotTokenScopes } from '../../../src/hubspot/hubspot-token-info';
 import { silentLogger } from '../../../src/lib/logger';
 import { createOktaClient } from '../../../src/okta/okta-client';
-import { createHubSpotSimulator, type HubSpotSimulator } from '../../../src/simulators/hubspot';
-import { createOktaSimulator, type OktaSimulator } from '../../../src/simulators/okta';
+import { createHubSpotSimulator, type HubSpotSimulator } from '../../../simulators/hubspot';
+import { createOktaSimulator, type OktaSimulator } from '../../../simulators/okta';
 import { testRedisUrl } from '../../helpers/redis';
 
 let okta: OktaSimulator;

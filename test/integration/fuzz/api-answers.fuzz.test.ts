@@ -1,7 +1,7 @@
 import type { Daemon } from '../../../src/daemon/daemon';
-import type { BadAnswerKind as HubSpotBad } from '../../../src/simulators/hubspot';
-import type { BadAnswerKind as OktaBad } from '../../../src/simulators/okta';
-import { generatedSeed } from '../../../src/simulators/seeds/generated';
+import type { BadAnswerKind as HubSpotBad } from '../../../simulators/hubspot';
+import type { BadAnswerKind as OktaBad } from '../../../simulators/okta';
+import { generatedSeed } from '../../../simulators/seeds/generated';
 import { rawGet } from '../../helpers/okta-sim';
 import { eventually, FAST_DAEMON, startPipelineRig, type PipelineRig } from '../pipeline/pipeline-rig';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { Daemon } from '../../../src/daemon/daemon';
-import type { AdminUser } from '../../../src/simulators/okta';
-import { generatedSeed } from '../../../src/simulators/seeds/generated';
+import type { AdminUser } from '../../../simulators/okta';
+import { generatedSeed } from '../../../simulators/seeds/generated';
 import type { PlanAction } from '../../../src/sync/types';
 import { roleIdForTitle } from '../../soak/expected-state';
 import { eventually, startPipelineRig, type PipelineRig } from '../pipeline/pipeline-rig';

@@ -1,4 +1,4 @@
-import { runDemo, type RunningDemo } from '../../../src/demo/run-demo';
+import { runDemo, type RunningDemo } from '../../../simulators/demo/run-demo';
 import { removeKeys, testRedisUrl, uniquePrefix } from '../../helpers/redis';
 import { eventually } from '../pipeline/pipeline-rig';
 

@@ -78,7 +78,7 @@ describe('users round trip', () => {
 
 describe('listing', () => {
   test('250 users over several pages, none twice', async () => {
-    const local = await startHubSpotRig({ seed: { ...(await import('../../../src/simulators/seeds/generated')).generatedSeed(0) }, rateLimit: false });
+    const local = await startHubSpotRig({ seed: { ...(await import('../../../simulators/seeds/generated')).generatedSeed(0) }, rateLimit: false });
     try {
       for (let i = 0; i < 250; i++) {
         local.sim.admin.createUser({ email: `page${i}@acme.example` });

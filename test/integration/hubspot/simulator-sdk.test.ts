@@ -1,6 +1,6 @@
 import { Client } from '@hubspot/api-client';
 import { ApiException, type PublicUserUpdate } from '@hubspot/api-client/lib/codegen/settings/users';
-import { generatedSeed } from '../../../src/simulators/seeds/generated';
+import { generatedSeed } from '../../../simulators/seeds/generated';
 import { rejectionOf, startHubSpotRig, type HubSpotTestRig } from '../../helpers/hubspot-sim';
 
 /** The simulator's behaviour as the real SDK (13.5.0) sees it. */

@@ -2,7 +2,7 @@ import { OutageError, PermanentError, RateLimitedError, TransientError } from '.
 import { OKTA_EVENT_FILTER } from '../../../src/okta/okta-events';
 import type { OktaResponseInfo } from '../../../src/okta/okta-request-executor';
 import type { OktaLogEvent } from '../../../src/okta/okta-types';
-import { generatedSeed } from '../../../src/simulators/seeds/generated';
+import { generatedSeed } from '../../../simulators/seeds/generated';
 import { listAllCandidates, rejectionOf, startOktaRig, type OktaTestRig } from '../../helpers/okta-sim';
 
 /**

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { generatedSeed } from '../../../src/simulators/seeds/generated';
+import { generatedSeed } from '../../../simulators/seeds/generated';
 import { runCli, spawnCli } from './cli-run';
 import { eventually, startPipelineRig, type PipelineRig } from './pipeline-rig';
 

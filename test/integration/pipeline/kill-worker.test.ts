@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { generatedSeed } from '../../../src/simulators/seeds/generated';
+import { generatedSeed } from '../../../simulators/seeds/generated';
 import { spawnCli } from './cli-run';
 import { eventually, startPipelineRig, type PipelineRig } from './pipeline-rig';
 

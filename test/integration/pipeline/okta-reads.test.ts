@@ -1,5 +1,5 @@
 import type { Daemon } from '../../../src/daemon/daemon';
-import { generatedSeed } from '../../../src/simulators/seeds/generated';
+import { generatedSeed } from '../../../simulators/seeds/generated';
 import { startPipelineRig, type PipelineRig } from './pipeline-rig';
 
 /**

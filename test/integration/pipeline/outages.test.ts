@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { createDaemon, type Daemon, type DaemonRoles } from '../../../src/daemon/daemon';
 import { createLogger } from '../../../src/lib/logger';
-import { generatedSeed } from '../../../src/simulators/seeds/generated';
+import { generatedSeed } from '../../../simulators/seeds/generated';
 import { removeKeys } from '../../helpers/redis';
 import { eventually, startPipelineRig, type PipelineRig } from './pipeline-rig';
 

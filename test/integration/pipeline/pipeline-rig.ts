@@ -5,11 +5,11 @@ import { stringify } from 'yaml';
 import { loadConfig, type Config } from '../../../config/load';
 import { createDaemon, type Daemon, type DaemonOptions } from '../../../src/daemon/daemon';
 import { createLogger, silentLogger } from '../../../src/lib/logger';
-import type { Seed } from '../../../src/simulators/seeds/seed-types';
+import type { Seed } from '../../../simulators/seeds/seed-types';
 import { startHubSpotRig, type HubSpotTestRig } from '../../helpers/hubspot-sim';
 import { startOktaRig, type OktaTestRig } from '../../helpers/okta-sim';
 import { removeKeys, testRedisUrl, uniquePrefix } from '../../helpers/redis';
-import type { HubSpotSimulatorOptions } from '../../../src/simulators/hubspot';
+import type { HubSpotSimulatorOptions } from '../../../simulators/hubspot';
 
 export { eventually } from '../../helpers/async';
 

@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { loadConfig } from '../../../config/load';
 import { createDaemon, type Daemon } from '../../../src/daemon/daemon';
 import { createLogger } from '../../../src/lib/logger';
-import { generatedSeed } from '../../../src/simulators/seeds/generated';
+import { generatedSeed } from '../../../simulators/seeds/generated';
 import { freeLocalPort, testRedisServer, type TestRedisServer } from '../../helpers/redis';
 import { runCli, spawnCli } from './cli-run';
 import { eventually, startPipelineRig, type PipelineRig } from './pipeline-rig';

@@ -1,5 +1,5 @@
 import type { HubSpotClientApi } from '../../../src/hubspot/hubspot-types';
-import { generatedSeed } from '../../../src/simulators/seeds/generated';
+import { generatedSeed } from '../../../simulators/seeds/generated';
 import { eventually, startPipelineRig, type PipelineRig } from './pipeline-rig';
 
 let rig: PipelineRig;

@@ -1,6 +1,6 @@
 import { affectedUserIds, OKTA_EVENT_FILTER } from '../../../src/okta/okta-events';
 import type { OktaLogEvent } from '../../../src/okta/okta-types';
-import { matchesScimFilter, parseScimFilter } from '../../../src/simulators/okta/scim-filter';
+import { matchesScimFilter, parseScimFilter } from '../../../simulators/okta/scim-filter';
 
 const APP = '0oaHUBSPOT';
 const SALES = '00gSALES';

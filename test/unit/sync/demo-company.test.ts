@@ -1,4 +1,4 @@
-import { demoCompany } from '../../../src/simulators/seeds/demo-company';
+import { demoCompany } from '../../../simulators/seeds/demo-company';
 import { planSync } from '../../../src/sync/planner';
 import { renderPlanTable } from '../../../src/sync/plan-render';
 import type { HubSpotUser, OktaCandidate } from '../../../src/sync/types';

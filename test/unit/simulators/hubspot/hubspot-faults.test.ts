@@ -1,4 +1,4 @@
-import { createFaults } from '../../../../src/simulators/hubspot/hubspot-faults';
+import { createFaults } from '../../../../simulators/hubspot/hubspot-faults';
 
 test('an outage lasts its duration and ends by itself; reset ends it at once', () => {
   let now = 5_000;

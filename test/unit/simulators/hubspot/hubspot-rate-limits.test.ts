@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { createDailyCounter, createRateLimiter, createRollingWindow } from '../../../../src/simulators/hubspot/hubspot-rate-limits';
+import { createDailyCounter, createRateLimiter, createRollingWindow } from '../../../../simulators/hubspot/hubspot-rate-limits';
 
 describe('rolling window', () => {
   test('admits `limit` per interval and frees a slot when the oldest request leaves', () => {

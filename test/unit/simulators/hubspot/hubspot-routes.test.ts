@@ -1,4 +1,4 @@
-import { matchRoute } from '../../../../src/simulators/hubspot/hubspot-routes';
+import { matchRoute } from '../../../../simulators/hubspot/hubspot-routes';
 
 describe('matchRoute', () => {
   test.each([

@@ -1,6 +1,6 @@
-import { demoCompany } from '../../../../src/simulators/seeds/demo-company';
-import { createHubSpotStore } from '../../../../src/simulators/hubspot/hubspot-store';
-import { checkSeatInventory, parseUpdate } from '../../../../src/simulators/hubspot/hubspot-user-rules';
+import { demoCompany } from '../../../../simulators/seeds/demo-company';
+import { createHubSpotStore } from '../../../../simulators/hubspot/hubspot-store';
+import { checkSeatInventory, parseUpdate } from '../../../../simulators/hubspot/hubspot-user-rules';
 
 test('seeds users with numeric ids, roles by name, and looks emails up in any case', () => {
   const store = createHubSpotStore(demoCompany);

@@ -1,4 +1,4 @@
-import { createFaults, routeMatches } from '../../../../src/simulators/okta/faults';
+import { createFaults, routeMatches } from '../../../../simulators/okta/faults';
 
 test('route patterns: template, method + template, or a RegExp on the path', () => {
   expect(routeMatches(undefined, 'GET', '/api/v1/logs', '/api/v1/logs?limit=1')).toBe(true);

@@ -1,4 +1,4 @@
-import { linkValue, pageLinks, pageUrl, startAfter } from '../../../../src/simulators/okta/links';
+import { linkValue, pageLinks, pageUrl, startAfter } from '../../../../simulators/okta/links';
 
 test('Link values are Okta-formatted', () => {
   expect(linkValue('http://127.0.0.1:9/api/v1/users?limit=2', 'next')).toBe('<http://127.0.0.1:9/api/v1/users?limit=2>; rel="next"');

@@ -1,4 +1,4 @@
-import { createOktaStore, OktaSimError } from '../../../../src/simulators/okta/okta-store';
+import { createOktaStore, OktaSimError } from '../../../../simulators/okta/okta-store';
 
 const T0 = Date.parse('2030-01-01T00:00:00Z');
 

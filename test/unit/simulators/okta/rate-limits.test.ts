@@ -1,4 +1,4 @@
-import { createRateLimiter } from '../../../../src/simulators/okta/rate-limits';
+import { createRateLimiter } from '../../../../simulators/okta/rate-limits';
 
 test('each category has its own per-minute budget, reset at the next minute', () => {
   let now = Date.parse('2030-01-01T00:00:30Z');

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { filterPaths, matchesScimFilter, parseScimFilter, ScimFilterError, type ScimFilter } from '../../../../src/simulators/okta/scim-filter';
+import { filterPaths, matchesScimFilter, parseScimFilter, ScimFilterError, type ScimFilter } from '../../../../simulators/okta/scim-filter';
 
 const event = {
   eventType: 'application.user_membership.add',

@@ -1,6 +1,6 @@
-import type { StoredLogEvent } from '../../../../src/simulators/okta/log-events';
-import { parseScimFilter } from '../../../../src/simulators/okta/scim-filter';
-import { createSystemLog, formatLogCursor, parseLogCursor, unsupportedLogFilter, type LogQuery } from '../../../../src/simulators/okta/system-log';
+import type { StoredLogEvent } from '../../../../simulators/okta/log-events';
+import { parseScimFilter } from '../../../../simulators/okta/scim-filter';
+import { createSystemLog, formatLogCursor, parseLogCursor, unsupportedLogFilter, type LogQuery } from '../../../../simulators/okta/system-log';
 
 const NOW = Date.parse('2030-06-01T12:00:00Z');
 const MIN = 60_000;

@@ -2,16 +2,16 @@ import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import Redis from 'ioredis';
 import { bundledConfigPath, loadConfig } from '../../config/load';
-import { createDaemon, type Daemon } from '../daemon/daemon';
-import { errorMessage } from '../lib/errors';
-import { createLogger } from '../lib/logger';
-import { ensureRedis } from '../lib/redis-locator';
-import { deleteKeysWithPrefix } from '../lib/redis-keys';
-import { createHubSpotSimulator, type HubSpotSimulator } from '../simulators/hubspot';
-import { createOktaEventHookClient } from '../okta/okta-event-hooks';
-import { OKTA_HOOK_PATH } from '../server/okta-hook-endpoint';
-import { createOktaSimulator, type OktaSimulator } from '../simulators/okta';
-import { demoCompany } from '../simulators/seeds/demo-company';
+import { createDaemon, type Daemon } from '../../src/daemon/daemon';
+import { errorMessage } from '../../src/lib/errors';
+import { createLogger } from '../../src/lib/logger';
+import { ensureRedis } from '../../src/lib/redis-locator';
+import { deleteKeysWithPrefix } from '../../src/lib/redis-keys';
+import { createHubSpotSimulator, type HubSpotSimulator } from '../hubspot';
+import { createOktaEventHookClient } from '../../src/okta/okta-event-hooks';
+import { OKTA_HOOK_PATH } from '../../src/server/okta-hook-endpoint';
+import { createOktaSimulator, type OktaSimulator } from '../okta';
+import { demoCompany } from '../seeds/demo-company';
 import { demoSteps, hireStep, type DemoControls, type DemoStep } from './demo-scenario';
 
 export interface DemoOptions {

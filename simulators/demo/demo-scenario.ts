@@ -1,5 +1,5 @@
-import type { HubSpotSimulator } from '../simulators/hubspot';
-import type { OktaSimulator } from '../simulators/okta';
+import type { HubSpotSimulator } from '../hubspot';
+import type { OktaSimulator } from '../okta';
 
 /** What a step may do besides changing Okta and HubSpot: what an operator would do. */
 export interface DemoControls {

@@ -1,4 +1,4 @@
-import { OKTA_WORKFORCE_RATE_LIMITS, type OktaRateLimitCategory } from '../../okta/okta-routes';
+import { OKTA_WORKFORCE_RATE_LIMITS, type OktaRateLimitCategory } from '../../src/okta/okta-routes';
 
 /**
  * Okta's per-minute rate limits: each category has a budget per calendar minute; every answer

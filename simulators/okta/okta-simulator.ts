@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { oktaRateLimitCategory, oktaRouteTemplate } from '../../okta/okta-routes';
+import { oktaRateLimitCategory, oktaRouteTemplate } from '../../src/okta/okta-routes';
 import { demoCompany } from '../seeds/demo-company';
 import type { Seed } from '../seeds/seed-types';
 import { createAdmin, type OktaAdmin } from './admin';

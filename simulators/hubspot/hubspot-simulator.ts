@@ -13,7 +13,7 @@ import { createTokenRegistry, DEFAULT_SCOPES, requiredScopes } from './hubspot-s
 import { errorBody, internalError, methodNotAllowed, notFoundRoute, rateLimitBody, unauthenticated, validationError } from './hubspot-sim-errors';
 import type { SimErrorAnswer } from './hubspot-sim-types';
 import { createHubSpotStore } from './hubspot-store';
-import { TOKEN_INFO_PATH } from '../../hubspot/hubspot-token-info';
+import { TOKEN_INFO_PATH } from '../../src/hubspot/hubspot-token-info';
 
 /**
  * A local HubSpot User Provisioning API that `@hubspot/api-client` talks to unchanged: real
