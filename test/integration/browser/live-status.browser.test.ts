@@ -1,9 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { runDemo, type RunningDemo } from '../../../simulators/demo/run-demo';
+import type { Page } from 'playwright-core';
 import { FAILING_HIRE_EMAIL } from '../../../simulators/demo/demo-scenario';
-import { testRedisUrl } from '../../helpers/redis';
+import { ARTIFACTS, until, useBrowserDemo } from '../../helpers/browser-demo';
 
 /**
  * The status page and a user's page in a real browser (Debian's Chromium via playwright-core),
@@ -11,25 +9,8 @@ import { testRedisUrl } from '../../helpers/redis';
  * named by email, a user waiting for a seat), its strict CSP lets its own script run and nothing
  * else, and the failing hire's page says why she stands where she does, before and after the fix.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = path.resolve(__dirname, '..', '..', 'artifacts');
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-let demo: RunningDemo;
-let browser: Browser;
+const t = useBrowserDemo();
 const problems: string[] = [];
 
 function watch(page: Page): void {
@@ -41,31 +22,9 @@ function watch(page: Page): void {
   page.on('pageerror', (e) => problems.push(e.message));
 }
 
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install chromium) or set CHROMIUM_PATH`);
-  }
-  demo = await runDemo({ port: 0, changeEveryMs: 0, redisUrl: testRedisUrl(), logFormat: 'json', logLevel: 'error', print: () => undefined });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  mkdirSync(ARTIFACTS, { recursive: true });
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await demo?.stop();
-});
-
-async function api(p: string): Promise<Record<string, unknown>> {
-  const res = await fetch(`${demo.statusUrl}${p}`, { headers: { Authorization: `Bearer ${demo.adminToken}` } });
-  return (await res.json()) as Record<string, unknown>;
-}
-
 it('updates itself without a reload: a failed sync named by email, a user waiting for a seat, every section as of a time', async () => {
-  await until('the first reconciliation', async () => ((await api('/api/plans')) as { plans?: Array<{ outcome?: string }> }).plans?.some((p) => p.outcome === 'succeeded') ?? false);
-  const context = await browser.newContext({ httpCredentials: { username: 'operator', password: demo.adminToken }, viewport: { width: 1280, height: 900 } });
+  await t.firstReconciliation();
+  const context = await t.operatorContext();
   const page = await context.newPage();
   watch(page);
   let navigations = 0;
@@ -74,7 +33,7 @@ it('updates itself without a reload: a failed sync named by email, a user waitin
       navigations++;
     }
   });
-  await page.goto(`${demo.statusUrl}/`);
+  await page.goto(`${t.demo.statusUrl}/`);
   expect(navigations).toBe(1);
   const failed = page.locator('[data-section="failed"]');
   const seats = page.locator('[data-section="seats"]');
@@ -84,15 +43,15 @@ it('updates itself without a reload: a failed sync named by email, a user waitin
   await expect(page.locator('div.live > p.asof').count()).resolves.toBe(sections);
 
   // The story goes on: a new hire, the hire HubSpot refuses, two promotions (the second waits for a seat).
-  demo.nextStep();
-  demo.nextStep();
-  demo.nextStep();
-  demo.nextStep();
+  t.demo.nextStep();
+  t.demo.nextStep();
+  t.demo.nextStep();
+  t.demo.nextStep();
   await until('the failed sync on the page, without a reload', async () => (await failed.innerText()).includes(FAILING_HIRE_EMAIL), 60_000);
   await until('joan.clarke waiting for a seat, without a reload', async () => (await seats.innerText()).includes('joan.clarke@acme.example'), 60_000);
   expect(navigations).toBe(1);
   // Jobs ran (BullMQ's limiter key lives) but HubSpot limited nothing: the dashboard says not rate limited.
-  const queuesApi = (await api('/admin/queues/api/queues')) as { queues?: Array<{ name: string; activeRateLimitTtl: number }> };
+  const queuesApi = (await t.api('/admin/queues/api/queues')) as { queues?: Array<{ name: string; activeRateLimitTtl: number }> };
   expect(queuesApi.queues?.find((q) => q.name === 'sync-user')?.activeRateLimitTtl).toBe(0);
   const failedText = await failed.innerText();
   expect(failedText).toMatch(/gladys\.west@acme\.example \(Okta 00u\w+\)/);
@@ -105,11 +64,11 @@ it('updates itself without a reload: a failed sync named by email, a user waitin
   for (const id of ['seats', 'unmapped', 'activity', 'queues']) {
     await page.locator(`#${id}`).screenshot({ path: path.join(ARTIFACTS, `status-live-${id}.png`) });
   }
-  expect(await page.locator('body').innerText()).not.toContain(demo.adminToken);
+  expect(await page.locator('body').innerText()).not.toContain(t.demo.adminToken);
   expect(problems).toEqual([]);
   // The queue dashboard, for a look at its "rate limited" badge (absent: nothing limited the daemon).
   const dashboard = await context.newPage();
-  await dashboard.goto(`${demo.statusUrl}/admin/queues/queue/sync-user`);
+  await dashboard.goto(`${t.demo.statusUrl}/admin/queues/queue/sync-user`);
   await dashboard.getByText(/completed/i).first().waitFor();
   await dashboard.getByText('Loading...').waitFor({ state: 'detached' }).catch(() => undefined);
   await dashboard.screenshot({ path: path.join(ARTIFACTS, 'dashboard-no-rate-limit.png') });
@@ -118,12 +77,12 @@ it('updates itself without a reload: a failed sync named by email, a user waitin
 }, 240_000);
 
 it('has a page per user: Okta and HubSpot facts, the ledger, the history in time order, and why they stand where they do', async () => {
-  const context = await browser.newContext({ httpCredentials: { username: 'operator', password: demo.adminToken }, viewport: { width: 1280, height: 900 } });
+  const context = await t.operatorContext();
   const page = await context.newPage();
   watch(page);
-  const userUrl = `${demo.statusUrl}/users/${encodeURIComponent(FAILING_HIRE_EMAIL)}`;
+  const userUrl = `${t.demo.statusUrl}/users/${encodeURIComponent(FAILING_HIRE_EMAIL)}`;
   // Reached from the failed jobs table.
-  await page.goto(`${demo.statusUrl}/#failed`);
+  await page.goto(`${t.demo.statusUrl}/#failed`);
   await page.locator('[data-section="failed"]').getByRole('link', { name: FAILING_HIRE_EMAIL }).click();
   await page.waitForURL(userUrl);
   const reason = page.getByTestId('reason');
@@ -142,14 +101,14 @@ it('has a page per user: Okta and HubSpot facts, the ledger, the history in time
   // The rest of the story up to the fix: the demo retries her failed job, as the Retry button does.
   let step;
   do {
-    step = demo.nextStep();
+    step = t.demo.nextStep();
   } while (!step.say.startsWith('Fix:'));
   await until('gladys created in HubSpot', async () => {
-    const audit = (await api(`/api/audit?user=${encodeURIComponent(FAILING_HIRE_EMAIL)}`)) as { entries?: Array<{ action?: string; outcome?: string }> };
+    const audit = (await t.api(`/api/audit?user=${encodeURIComponent(FAILING_HIRE_EMAIL)}`)) as { entries?: Array<{ action?: string; outcome?: string }> };
     return audit.entries?.some((e) => (e.action === 'create' || e.action === 'adopt') && e.outcome === 'applied') ?? false;
   }, 90_000);
   // The retry ran: no failed job is left for her.
-  await until('her failed job retried', async () => !JSON.stringify(await api('/api/failed-jobs')).includes(FAILING_HIRE_EMAIL), 60_000);
+  await until('her failed job retried', async () => !JSON.stringify(await t.api('/api/failed-jobs')).includes(FAILING_HIRE_EMAIL), 60_000);
   await page.reload();
   await expect(reason.innerText()).resolves.toMatch(/^Managed since .* \(created\)/);
   await expect(page.locator('#hubspot').innerText()).resolves.toContain('Service Agent');
@@ -162,7 +121,7 @@ it('has a page per user: Okta and HubSpot facts, the ledger, the history in time
   const times = await page.locator('#history tbody tr td:first-child time').evaluateAll((els) => els.map((e) => e.getAttribute('datetime') ?? ''));
   expect([...times].sort()).toEqual(times);
   await page.screenshot({ path: path.join(ARTIFACTS, 'user-page-after-fix.png'), fullPage: true });
-  expect(await page.locator('body').innerText()).not.toContain(demo.adminToken);
+  expect(await page.locator('body').innerText()).not.toContain(t.demo.adminToken);
   expect(problems).toEqual([]);
   await context.close();
 }, 240_000);
