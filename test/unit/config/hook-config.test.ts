@@ -1,24 +1,10 @@
-import { ConfigError, loadConfig } from '../../../config/load';
+import { loadConfig } from '../../../config/load';
+import { configProblems, goodEnv } from '../../helpers/config-env';
 
-const good = {
-  OKTA_ORG_URL: 'https://acme.okta.com/',
-  OKTA_API_TOKEN: 'okta-secret-token',
-  OKTA_APP_ID: '0oa123',
-  HUBSPOT_ACCESS_TOKEN: 'pat-na1-secret',
-};
+const good = goodEnv;
 const SECRET = 'Bearer 0123456789abcdef0123456789abcdef';
 
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      return err.problems;
-    }
-    throw err;
-  }
-  return [];
-}
+const problems = configProblems;
 
 describe('event hook settings', () => {
   it('leave the hook off and poll every 15 s by default', () => {

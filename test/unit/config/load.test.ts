@@ -4,13 +4,9 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig } from '../../../config/load';
 import { stateKeys } from '../../../src/state/keys';
+import { configProblems, goodEnv } from '../../helpers/config-env';
 
-const good = {
-  OKTA_ORG_URL: 'https://acme.okta.com/',
-  OKTA_API_TOKEN: 'okta-secret-token',
-  OKTA_APP_ID: '0oa123',
-  HUBSPOT_ACCESS_TOKEN: 'pat-na1-secret',
-};
+const good = goodEnv;
 
 describe('loadConfig', () => {
   it('parses the environment and the default rules file', () => {
@@ -52,18 +48,6 @@ describe('loadConfig', () => {
   });
 
   describe('SYNC_QUEUE_PREFIX', () => {
-    const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
-      try {
-        loadConfig(env);
-      } catch (err) {
-        if (err instanceof ConfigError) {
-          return err.problems;
-        }
-        throw err;
-      }
-      return [];
-    };
-
     it('wraps a plain prefix in a hash tag and says so once, as an info notice', () => {
       const cfg = loadConfig({ ...good, SYNC_QUEUE_PREFIX: 'myapp' });
       expect(cfg.env.SYNC_QUEUE_PREFIX).toBe('{myapp}');
@@ -87,12 +71,12 @@ describe('loadConfig', () => {
     });
 
     it('refuses braces that make no hash tag, with the value to write instead, beside the other problems', () => {
-      const problems = problemsOf({ ...good, HUBSPOT_ACCESS_TOKEN: '', SYNC_QUEUE_PREFIX: '{myapp' });
+      const problems = configProblems({ ...good, HUBSPOT_ACCESS_TOKEN: '', SYNC_QUEUE_PREFIX: '{myapp' });
       expect(problems).toEqual(
         expect.arrayContaining([expect.stringContaining('HUBSPOT_ACCESS_TOKEN'), expect.stringMatching(/^environment SYNC_QUEUE_PREFIX: .*SYNC_QUEUE_PREFIX=\{myapp\}/)]),
       );
-      expect(problemsOf({ ...good, SYNC_QUEUE_PREFIX: '{}myapp' }).join('\n')).toContain('SYNC_QUEUE_PREFIX={myapp}');
-      expect(problemsOf({ ...good, SYNC_QUEUE_PREFIX: 'my}app' }).join('\n')).toContain('SYNC_QUEUE_PREFIX={myapp}');
+      expect(configProblems({ ...good, SYNC_QUEUE_PREFIX: '{}myapp' }).join('\n')).toContain('SYNC_QUEUE_PREFIX={myapp}');
+      expect(configProblems({ ...good, SYNC_QUEUE_PREFIX: 'my}app' }).join('\n')).toContain('SYNC_QUEUE_PREFIX={myapp}');
     });
 
     it('state keys and queues refuse a prefix without a hash tag, naming the fix', () => {
@@ -104,17 +88,8 @@ describe('loadConfig', () => {
 
   describe('SYNC_ADMIN_TOKEN', () => {
     const strong = randomBytes(32).toString('hex');
-    const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
-      try {
-        loadConfig(env);
-        return [];
-      } catch (err) {
-        return err instanceof ConfigError ? err.problems : [String(err)];
-      }
-    };
-
     it('refuses a short token on a HOST beyond loopback, saying how to make a strong one, with every other problem', () => {
-      const problems = problemsOf({ ...good, OKTA_APP_ID: '', HOST: '0.0.0.0', SYNC_ADMIN_TOKEN: 'abc' });
+      const problems = configProblems({ ...good, OKTA_APP_ID: '', HOST: '0.0.0.0', SYNC_ADMIN_TOKEN: 'abc' });
       expect(problems).toEqual(expect.arrayContaining([expect.stringContaining('OKTA_APP_ID')]));
       const token = problems.find((p) => p.startsWith('environment SYNC_ADMIN_TOKEN'));
       expect(token).toContain('3 characters, fewer than 32');
@@ -124,8 +99,8 @@ describe('loadConfig', () => {
     });
 
     it('refuses a long token with too little variety, and a missing one, beyond loopback', () => {
-      expect(problemsOf({ ...good, HOST: '10.0.0.5', SYNC_ADMIN_TOKEN: 'ab'.repeat(20) }).join('\n')).toContain('only 2 different characters');
-      expect(problemsOf({ ...good, HOST: '::', SYNC_ADMIN_TOKEN: '' }).join('\n')).toMatch(/without authentication; set SYNC_ADMIN_TOKEN .*openssl rand -hex 32/);
+      expect(configProblems({ ...good, HOST: '10.0.0.5', SYNC_ADMIN_TOKEN: 'ab'.repeat(20) }).join('\n')).toContain('only 2 different characters');
+      expect(configProblems({ ...good, HOST: '::', SYNC_ADMIN_TOKEN: '' }).join('\n')).toMatch(/without authentication; set SYNC_ADMIN_TOKEN .*openssl rand -hex 32/);
     });
 
     it('accepts a strong token beyond loopback', () => {
