@@ -2,7 +2,7 @@ import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from '../src/lib/logger';
 import type { ReconcileGateData, ReconcileSummaryData, SyncUserResult } from '../src/queue/queue-map';
 import { RECONCILE_LOCK, type ReconcileFlow } from '../src/queue/reconcile-flow';
-import type { PlanFailure, PlanOutcome } from '../src/state/plan-store';
+import { noneApplied, type PlanFailure, type PlanOutcome } from '../src/state/plan-store';
 import type { State } from '../src/state/state';
 
 type SummaryJob = Job<ReconcileSummaryData | ReconcileGateData>;
@@ -26,7 +26,7 @@ export function createSummaryProcessor(deps: { state: State; flow: Pick<Reconcil
     }
     const data = job.data as ReconcileSummaryData;
     const values = await job.getChildrenValues<unknown>();
-    const applied: PlanOutcome['applied'] = { create: 0, update: 0, delete: 0, adopt: 0, unchanged: 0 };
+    const applied = noneApplied();
     let held = 0;
     for (const v of Object.values(values)) {
       if (!isSyncUserResult(v)) {

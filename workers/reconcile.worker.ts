@@ -8,7 +8,7 @@ import { PRIORITY, type ReconcileData, type ReconcileResult, type SyncUserData }
 import { FAN_OUT_CHUNK, RECONCILE_LOCK, type FlowChild, type ReconcileFlow } from '../src/queue/reconcile-flow';
 import { onFailure, putBack, PUT_BACK, withJobErrors, type ApiWorkerOptions } from '../src/queue/retries';
 import type { HeldLock } from '../src/state/lock';
-import { newPlanId, PLAN_ACTIONS_CHUNK, type PlanHeader, type PlanOutcome, type PlanRecord, type PlanTrigger } from '../src/state/plan-store';
+import { newPlanId, noneApplied, PLAN_ACTIONS_CHUNK, type PlanHeader, type PlanOutcome, type PlanRecord, type PlanTrigger } from '../src/state/plan-store';
 import type { State } from '../src/state/state';
 import type { PlanStream } from '../src/sync/plan-build';
 import type { HubSpotRole, HubSpotSeat, HubSpotUser, OktaCandidate, Plan, PlanAction, PlanInput, AssignmentScope } from '../src/sync/types';
@@ -229,7 +229,7 @@ export function createReconciler(deps: ReconcileDeps) {
       const outcome: PlanOutcome = {
         finishedAt,
         durationMs: Date.parse(finishedAt) - Date.parse(startedAt),
-        applied: { create: 0, update: 0, delete: 0, adopt: 0, unchanged: 0 },
+        applied: noneApplied(),
         held: plan.held?.actions.length ?? 0,
         failures: [],
       };

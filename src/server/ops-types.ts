@@ -5,6 +5,7 @@
  * implementations return no tokens or secrets; error texts are redacted again before display.
  */
 import type { HookStatus } from '../state/hook-status-store';
+import type { AppliedCounts } from '../state/plan-store';
 import type { OutageRecord, RulesCheckRecord } from '../state/status-store';
 import type { SeatCount, UserStanding } from '../state/user-standing';
 import type { ActivityView } from './status-charts';
@@ -13,15 +14,6 @@ import type { HubSpotUser, LedgerEntry, OktaCandidate, Plan, PlanSummary } from 
 /** How a reconciliation ended (or that it has not yet). */
 export type ReconciliationOutcome = 'running' | 'succeeded' | 'partial' | 'failed' | 'held' | 'dry-run';
 
-/** Writes a reconciliation made, by kind. */
-export interface AppliedCounts {
-  create: number;
-  update: number;
-  delete: number;
-  adopt: number;
-  /** Per-user jobs that found nothing to change. */
-  unchanged: number;
-}
 
 /** One reconciliation (a stored plan) without its actions: one row of the "recent" table. */
 export interface ReconciliationView {

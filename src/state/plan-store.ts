@@ -15,12 +15,27 @@ export interface PlanFailure {
   reason: string;
 }
 
+/** Writes a reconciliation made, by kind, and the per-user jobs that found nothing to change. */
+export interface AppliedCounts {
+  create: number;
+  update: number;
+  delete: number;
+  adopt: number;
+  /** Per-user jobs that found nothing to change. */
+  unchanged: number;
+}
+
+/** Counts before anything was carried out. */
+export function noneApplied(): AppliedCounts {
+  return { create: 0, update: 0, delete: 0, adopt: 0, unchanged: 0 };
+}
+
 /** What carrying out a plan did, recorded when its last per-user job has finished. */
 export interface PlanOutcome {
   finishedAt: string;
   durationMs: number;
   /** Writes made, by kind (create, update, delete, adopt), and per-user jobs that changed nothing. */
-  applied: Record<'create' | 'update' | 'delete' | 'adopt' | 'unchanged', number>;
+  applied: AppliedCounts;
   /** Deletions held back (by the guard, in this or the per-user re-check). */
   held: number;
   failures: PlanFailure[];
