@@ -131,6 +131,19 @@ function readBody(req: http.IncomingMessage): Promise<string> {
   });
 }
 
+/** The request's JSON body (null when empty); a body that is not JSON is Okta's 400 E0000003. */
+async function readJsonBody(req: http.IncomingMessage): Promise<unknown> {
+  const text = await readBody(req);
+  if (text.trim() === '') {
+    return null;
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new OktaHttpError(400, oktaError('E0000003', 'The request body was not well-formed.'));
+  }
+}
+
 export function createOktaSimulator(opts: OktaSimulatorOptions = {}): OktaSimulator {
   const now = opts.now ?? Date.now;
   const seed = opts.seed ?? demoCompany;
@@ -312,15 +325,7 @@ export function createOktaSimulator(opts: OktaSimulatorOptions = {}): OktaSimula
         sendError(res, 403, oktaError('E0000006', 'You do not have permission to perform the requested action', [`The access token is missing the scope ${scope}`]));
         return;
       }
-      const text = await readBody(req);
-      let body: unknown = null;
-      if (text.trim() !== '') {
-        try {
-          body = JSON.parse(text);
-        } catch {
-          throw new OktaHttpError(400, oktaError('E0000003', 'The request body was not well-formed.'));
-        }
-      }
+      const body = await readJsonBody(req);
       const segments = (hookPath[1] ?? '').split('/').filter((x) => x !== '').map((x) => decodeURIComponent(x));
       const answer = await eventHooks.handle(method, segments, body);
       send(res, answer.status, answer.body);
@@ -353,15 +358,7 @@ export function createOktaSimulator(opts: OktaSimulatorOptions = {}): OktaSimula
       sendError(res, 401, oktaError('E0000011', 'Invalid token provided'));
       return;
     }
-    const text = await readBody(req);
-    let body: unknown = null;
-    if (text.trim() !== '') {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        throw new OktaHttpError(400, oktaError('E0000003', 'The request body was not well-formed.'));
-      }
-    }
+    const body = await readJsonBody(req);
     const segments = url.pathname
       .slice('/__admin/'.length)
       .split('/')
