@@ -90,11 +90,16 @@ export function createEventIntake(deps: {
     const fresh = [...freshById.values()].sort((a, b) => (a.published < b.published ? -1 : a.published > b.published ? 1 : 0));
     const users = affectedUserIds(fresh, deps.appId);
     const typesByUser = new Map<string, Set<string>>();
+    // When Okta published the oldest event naming each user (events are oldest first).
+    const changedAt = new Map<string, string>();
     for (const e of fresh) {
       for (const id of e.userIds) {
         const set = typesByUser.get(id) ?? new Set<string>();
         set.add(e.eventType);
         typesByUser.set(id, set);
+        if (!changedAt.has(id) && e.published !== '') {
+          changedAt.set(id, e.published);
+        }
       }
     }
     // Managed users these events take out of scope count towards the deletion guard before any
@@ -109,7 +114,8 @@ export function createEventIntake(deps: {
     await deps.state.userEvents.touch(users, now());
     const delay = via === 'hook' ? { delayMs: deps.hook.debounceMs } : {};
     for (const id of users) {
-      await deps.producers.userChanged(id, [...(typesByUser.get(id) ?? [])], delay);
+      const at = changedAt.get(id);
+      await deps.producers.userChanged(id, [...(typesByUser.get(id) ?? [])], { ...delay, ...(at ? { changedAt: at } : {}) });
     }
     if (deps.hook.enabled) {
       await deps.state.seenEvents.mark(freshById.keys(), via);

@@ -14,11 +14,11 @@ export function createProducers(queues: Queues, jobs: Pick<DaemonSettings['jobs'
    * A System Log event named this user: sync them soon, once per burst. `delayMs` replaces the
    * debounce (the event hook's events come in batches already and wait less).
    */
-  async function userChanged(oktaUserId: string, eventTypes: string[] = [], opts: { delayMs?: number } = {}): Promise<Job> {
+  async function userChanged(oktaUserId: string, eventTypes: string[] = [], opts: { delayMs?: number; changedAt?: string } = {}): Promise<Job> {
     return queues.enqueue(
       'sync-user',
       'sync-user',
-      { oktaUserId, trigger: 'event', eventTypes },
+      { oktaUserId, trigger: 'event', eventTypes, ...(opts.changedAt ? { changedAt: opts.changedAt } : {}) },
       { deduplication: { id: userDedupId(oktaUserId), keepLastIfActive: true }, delay: opts.delayMs ?? jobs.debounceMs },
     );
   }

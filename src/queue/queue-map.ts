@@ -18,6 +18,11 @@ export interface SyncUserData {
   /** event: the System Log event types that named the user (for logs and the audit). */
   eventTypes?: string[];
   /**
+   * event: when Okta published the oldest event that named the user (ISO 8601). The status page
+   * measures change-to-HubSpot latency from it (else from the job being queued).
+   */
+  changedAt?: string;
+  /**
    * reconcile: the plan found a HubSpot user with this Okta user's email (to adopt, or to leave
    * alone). When false or absent, a user the ledger does not know is created without looking
    * the email up first; a 409 then re-plans with the lookup.

@@ -2,6 +2,7 @@ import type { Job, Queue } from 'bullmq';
 import type { Redactor } from '../lib/redact';
 import type { LedgerEntry } from '../sync/types';
 import type { FailedJobView, OpsActionResult, UserJobView } from './ops-types';
+import type { LatencyPoint } from './status-charts';
 
 /** Job counts of one queue by state (waiting, active, delayed, failed, completed, …). */
 export type QueueCounts = Record<string, number>;
@@ -99,7 +100,7 @@ export function createQueueView(queues: Readonly<Record<string, Queue>>, redacto
    * The latest `limit` completed sync-user jobs, and for each that wrote to HubSpot when it
    * finished and how long it took from being queued.
    */
-  async function recentWrites(limit: number): Promise<{ jobs: number; points: Array<{ at: string; ms: number }> }> {
+  async function recentWrites(limit: number): Promise<{ jobs: number; points: LatencyPoint[] }> {
     const queue = queues['sync-user'];
     if (!queue) {
       return { jobs: 0, points: [] };
@@ -107,7 +108,13 @@ export function createQueueView(queues: Readonly<Record<string, Queue>>, redacto
     const jobs = (await queue.getCompleted(0, Math.max(0, limit - 1))).filter((j): j is Job => j !== undefined && j !== null);
     const points = jobs.flatMap((j) => {
       const applied: unknown = typeof j.returnvalue === 'object' && j.returnvalue !== null ? (j.returnvalue as { applied?: unknown }).applied : undefined;
-      return Array.isArray(applied) && applied.length > 0 && j.finishedOn ? [{ at: new Date(j.finishedOn).toISOString(), ms: Math.max(0, j.finishedOn - j.timestamp) }] : [];
+      if (!Array.isArray(applied) || applied.length === 0 || !j.finishedOn) {
+        return [];
+      }
+      // From Okta's publish time of the change when the job knows it (events), else from the job being queued.
+      const published = Date.parse(stringField(j.data, 'changedAt') ?? '');
+      const fromOkta = Number.isFinite(published) && published <= j.finishedOn;
+      return [{ at: new Date(j.finishedOn).toISOString(), ms: Math.max(0, j.finishedOn - (fromOkta ? published : j.timestamp)), fromOkta }];
     });
     return { jobs: jobs.length, points };
   }

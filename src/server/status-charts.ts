@@ -11,12 +11,20 @@ export interface ActivityHour {
   failed: number;
 }
 
-/** How long changes took from reaching the daemon to being written in HubSpot, per sync job that wrote. */
+/** One sync job that wrote to HubSpot: when it finished, and how long it took from the change. */
+export interface LatencyPoint {
+  at: string;
+  ms: number;
+  /** Measured from Okta's publish time of the change (an event), not from the job being queued. */
+  fromOkta: boolean;
+}
+
+/** How long changes took from Okta to being written in HubSpot, per sync job that wrote. */
 export interface LatencyView {
   /** Sync jobs looked at (the latest kept). */
   jobs: number;
-  /** One point per job that wrote to HubSpot: when it finished, and how long since the job was queued. */
-  points: Array<{ at: string; ms: number }>;
+  /** One point per job that wrote to HubSpot. */
+  points: LatencyPoint[];
   p50Ms: number | null;
   p95Ms: number | null;
 }
@@ -68,7 +76,7 @@ function percentile(sorted: readonly number[], p: number): number | null {
 }
 
 /** Latency figures from the points. */
-export function latencyOf(jobs: number, points: Array<{ at: string; ms: number }>): LatencyView {
+export function latencyOf(jobs: number, points: LatencyPoint[]): LatencyView {
   const sorted = points.map((p) => p.ms).sort((a, b) => a - b);
   return { jobs, points: [...points].sort((a, b) => a.at.localeCompare(b.at)), p50Ms: percentile(sorted, 0.5), p95Ms: percentile(sorted, 0.95) };
 }
@@ -123,7 +131,7 @@ ${bars}</svg>${legend()}
 
 /** Dots: how long each sync job that wrote took from being queued to HubSpot written (inline SVG). */
 export function latencyChart(l: LatencyView): SafeHtml {
-  const title = html`<h3>From a change reaching the daemon to HubSpot written</h3>`;
+  const title = html`<h3>From a change in Okta to HubSpot written</h3>`;
   if (l.points.length === 0) {
     return html`${title}<p class="muted">No sync job among the latest ${l.jobs} wrote to HubSpot.</p>`;
   }
@@ -136,7 +144,10 @@ export function latencyChart(l: LatencyView): SafeHtml {
   const clock = (at: string) => at.slice(11, t1 - t0 < 3600_000 ? 19 : 16);
   const x = (at: string) => PAD.left + ((Date.parse(at) - t0) / (t1 - t0)) * plotW;
   const y = (ms: number) => PAD.top + plotH - (ms / max) * plotH;
-  const dots = l.points.map((p) => html`<circle cx="${x(p.at).toFixed(1)}" cy="${y(p.ms).toFixed(1)}" r="3" fill="#0969da"><title>${p.at.slice(11, 19)} UTC: ${seconds(p.ms)}</title></circle>`);
+  const dots = l.points.map(
+    (p) => html`<circle cx="${x(p.at).toFixed(1)}" cy="${y(p.ms).toFixed(1)}" r="3" fill="${p.fromOkta ? '#0969da' : '#8c959f'}"><title>${p.at.slice(11, 19)} UTC: ${seconds(p.ms)} ${p.fromOkta ? 'since Okta published the change' : 'since the job was queued'}</title></circle>`,
+  );
+  const fromOkta = l.points.filter((p) => p.fromOkta).length;
   const p95 = l.p95Ms === null ? html`` : html`<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(l.p95Ms).toFixed(1)}" y2="${y(l.p95Ms).toFixed(1)}" stroke="#cf222e" stroke-dasharray="4 3"/><text x="${W - PAD.right}" y="${(y(l.p95Ms) - 3).toFixed(1)}" text-anchor="end">95% within ${seconds(l.p95Ms)}</text>`;
   return html`${title}
 <svg class="chart" role="img" aria-label="Latency of ${l.points.length} changes: half within ${seconds(l.p50Ms ?? 0)}, 95% within ${seconds(l.p95Ms ?? 0)}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}">
@@ -144,5 +155,5 @@ export function latencyChart(l: LatencyView): SafeHtml {
 <text x="${PAD.left - 6}" y="${PAD.top + 10}" text-anchor="end">${seconds(max)}</text><text x="${PAD.left - 6}" y="${PAD.top + plotH}" text-anchor="end">0</text>
 <text x="${PAD.left}" y="${H - 8}">${clock(l.points[0]!.at)}</text><text x="${W - PAD.right}" y="${H - 8}" text-anchor="end">${clock(l.points[l.points.length - 1]!.at)} UTC</text>
 ${p95}${dots}</svg>
-<p class="muted">${l.points.length} of the latest ${l.jobs} sync jobs wrote to HubSpot: half within ${seconds(l.p50Ms ?? 0)}, 95% within ${seconds(l.p95Ms ?? 0)}. Measured from the job being queued (the System Log poll or event hook that saw the change, or a reconciliation) to its write; the time Okta took to publish the event is not included.</p>`;
+<p class="muted">${l.points.length} of the latest ${l.jobs} sync jobs wrote to HubSpot: half within ${seconds(l.p50Ms ?? 0)}, 95% within ${seconds(l.p95Ms ?? 0)}. Blue: ${fromOkta} measured from the time Okta published the change (event hook or System Log poll) to the write; grey: ${l.points.length - fromOkta} from the job being queued (reconciliations, sync-user, approvals), where no Okta event time is known.</p>`;
 }

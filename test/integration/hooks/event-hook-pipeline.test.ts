@@ -38,6 +38,20 @@ test('the hook is verified, and a change in Okta reaches HubSpot by push within 
   // The poll runs once an hour here: anything this fast came by push (bench/hooks.bench.ts measures the latency itself).
   const latencyMs = Date.now() - t0;
   expect(latencyMs).toBeLessThan(3_000);
+  // The status page's latency counts from the time Okta published the change, which the job carries.
+  const event = okta()
+    .admin.events()
+    .filter((e) => e.eventType === 'user.account.update_profile' && JSON.stringify(e.target).includes(user.id))
+    .pop();
+  const published = String(event?.published);
+  type Latency = { activity: { latency: { points: Array<{ at: string; ms: number; fromOkta: boolean }> } } };
+  const point = await eventually(async () => {
+    const view = (await (await fetch(`${h.daemon.opsAddress()!.url}/api/status`)).json()) as Latency;
+    return view.activity.latency.points.find((p) => p.fromOkta);
+    // The page caches its pictures for 15 s: a read made just before the job finished is redone after.
+  }, 'a latency point measured from Okta', 20_000);
+  expect(point.ms).toBe(Date.parse(point.at) - Date.parse(published));
+  expect(point.ms).toBeLessThan(latencyMs + 1000);
   const status = await h.daemon.state.hookStatus.get();
   expect(status.deliveries).toBeGreaterThanOrEqual(1);
   expect(status.lastDeliveryAt).not.toBeNull();

@@ -218,7 +218,7 @@ export function fakeOps(opts: { standings?: UserStanding[]; seatCounts?: SeatCou
     getActivity: async (now) => ({
       asOf: now.toISOString(),
       hours: activityPerHour(audit, now),
-      latency: latencyOf(3, [{ at: '2026-11-28T12:00:30.000Z', ms: 1200 }, { at: '2026-11-28T12:00:40.000Z', ms: 2500 }]),
+      latency: latencyOf(3, [{ at: '2026-11-28T12:00:30.000Z', ms: 1200, fromOkta: true }, { at: '2026-11-28T12:00:40.000Z', ms: 2500, fromOkta: false }]),
     }),
     getUserRecord: async (email, oktaUserId) => ({
       email,

@@ -116,5 +116,9 @@ describe('status page: live sections, as-of times, names and words', () => {
     expect(activity.match(/<svg class="chart"/g)).toHaveLength(2);
     expect(activity).toContain('In all: 1 created or adopted, 0 updated, 0 deleted, 1 failed.');
     expect(activity).toContain('half within 1.2 s, 95% within 2.5 s');
+    // One change measured from Okta's publish time, one from its job being queued: told apart.
+    expect(activity).toContain('Blue: 1 measured from the time Okta published the change');
+    expect(activity).toContain('grey: 1 from the job being queued');
+    expect(activity).toContain('fill="#8c959f"');
   });
 });
