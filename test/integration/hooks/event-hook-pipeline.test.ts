@@ -45,10 +45,10 @@ test('the hook is verified, and a change in Okta reaches HubSpot by push within 
     .pop();
   const published = String(event?.published);
   type Latency = { activity: { latency: { points: Array<{ at: string; ms: number; fromOkta: boolean }> } } };
+  // The page caches its pictures for 15 s: a read made just before the job finished is redone after.
   const point = await eventually(async () => {
     const view = (await (await fetch(`${h.daemon.opsAddress()!.url}/api/status`)).json()) as Latency;
     return view.activity.latency.points.find((p) => p.fromOkta);
-    // The page caches its pictures for 15 s: a read made just before the job finished is redone after.
   }, 'a latency point measured from Okta', 20_000);
   expect(point.ms).toBe(Date.parse(point.at) - Date.parse(published));
   expect(point.ms).toBeLessThan(latencyMs + 1000);
