@@ -386,6 +386,18 @@ interface PlanInputBase {
   holds?: GuardHolds;
   /** Deletions an operator approved: HubSpot user ids that the guard lets through. */
   approvedDeletions?: readonly string[];
+  /**
+   * The Okta groups the rules name (see `ruleGroupRefs`), as found in Okta: how a rule's group
+   * (by name or id) becomes the ids in `OktaCandidate.groupIds`. A rule group missing here
+   * exists in no Okta group (the planner reports it and it matches nobody).
+   */
+  oktaGroups?: readonly OktaGroupRef[];
+}
+
+/** An Okta group the rules name, as found in Okta. */
+export interface OktaGroupRef {
+  id: string;
+  name: string;
 }
 
 /**
