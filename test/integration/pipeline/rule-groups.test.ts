@@ -49,8 +49,13 @@ function recording(okta: OktaClientApi, reads: Reads): OktaClientApi {
   };
 }
 
-/** Nothing queued or running: the reconciliations at start (and the one a first poll asks for) are done. */
+/**
+ * The poller has a System Log cursor (changes made from now on are polled; earlier ones only a
+ * reconciliation sees) and nothing is queued or running: the reconciliations at start and the one
+ * a first poll asks for are done.
+ */
 async function idle(daemon: Daemon): Promise<void> {
+  await eventually(async () => (await daemon.state.cursor.get()) !== null, 'the first System Log poll');
   await eventually(async () => {
     for (const name of ['reconcile', 'reconcile-summary', 'sync-user'] as const) {
       const c = await daemon.queues.queue(name).getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
