@@ -24,6 +24,42 @@ export const DEFAULT_STATUS_SCOPE: Readonly<Record<string, z.infer<typeof Status
   DEPROVISIONED: 'out',
 };
 
+/**
+ * Where a decision (role, seats, primary team, secondary teams) reads its value from. A list of
+ * sources is tried in order; the first that gives a value decides (secondary teams: every source
+ * adds). Group entries name an Okta group by name or id (00g…).
+ */
+const AttributeSource = z.object({ attribute: z.string().trim().min(1).describe("An Okta user profile attribute, base or custom (department, hubspotRole, …).") }).strict();
+const AppAttributeSource = z
+  .object({ appAttribute: z.string().trim().min(1).describe("An attribute of the app user's profile on the HubSpot app assignment (Okta computes it from the assigning group's profile and Group Priority).") })
+  .strict();
+const GroupRef = z.string().trim().min(1).describe('An Okta group, by name or id (00g…).');
+
+/** Role sources: `title` (aliases and patterns apply), an attribute or app attribute (the value is matched like a Title), or groups → role. */
+export const RoleSource = z.union([
+  z.literal('title'),
+  AttributeSource,
+  AppAttributeSource,
+  z.object({ groups: z.array(z.object({ group: GroupRef, role: z.string().trim().min(1) }).strict()).min(1).describe('Ordered: the first group the user is in gives the role.') }).strict(),
+]);
+/** Seat sources (named mode): `title` (seats.byTitle), `role` (seats.byRole), an attribute (seat names, comma-separated or a list), or groups → seats. */
+export const SeatSource = z.union([
+  z.literal('title'),
+  z.literal('role'),
+  AttributeSource,
+  AppAttributeSource,
+  z.object({ groups: z.array(z.object({ group: GroupRef, seats: z.array(z.string().trim().min(1)) }).strict()).min(1).describe('Ordered: the first group the user is in gives the seats.') }).strict(),
+]);
+/** Team sources: an attribute (a HubSpot team name or id; secondary: comma-separated or a list) or groups → team. */
+export const TeamSource = z.union([
+  AttributeSource,
+  AppAttributeSource,
+  z.object({ groups: z.array(z.object({ group: GroupRef, team: z.string().trim().min(1) }).strict()).min(1).describe('Ordered: primary team from the first group the user is in; secondary teams from every group the user is in.') }).strict(),
+]);
+export type RoleSource = z.infer<typeof RoleSource>;
+export type SeatSource = z.infer<typeof SeatSource>;
+export type TeamSource = z.infer<typeof TeamSource>;
+
 export const RulesSchema = z
   .object({
     scope: z
@@ -38,6 +74,11 @@ export const RulesSchema = z
       .describe('Which assigned Okta users are provisioned.'),
     roles: z
       .object({
+        sources: z
+          .array(RoleSource)
+          .min(1)
+          .default(['title'])
+          .describe('Where the role comes from, tried in order until one gives a role: title, { attribute }, { appAttribute }, { groups: [{ group, role }] }.'),
         aliases: z
           .record(z.string(), z.string())
           .default({})
@@ -53,13 +94,18 @@ export const RulesSchema = z
           .describe('Role for Titles that match nothing. null: no role (HubSpot minimal permissions), reported as "unmapped title".'),
       })
       .prefault({})
-      .describe('How an Okta Title becomes a HubSpot role.'),
+      .describe('How an Okta user gets a HubSpot role: from the sources in order (default: the Title), then the fallback role.'),
     seats: z
       .object({
         mode: z
           .enum(['role', 'named'])
           .default('role')
           .describe('role: a paid seat comes with a role that has requiresBillingWrite (classic pricing). named: seats-based pricing, seats assigned by seatNames.'),
+        sources: z
+          .array(SeatSource)
+          .min(1)
+          .default(['title', 'role'])
+          .describe('named mode: where the seats come from, tried in order until one gives seats: title (byTitle), role (byRole), { attribute }, { appAttribute }, { groups: [{ group, seats }] }.'),
         byRole: z.record(z.string(), z.array(z.string())).default({}).describe('named mode: role name → seat names.'),
         byTitle: z.record(z.string(), z.array(z.string())).default({}).describe('named mode: Okta Title → seat names (wins over byRole).'),
         budget: z
@@ -84,7 +130,9 @@ export const RulesSchema = z
         byGroup: z
           .record(z.string(), z.string())
           .default({})
-          .describe('Okta group id → HubSpot team id. Empty: teams are left alone.'),
+          .describe('Okta group id → HubSpot team id, the primary team from the first group the user is in (a shorthand for primary: [{ groups }]).'),
+        primary: z.array(TeamSource).default([]).describe('Where the primary team comes from, tried in order. Empty (and no byGroup): the primary team is left alone.'),
+        secondary: z.array(TeamSource).default([]).describe('Where the secondary teams come from: every source adds. Empty: secondary teams are left alone.'),
       })
       .prefault({})
       .describe('Optional mapping of Okta groups to HubSpot teams.'),

@@ -15,6 +15,8 @@ import type { HubSpotRole, HubSpotSeat, HubSpotUser, OktaCandidate, Plan, PlanAc
 import { keepHolds } from '../src/state/approval-decision';
 import { ensureLedgerForJob, type LedgerGate } from '../src/ledger/ledger-gate';
 import type { Planner } from './sync-user.worker';
+import { createRuleGroupReader, withGroupIds, type RuleGroupReader } from '../src/okta/rule-groups';
+import { rulesReadAppProfile } from '../src/sync/rule-sources';
 
 
 /** The lock's lifetime: long enough for the fan-out to finish, released by the summary. */
@@ -42,6 +44,8 @@ export interface ReconcileDeps {
   onFinished?: (outcome: PlanOutcome) => void;
   /** Told HubSpot's roles and seats each time a reconciliation reads them (the rules' names are checked against them). */
   onCatalog?: (catalog: { roles: HubSpotRole[]; seats: HubSpotSeat[] | null }) => Promise<unknown>;
+  /** Reads the rule groups' members (default: one over `okta`); shared with the per-user syncs and `doctor`. */
+  ruleGroups?: RuleGroupReader;
 }
 
 /** What a reconciliation's per-user job needs to know of its user's actions. */
@@ -50,7 +54,17 @@ export interface WorkItem {
   /** The plan matched a HubSpot user (anything but a plain create): see `SyncUserData.emailInHubSpot`. */
   emailInHubSpot: boolean;
   /** The assignment the listing saw (see `SyncUserData.assignment`); jobs that delete never get it. */
-  assignment?: { via: AssignmentScope; at: string | null };
+  assignment?: SeenAssignment;
+}
+
+/** A user's assignment as a reconciliation's listing saw it, with what the job would otherwise ask Okta again. */
+export interface SeenAssignment {
+  via: AssignmentScope;
+  at: string | null;
+  /** The rule groups the user is in (only when the rules name groups). */
+  groupIds?: string[];
+  /** The app user's profile (only when the rules read it). */
+  appProfile?: Readonly<Record<string, unknown>>;
 }
 
 /** Adds one action to `work` (per Okta user), skipping pure reports (a skip that leaves the ledger alone, an action with no Okta user). */
@@ -90,15 +104,25 @@ function* inChunks(actions: Iterable<PlanAction>, size: number, each: (a: PlanAc
 export function createReconciler(deps: ReconcileDeps) {
   const now = () => (deps.now ? deps.now() : new Date());
   const log = deps.logger.child({ component: 'reconcile' });
+  const ruleGroups = deps.ruleGroups ?? createRuleGroupReader({ okta: deps.okta, logger: deps.logger });
 
-  /** Reads both sides in full: the planner's input. Throws when any listing fails. */
-  async function readInput(): Promise<PlanInput> {
+  /**
+   * Reads both sides in full: the planner's input for `rules` (default: the daemon's; a proposed
+   * rules file is read the same way). The members of each group the rules name are read once,
+   * and each candidate gets the rule groups it is in. Throws when any listing fails.
+   */
+  async function readInput(rules: Rules = deps.rules): Promise<PlanInput> {
     await deps.ledgerGate.ensureReady();
-    const candidates: OktaCandidate[] = [];
+    let candidates: OktaCandidate[] = [];
     for await (const page of deps.okta.listAssignedUsers()) {
       for (const c of page) {
         candidates.push(c);
       }
+    }
+    const memberships = await ruleGroups.readMemberships(rules);
+    if (memberships) {
+      candidates = withGroupIds(candidates, memberships.memberOf);
+      log.debug('rule groups read', { groups: memberships.groupsRead, members: memberships.memberOf.size });
     }
     const hubspotUsers: HubSpotUser[] = [];
     for await (const page of deps.hubspot.listUsers()) {
@@ -114,7 +138,19 @@ export function createReconciler(deps: ReconcileDeps) {
       deps.state.approvals.guardHolds(),
     ]);
     await deps.onCatalog?.({ roles, seats });
-    return { mode: 'full', candidates, hubspotUsers, roles, seats, ledger, rules: deps.rules, now: now().toISOString(), approvedDeletions, holds };
+    return {
+      mode: 'full',
+      candidates,
+      hubspotUsers,
+      roles,
+      seats,
+      ledger,
+      rules,
+      now: now().toISOString(),
+      approvedDeletions,
+      holds,
+      ...(memberships ? { oktaGroups: memberships.oktaGroups } : {}),
+    };
   }
 
   /** Reads both sides in full and plans. Throws when any listing fails. */
@@ -138,10 +174,18 @@ export function createReconciler(deps: ReconcileDeps) {
   async function planAndStoreActions(planId: string): Promise<{ rest: Plan; work: Map<string, WorkItem>; listedAt: number }> {
     const listedAt = now().getTime();
     const input = await readInput();
-    const assignments = new Map<string, { via: AssignmentScope; at: string | null }>();
+    // What each job would otherwise ask Okta again: the assignment, the rule groups it is in,
+    // the app user's profile when the rules read it.
+    const keepAppProfile = rulesReadAppProfile(input.rules);
+    const assignments = new Map<string, SeenAssignment>();
     for (const c of input.candidates) {
       if (c.assigned && c.assignedVia) {
-        assignments.set(c.oktaUserId, { via: c.assignedVia, at: c.assignedAt });
+        assignments.set(c.oktaUserId, {
+          via: c.assignedVia,
+          at: c.assignedAt,
+          ...(c.groupIds ? { groupIds: c.groupIds } : {}),
+          ...(keepAppProfile && c.appProfile ? { appProfile: c.appProfile } : {}),
+        });
       }
     }
     const stream = streamOf(input);
@@ -273,7 +317,7 @@ export function createReconciler(deps: ReconcileDeps) {
     }
   }
 
-  return { process, planFull, dryRun };
+  return { process, planFull, dryRun, readInput };
 }
 
 /** The reconciler's API. */

@@ -14,6 +14,7 @@ import type { HubSpotRole, HubSpotSeat, HubSpotUser, LedgerEntry, Plan, PlanInpu
 import { keepHolds } from '../src/state/approval-decision';
 import { createActionApplier, type ActionApplier, type ApplyReport } from '../src/apply/action-applier';
 import type { LedgerGate, LedgerState } from '../src/ledger/ledger-gate';
+import { createRuleGroupReader, type RuleGroupReader, type UserRuleGroups } from '../src/okta/rule-groups';
 
 /** The pure planner (`planSync`), passed in so the worker stays a function of its inputs. */
 export type Planner = (input: PlanInput) => Plan;
@@ -48,6 +49,8 @@ export interface SyncUserDeps {
   ledgerGate: LedgerGate;
   logger: Logger;
   now?: () => Date;
+  /** Reads the rule groups (default: one over `okta`); shared with reconciliations so the resolution is cached once. */
+  ruleGroups?: RuleGroupReader;
 }
 
 /**
@@ -73,6 +76,8 @@ export interface ReadHints {
   emailInHubSpot?: boolean;
   /** The assignment a reconciliation's listing saw, still to be trusted (no event named the user since). */
   knownAssignment?: CandidateReadOptions['knownAssignment'];
+  /** The rule groups the user was in at that listing (trusted with the assignment): the user's groups are not asked again. */
+  knownGroupIds?: string[];
 }
 
 /** One read of both sides for one user. */
@@ -96,6 +101,7 @@ export interface UserRead {
  */
 export function createSyncUserProcessor(deps: SyncUserDeps) {
   const now = () => (deps.now ? deps.now() : new Date());
+  const ruleGroups = deps.ruleGroups ?? createRuleGroupReader({ okta: deps.okta, logger: deps.logger, now: () => now().getTime() });
   // The deletions the applier records are stamped with this processor's clock.
   const deletions = { ...deps.state.deletions, record: (hubspotUserId: string) => deps.state.deletions.record(hubspotUserId, now().getTime()) };
   const state: State = { ...deps.state, deletions };
@@ -161,12 +167,33 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
   }
 
   /**
+   * The rule groups an existing user is in, when the rules name groups: as the listing saw them
+   * when the job trusts it, else one request for the user's groups. Null when the rules name none.
+   */
+  async function userRuleGroups(oktaUserId: string, hints: ReadHints): Promise<UserRuleGroups | null> {
+    if (!hints.knownGroupIds) {
+      return ruleGroups.readUser(deps.rules, oktaUserId);
+    }
+    const resolved = await ruleGroups.resolve(deps.rules);
+    if (resolved.refs.length === 0) {
+      return null;
+    }
+    const ids = new Set(resolved.groups.map((g) => g.id));
+    return { oktaGroups: resolved.groups, groupIds: hints.knownGroupIds.filter((id) => ids.has(id)) };
+  }
+
+  /**
    * Reads both sides for one user: the users-mode twin of the reconciler's `readInput`. The Okta
-   * user, their ledger entry, the linked HubSpot user and the HubSpot users with their emails (as
-   * `hints.emailLookup` allows), the owners of those, and the shared figures the planner needs.
+   * user (with the rule groups they are in), their ledger entry, the linked HubSpot user and the
+   * HubSpot users with their emails (as `hints.emailLookup` allows), the owners of those, and the
+   * shared figures the planner needs.
    */
   async function readUserInput(oktaUserId: string, hints: ReadHints): Promise<UserRead> {
-    const candidate = await deps.okta.getCandidate(oktaUserId, hints.knownAssignment ? { knownAssignment: hints.knownAssignment } : {});
+    let candidate = await deps.okta.getCandidate(oktaUserId, hints.knownAssignment ? { knownAssignment: hints.knownAssignment } : {});
+    const groups = candidate ? await userRuleGroups(candidate.oktaUserId, hints) : null;
+    if (candidate && groups) {
+      candidate = { ...candidate, groupIds: groups.groupIds };
+    }
     remember(oktaUserId, candidate?.email);
     const entry = await deps.state.ledger.get(oktaUserId);
     remember(oktaUserId, candidate?.email ?? entry?.email);
@@ -237,6 +264,7 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
       expectedDeletions: figures.expected,
       approvedDeletions,
       holds,
+      ...(groups ? { oktaGroups: groups.oktaGroups } : {}),
     };
     return { input, entry, emailUnchecked };
   }
@@ -265,7 +293,8 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
       ...(data.approvalId ? { approvalId: data.approvalId } : {}),
       emailLookup: ledger === 'pending' ? 'always' : 'auto',
       ...(data.emailInHubSpot !== undefined ? { emailInHubSpot: data.emailInHubSpot } : {}),
-      ...(trusted ? { knownAssignment: { assignedVia: trusted.via, assignedAt: trusted.at } } : {}),
+      ...(trusted ? { knownAssignment: { assignedVia: trusted.via, assignedAt: trusted.at, ...(trusted.appProfile ? { appProfile: trusted.appProfile } : {}) } } : {}),
+      ...(trusted?.groupIds ? { knownGroupIds: trusted.groupIds } : {}),
     };
   }
 

@@ -10,13 +10,15 @@ import type { RequestLog } from './request-log';
  * | method | path | does |
  * |---|---|---|
  * | GET | /__admin/users | every user |
- * | POST | /__admin/users | create (`{login, email?, firstName?, lastName?, title?, status?, assign?, groups?}`) |
+ * | POST | /__admin/users | create (`{login, email?, firstName?, lastName?, title?, status?, profile?, assign?, appProfile?, groups?}`) |
  * | GET | /__admin/users/{idOrLogin} | one user |
  * | POST | /__admin/users/{idOrLogin}/{assign,unassign,deactivate,suspend,unsuspend,reactivate,activate} | lifecycle |
  * | POST | /__admin/users/{idOrLogin}/profile | change profile attributes (`{title: "…"}`) |
+ * | POST | /__admin/users/{idOrLogin}/appProfile | change the direct assignment's app user profile (`{hubspotRole: "…"}`, null removes) |
  * | DELETE | /__admin/users/{idOrLogin} | delete |
- * | GET, POST | /__admin/groups | list, create (`{name, assignToApp?}`) |
- * | POST | /__admin/groups/{idOrName}/{assign,unassign} | (un)assign the group to the app |
+ * | GET, POST | /__admin/groups | list, create (`{name, assignToApp?, priority?, appProfile?}`) |
+ * | POST | /__admin/groups/{idOrName}/{assign,unassign} | (un)assign the group to the app (assign: `{priority?, appProfile?}`) |
+ * | PUT | /__admin/groups/{idOrName}/assignment | change the group assignment (`{priority?, profile?}`) |
  * | PUT, DELETE | /__admin/groups/{idOrName}/users/{idOrLogin} | add to / remove from the group |
  * | GET | /__admin/logs | every System Log event |
  * | GET, DELETE | /__admin/requests | the request log and counters / clear it |
@@ -74,6 +76,8 @@ function toNewUser(body: Record<string, unknown>): AdminNewUser {
   if (typeof body.department === 'string') user.department = body.department;
   if (typeof status === 'string') user.status = OKTA_USER_STATUSES.find((s) => s === status);
   if (body.assign === true) user.assign = true;
+  if (body.profile !== undefined) user.profile = toPatch(asObject(body.profile));
+  if (body.appProfile !== undefined) user.appProfile = toPatch(asObject(body.appProfile));
   if (Array.isArray(body.groups)) user.groups = body.groups.filter((g): g is string => typeof g === 'string');
   return user;
 }
@@ -87,6 +91,24 @@ function toPatch(body: Record<string, unknown>): ProfilePatch {
     }
   }
   return patch;
+}
+
+function optionalNumber(v: unknown, field: string): number | undefined {
+  if (v === undefined) {
+    return undefined;
+  }
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) {
+    return v;
+  }
+  throw new OktaHttpError(400, oktaError('E0000001', `Api validation failed: ${field}`, [`${field}: must be an integer of at least 0`]));
+}
+
+/** The group assignment parts of a body: `priority` and the profile (under `profileKey`). */
+function toGroupAssignment(body: unknown, profileKey: 'profile' | 'appProfile'): { priority?: number; profile?: ProfilePatch } {
+  const b = body === undefined || body === null ? {} : asObject(body);
+  const priority = optionalNumber(b.priority, 'priority');
+  const profile = b[profileKey] === undefined ? undefined : toPatch(asObject(b[profileKey]));
+  return { ...(priority === undefined ? {} : { priority }), ...(profile ? { profile } : {}) };
 }
 
 function toFaultSettings(body: Record<string, unknown>): OktaFaultSettings {
@@ -149,10 +171,13 @@ export function handleAdmin(deps: AdminDeps, method: string, segments: string[],
       throw missing();
     }
     if (method === 'POST' && sub === 'profile') return ok(admin.updateProfile(id, toPatch(asObject(body))));
+    if (method === 'POST' && sub === 'appProfile') return ok(admin.setAppUserProfile(id, toPatch(asObject(body))));
     if (method === 'POST') {
       switch (sub) {
-        case 'assign':
-          return ok(admin.assign(id));
+        case 'assign': {
+          const b = body === undefined || body === null ? {} : asObject(body);
+          return ok(admin.assign(id, b.appProfile === undefined ? undefined : toPatch(asObject(b.appProfile))));
+        }
         case 'unassign':
           return ok(admin.unassign(id));
         case 'deactivate':
@@ -175,13 +200,26 @@ export function handleAdmin(deps: AdminDeps, method: string, segments: string[],
       if (method === 'POST') {
         const b = asObject(body);
         if (typeof b.name !== 'string') throw new OktaHttpError(400, oktaError('E0000001', 'Api validation failed: name', ['name: required']));
-        return ok(admin.createGroup({ name: b.name, assignToApp: b.assignToApp === true }), 201);
+        const assignment = toGroupAssignment(b, 'appProfile');
+        return ok(
+          admin.createGroup({
+            name: b.name,
+            assignToApp: b.assignToApp === true,
+            ...(assignment.priority === undefined ? {} : { priority: assignment.priority }),
+            ...(assignment.profile ? { appProfile: assignment.profile } : {}),
+          }),
+          201,
+        );
       }
       throw missing();
     }
     if (method === 'POST' && sub === 'assign' && subId === undefined) {
-      admin.assignGroup(id);
+      const assignment = toGroupAssignment(body, 'appProfile');
+      admin.assignGroup(id, { ...(assignment.priority === undefined ? {} : { priority: assignment.priority }), ...(assignment.profile ? { appProfile: assignment.profile } : {}) });
       return ok(null, 204);
+    }
+    if (method === 'PUT' && sub === 'assignment' && subId === undefined) {
+      return ok(admin.updateGroupAssignment(id, toGroupAssignment(body, 'profile')));
     }
     if (method === 'POST' && sub === 'unassign' && subId === undefined) {
       admin.unassignGroup(id);

@@ -1,4 +1,4 @@
-import type { NewUser, OktaStore, OktaUserStatus, ProfilePatch, SimUser } from './okta-store';
+import type { NewUser, OktaStore, OktaUserStatus, ProfilePatch, SimGroup, SimProfile, SimUser } from './okta-store';
 
 /**
  * The simulator's administration API: what an Okta admin does in the console (create people,
@@ -13,8 +13,8 @@ export interface AdminUser {
   login: string;
   profile: Record<string, string | null>;
   groupIds: string[];
-  /** The app assignment, or null when not assigned. */
-  assignment: { scope: 'USER' | 'GROUP'; groupId: string | null; created: string } | null;
+  /** The app assignment, or null when not assigned; `profile` is the app user's profile as the API serves it. */
+  assignment: { scope: 'USER' | 'GROUP'; groupId: string | null; created: string; profile: Record<string, string | null> } | null;
 }
 
 export interface AdminGroup {
@@ -22,12 +22,24 @@ export interface AdminGroup {
   name: string;
   assignedToApp: boolean;
   memberIds: string[];
+  /** The group's app assignment (priority 0 is the best), or null when not assigned. */
+  appAssignment: { priority: number; profile: SimProfile } | null;
 }
 
-/** Input of `admin.createUser`: a new user, optionally assigned and put in groups at once. */
+/** Input of `admin.createUser`: a new user, optionally assigned (with an app user profile of its own) and put in groups at once. */
 export interface AdminNewUser extends NewUser {
   assign?: boolean;
+  appProfile?: SimProfile;
   groups?: string[];
+}
+
+/** Input of `admin.createGroup`: optionally assigned to the app, with a priority and a group assignment profile. */
+export interface AdminNewGroup {
+  name: string;
+  description?: string;
+  assignToApp?: boolean;
+  priority?: number;
+  appProfile?: SimProfile;
 }
 
 export function createAdmin(store: OktaStore, now: () => number) {
@@ -39,7 +51,17 @@ export function createAdmin(store: OktaStore, now: () => number) {
       login: u.profile.login,
       profile: { ...u.profile },
       groupIds: [...u.groupIds],
-      assignment: au ? { scope: au.scope, groupId: au.groupId, created: new Date(au.created).toISOString() } : null,
+      assignment: au ? { scope: au.scope, groupId: au.groupId, created: new Date(au.created).toISOString(), profile: store.assignmentProfile(u.id) } : null,
+    };
+  }
+
+  function groupView(g: SimGroup): AdminGroup {
+    return {
+      id: g.id,
+      name: g.name,
+      assignedToApp: g.appAssignment !== null,
+      memberIds: [...g.members],
+      appAssignment: g.appAssignment ? { priority: g.appAssignment.priority, profile: { ...g.appAssignment.profile } } : null,
     };
   }
 
@@ -54,27 +76,42 @@ export function createAdmin(store: OktaStore, now: () => number) {
   return {
     createUser(input: AdminNewUser): AdminUser {
       const at = now();
-      const { assign, groups, ...user } = input;
+      const { assign, appProfile, groups, ...user } = input;
       const u = store.createUser(user, at);
       for (const g of groups ?? []) {
         store.addToGroup(u.id, g, at);
       }
       if (assign) {
-        store.assign(u.id, at);
+        store.assign(u.id, at, appProfile);
       }
       return view(u);
     },
-    createGroup(input: { name: string; description?: string; assignToApp?: boolean }): AdminGroup {
+    createGroup(input: AdminNewGroup): AdminGroup {
       const g = store.createGroup(input, now());
       if (input.assignToApp) {
-        store.assignGroup(g.id, now());
+        store.assignGroup(g.id, now(), input.priority, input.appProfile);
       }
-      return { id: g.id, name: g.name, assignedToApp: g.appAssignment !== null, memberIds: [] };
+      return groupView(g);
     },
-    /** Assigns the user to the app directly (scope USER). */
-    assign(idOrLogin: string): AdminUser {
-      store.assign(idOrLogin, now());
+    /** Assigns the user to the app directly (scope USER), with the assignment's own app user profile when given. */
+    assign(idOrLogin: string, appProfile?: SimProfile): AdminUser {
+      store.assign(idOrLogin, now(), appProfile);
       return found(idOrLogin);
+    },
+    /**
+     * Changes a direct assignment's app user profile (null removes an attribute); Okta logs
+     * `application.user_membership.update`. Refused (404) for a user assigned only through a group.
+     */
+    setAppUserProfile(idOrLogin: string, patch: SimProfile): AdminUser {
+      store.setAppUserProfile(idOrLogin, patch, now());
+      return found(idOrLogin);
+    },
+    /**
+     * Changes a group assignment's profile (null removes an attribute) and/or priority; Okta logs
+     * `group.application_assignment.update`, and the members' app user profiles follow.
+     */
+    updateGroupAssignment(groupIdOrName: string, update: { profile?: SimProfile; priority?: number }): AdminGroup {
+      return groupView(store.updateGroupAssignment(groupIdOrName, update, now()));
     },
     /** Removes the direct assignment; a user still in an assigned group stays assigned (scope GROUP). */
     unassign(idOrLogin: string): AdminUser {
@@ -82,8 +119,8 @@ export function createAdmin(store: OktaStore, now: () => number) {
       return found(idOrLogin);
     },
     /** Assigns a group (id or name) to the app: its members get the app. */
-    assignGroup(groupIdOrName: string): void {
-      store.assignGroup(groupIdOrName, now());
+    assignGroup(groupIdOrName: string, opts: { priority?: number; appProfile?: SimProfile } = {}): void {
+      store.assignGroup(groupIdOrName, now(), opts.priority, opts.appProfile);
     },
     unassignGroup(groupIdOrName: string): void {
       store.unassignGroup(groupIdOrName, now());
@@ -128,7 +165,7 @@ export function createAdmin(store: OktaStore, now: () => number) {
       });
     },
     listGroups(): AdminGroup[] {
-      return [...store.groups.values()].map((g) => ({ id: g.id, name: g.name, assignedToApp: g.appAssignment !== null, memberIds: [...g.members] }));
+      return [...store.groups.values()].map(groupView);
     },
     /** Every System Log event, rendered as the API serves them, oldest first. */
     events(): Array<Record<string, unknown>> {

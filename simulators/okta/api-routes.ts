@@ -166,6 +166,83 @@ function listAppGroups(ctx: ApiContext): ApiAnswer {
   return { status: 200, body: slice.map((g) => appGroupJson(g, store, ctx.origin)), links: pageLinks(url.href, next) };
 }
 
+function getAppGroup(ctx: ApiContext): ApiAnswer {
+  requireApp(ctx);
+  const g = ctx.store.groups.get(ctx.params.groupId ?? '');
+  if (!g?.appAssignment) {
+    throw notFound(ctx.params.groupId ?? '', 'ApplicationGroupAssignment');
+  }
+  return { status: 200, body: appGroupJson(g, ctx.store, ctx.origin) };
+}
+
+/** Group fields Okta's `filter` accepts on `/api/v1/groups` (search takes any profile attribute too). */
+const GROUP_FILTER_PATHS = /^(id|type|lastUpdated|lastMembershipUpdated)$/;
+const GROUP_SEARCH_PATHS = /^(id|type|created|lastUpdated|lastMembershipUpdated|profile\..+|source\.id)$/;
+
+/**
+ * `GET /api/v1/groups`, paged by group id: `search` (any profile attribute, e.g. `profile.name eq
+ * "Sales"`; values compared without case, as Okta does), `filter` (id, type, lastUpdated,
+ * lastMembershipUpdated only) or `q` (name starts with; not paged, at most `limit`, default 300).
+ */
+function listGroups(ctx: ApiContext): ApiAnswer {
+  const { url, store } = ctx;
+  const filter = parseFilterParam(url, 'filter');
+  const search = parseFilterParam(url, 'search');
+  for (const [name, f, allowed] of [
+    ['filter', filter, GROUP_FILTER_PATHS],
+    ['search', search, GROUP_SEARCH_PATHS],
+  ] as const) {
+    const bad = f ? filterPaths(f).find((path) => !allowed.test(path)) : undefined;
+    if (bad !== undefined) {
+      throw new OktaHttpError(400, oktaError('E0000031', 'Invalid search criteria.', [`${name}: ${bad} cannot be searched`]));
+    }
+  }
+  const q = url.searchParams.get('q') ?? undefined;
+  const limit = intParam(url, 'limit', q === undefined ? 10000 : 300, 1, 10000, true);
+  const all = [...store.groups.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+  if (q !== undefined) {
+    const page = all.filter((g) => g.name.toLowerCase().startsWith(q.toLowerCase())).slice(0, limit);
+    return { status: 200, body: page.map((g) => groupJson(g, ctx.origin)), links: pageLinks(url.href, null) };
+  }
+  const after = url.searchParams.get('after') ?? undefined;
+  const ids = all.map((g) => g.id);
+  const page: Record<string, unknown>[] = [];
+  let i = startAfter(ids, after);
+  let lastId: string | undefined;
+  for (; i < all.length && page.length < limit; i++) {
+    const g = all[i];
+    if (!g) {
+      continue;
+    }
+    lastId = g.id;
+    const json = groupJson(g, ctx.origin);
+    if ((filter && !matchesScimFilter(filter, json)) || (search && !matchesScimFilter(search, json))) {
+      continue;
+    }
+    page.push(json);
+  }
+  const more = i < all.length && lastId !== undefined;
+  const keep = (name: string) => url.searchParams.get(name) ?? undefined;
+  const next = more ? pageUrl(ctx.origin, url.pathname, { limit, after: lastId, filter: keep('filter'), search: keep('search') }) : null;
+  return { status: 200, body: page, links: pageLinks(url.href, next) };
+}
+
+/** `GET /api/v1/users/{userId}/groups` (id or login): every group the user is in, in one answer. */
+function listUserGroups(ctx: ApiContext): ApiAnswer {
+  const key = ctx.params.userId ?? '';
+  const u = ctx.store.findUser(key);
+  if (!u) {
+    throw notFound(key, 'User');
+  }
+  const list = [...u.groupIds]
+    .sort()
+    .flatMap((id) => {
+      const g = ctx.store.groups.get(id);
+      return g ? [groupJson(g, ctx.origin)] : [];
+    });
+  return { status: 200, body: list, links: pageLinks(ctx.url.href, null) };
+}
+
 function listGroupUsers(ctx: ApiContext): ApiAnswer {
   const { url, store } = ctx;
   const g = store.groups.get(ctx.params.groupId ?? '');
@@ -305,10 +382,13 @@ export const API_ROUTES: readonly ApiRoute[] = [
   route('/api/v1/apps/{appId}/users', 'okta.apps.read', listAppUsers),
   route('/api/v1/apps/{appId}/users/{userId}', 'okta.apps.read', getAppUser),
   route('/api/v1/apps/{appId}/groups', 'okta.apps.read', listAppGroups),
+  route('/api/v1/apps/{appId}/groups/{groupId}', 'okta.apps.read', getAppGroup),
+  route('/api/v1/groups', 'okta.groups.read', listGroups),
   route('/api/v1/groups/{groupId}', 'okta.groups.read', getGroup),
   route('/api/v1/groups/{groupId}/users', 'okta.groups.read', listGroupUsers),
   route('/api/v1/users', 'okta.users.read', listUsers),
   route('/api/v1/users/{userId}', 'okta.users.read', getUser),
+  route('/api/v1/users/{userId}/groups', 'okta.users.read', listUserGroups),
   route('/api/v1/logs', 'okta.logs.read', listLogs),
 ];
 

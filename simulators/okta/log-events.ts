@@ -40,6 +40,7 @@ export const EVENT_CATALOG: Readonly<Record<string, { displayMessage: string; le
   'group.user_membership.remove': { displayMessage: 'Remove user from group membership', legacyEventType: 'core.user_group_member.user_remove' },
   'group.application_assignment.add': { displayMessage: 'Add assigned application to group' },
   'group.application_assignment.remove': { displayMessage: 'Remove assigned application from group' },
+  'group.application_assignment.update': { displayMessage: 'Update assigned application in group' },
   'user.lifecycle.create': { displayMessage: 'Create Okta user' },
   'user.lifecycle.activate': { displayMessage: 'Activate Okta user' },
   'user.lifecycle.deactivate': { displayMessage: 'Deactivate Okta User', legacyEventType: 'core.user.config.user_deactivated' },

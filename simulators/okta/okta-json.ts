@@ -46,8 +46,11 @@ export function userJson(u: SimUser, origin: string, typeId: string): Record<str
   };
 }
 
-/** The app-user profile Okta maps from the user profile for the HubSpot app. */
-function appUserProfile(u: SimUser): Record<string, string | null> {
+/**
+ * The app-user profile: the attributes Okta maps from the user profile for the HubSpot app, then
+ * the assignment's own (the direct assignment's, else the best-priority assigning group's).
+ */
+function appUserProfile(u: SimUser, store: OktaStore): Record<string, string | null> {
   const p = u.profile;
   return {
     email: p.email ?? null,
@@ -55,6 +58,7 @@ function appUserProfile(u: SimUser): Record<string, string | null> {
     lastName: p.lastName ?? null,
     displayName: p.displayName ?? ([p.firstName, p.lastName].filter((s) => s).join(' ') || null),
     title: p.title ?? null,
+    ...store.assignmentProfile(u.id),
   };
 }
 
@@ -80,7 +84,7 @@ export function appUserJson(au: SimAppUser, u: SimUser, store: OktaStore, origin
     syncState: 'SYNCHRONIZED',
     lastSync: isoOf(au.lastUpdated),
     credentials: { userName: u.profile.login },
-    profile: appUserProfile(u),
+    profile: appUserProfile(u, store),
     _links: links,
   };
   if (expandUser) {
@@ -120,10 +124,11 @@ export function appJson(store: OktaStore, origin: string): Record<string, unknow
 export function appGroupJson(g: SimGroup, store: OktaStore, origin: string): Record<string, unknown> {
   return {
     id: g.id,
-    lastUpdated: isoOf(g.appAssignment?.at ?? g.lastUpdated),
+    lastUpdated: isoOf(g.appAssignment?.lastUpdated ?? g.lastUpdated),
     priority: g.appAssignment?.priority ?? 0,
-    profile: {},
+    profile: { ...(g.appAssignment?.profile ?? {}) },
     _links: {
+      self: { href: `${origin}/api/v1/apps/${store.app.id}/groups/${g.id}` },
       app: { href: `${origin}/api/v1/apps/${store.app.id}` },
       group: { href: `${origin}/api/v1/groups/${g.id}` },
     },
@@ -139,7 +144,8 @@ export function groupJson(g: SimGroup, origin: string): Record<string, unknown> 
     lastMembershipUpdated: isoOf(g.lastMembershipUpdated),
     objectClass: ['okta:user_group'],
     type: 'OKTA_GROUP',
-    profile: { name: g.name, description: g.description },
+    // The spec types description as a string: an unset one is left out rather than sent as null.
+    profile: { name: g.name, ...(g.description === null ? {} : { description: g.description }) },
     _links: { self: { href: `${origin}/api/v1/groups/${g.id}` }, users: { href: `${origin}/api/v1/groups/${g.id}/users` } },
   };
 }

@@ -14,6 +14,11 @@ import { createSystemLog } from './system-log';
  *   good, group memberships are kept, and activating the user again restores the assignments
  *   that come from groups (not the direct ones).
  * - Suspending keeps assignments.
+ *
+ * App user profiles, as in Okta: the attributes mapped from the user's profile, plus the
+ * assignment's own. A direct assignment has a profile of its own and it wins; otherwise the
+ * assigning group with the best priority (lowest number) gives the group-scoped attributes.
+ * Group priorities are unique and renumbered 0, 1, … when one moves, as Okta's console does.
  */
 
 export type OktaUserStatus = 'ACTIVE' | 'STAGED' | 'PROVISIONED' | 'SUSPENDED' | 'DEPROVISIONED' | 'LOCKED_OUT' | 'PASSWORD_EXPIRED' | 'RECOVERY';
@@ -44,8 +49,8 @@ export interface SimGroup {
   lastUpdated: number;
   lastMembershipUpdated: number;
   members: Set<string>;
-  /** Set while the group is assigned to the app. */
-  appAssignment: { at: number; priority: number } | null;
+  /** Set while the group is assigned to the app: its priority (0 is the best) and its profile. */
+  appAssignment: { at: number; priority: number; profile: SimProfile; lastUpdated: number } | null;
 }
 
 export interface SimAppUser {
@@ -107,6 +112,11 @@ export interface StoreOptions {
   adminEmail: string;
 }
 
+/** The profile without its null attributes (null means "not set" in a change). */
+function withoutNulls(p: SimProfile): SimProfile {
+  return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== null));
+}
+
 /** One change in progress: all its events share a transaction and a request URI. */
 interface Change {
   at: number;
@@ -119,6 +129,8 @@ export function createOktaStore(opts: StoreOptions) {
   const loginIndex = new Map<string, string>();
   const groups = new Map<string, SimGroup>();
   const direct = new Map<string, number>();
+  /** The direct assignments' own app user profiles (by user id). */
+  const directProfiles = new Map<string, SimProfile>();
   const appUsers = new Map<string, SimAppUser>();
   const log = createSystemLog(opts.nonce);
   const app: SimApp = {
@@ -198,12 +210,35 @@ export function createOktaStore(opts: StoreOptions) {
     let best: SimGroup | undefined;
     for (const gid of u.groupIds) {
       const g = groups.get(gid);
-      if (g?.appAssignment && (!best || g.appAssignment.priority < (best.appAssignment?.priority ?? Infinity))) {
+      const bestPriority = best?.appAssignment?.priority ?? Infinity;
+      if (g?.appAssignment && (!best || g.appAssignment.priority < bestPriority || (g.appAssignment.priority === bestPriority && g.id < best.id))) {
         best = g;
       }
     }
     return best;
   }
+
+  /**
+   * The app user profile's attributes that come from the assignment (not from the user's own
+   * profile): the direct assignment's profile, or the best-priority assigning group's; empty when
+   * not assigned.
+   */
+  function assignmentProfile(userId: string): SimProfile {
+    const au = appUsers.get(userId);
+    if (!au) {
+      return {};
+    }
+    if (au.scope === 'USER') {
+      return { ...(directProfiles.get(userId) ?? {}) };
+    }
+    const g = au.groupId ? groups.get(au.groupId) : undefined;
+    return { ...(g?.appAssignment?.profile ?? {}) };
+  }
+
+  const sameProfile = (a: SimProfile, b: SimProfile): boolean => {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].every((k) => (a[k] ?? null) === (b[k] ?? null));
+  };
 
   /** Recomputes `u`'s assignment after a change and emits the membership event that follows. */
   function refreshAssignment(u: SimUser, c: Change): void {
@@ -242,6 +277,58 @@ export function createOktaStore(opts: StoreOptions) {
       before.lastUpdated = c.at;
       emit(c, 'application.user_membership.update', [appUserRef(before, u), appRef(), userRef(u)]);
     }
+  }
+
+  /**
+   * Recomputes the assignment of every member of the given groups after a group assignment
+   * changed (profile or priority): an app user whose assigning group changed gets
+   * `application.user_membership.update`; one whose profile changed only has it recomputed (Okta
+   * logs the change once, on the group assignment).
+   */
+  function refreshMembers(groupList: Iterable<SimGroup>, c: Change, profilesBefore: Map<string, SimProfile>): void {
+    const seen = new Set<string>();
+    for (const g of groupList) {
+      for (const uid of g.members) {
+        const u = users.get(uid);
+        if (!u || seen.has(uid)) {
+          continue;
+        }
+        seen.add(uid);
+        refreshAssignment(u, c);
+        const au = appUsers.get(uid);
+        const before = profilesBefore.get(uid);
+        if (au && before && !sameProfile(before, assignmentProfile(uid))) {
+          au.lastUpdated = c.at;
+        }
+      }
+    }
+  }
+
+  /** The assignment profiles of every member of the assigned groups, before a change. */
+  function memberProfiles(): Map<string, SimProfile> {
+    const out = new Map<string, SimProfile>();
+    for (const g of groups.values()) {
+      if (g.appAssignment) {
+        for (const uid of g.members) {
+          out.set(uid, assignmentProfile(uid));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Moves `g` to `priority` among the assigned groups and renumbers them 0, 1, … (unique, as Okta keeps them). */
+  function placeGroup(g: SimGroup, priority: number): void {
+    const others = [...groups.values()]
+      .filter((x) => x.appAssignment && x.id !== g.id)
+      .sort((a, b) => (a.appAssignment?.priority ?? 0) - (b.appAssignment?.priority ?? 0) || (a.id < b.id ? -1 : 1));
+    const at = Math.max(0, Math.min(others.length, Math.floor(priority)));
+    others.splice(at, 0, g);
+    others.forEach((x, i) => {
+      if (x.appAssignment) {
+        x.appAssignment.priority = i;
+      }
+    });
   }
 
   function setStatus(u: SimUser, status: OktaUserStatus, at: number): void {
@@ -355,12 +442,19 @@ export function createOktaStore(opts: StoreOptions) {
     return g;
   }
 
-  function assign(idOrLogin: string, at: number): SimAppUser | undefined {
+  /**
+   * Assigns the user directly (scope USER), with the assignment's own app user profile when
+   * given. Assigning someone already assigned directly changes nothing (use `setAppUserProfile`).
+   */
+  function assign(idOrLogin: string, at: number, profile?: SimProfile): SimAppUser | undefined {
     const u = requireUser(idOrLogin);
     if (u.status === 'DEPROVISIONED') {
       throw new OktaSimError(403, 'E0000038', `This operation is not allowed in the user's current status: ${u.id} is DEPROVISIONED`);
     }
-    direct.set(u.id, at);
+    if (!direct.has(u.id)) {
+      direct.set(u.id, at);
+      directProfiles.set(u.id, withoutNulls(profile ?? {}));
+    }
     refreshAssignment(u, change(at, assignUri));
     return appUsers.get(u.id);
   }
@@ -368,16 +462,54 @@ export function createOktaStore(opts: StoreOptions) {
   function unassign(idOrLogin: string, at: number): void {
     const u = requireUser(idOrLogin);
     direct.delete(u.id);
+    directProfiles.delete(u.id);
     refreshAssignment(u, change(at, `/api/v1/apps/${app.id}/users/${u.id}`));
   }
 
-  function assignGroup(idOrName: string, at: number, priority?: number): void {
+  /**
+   * Changes the profile of a direct assignment (null removes an attribute), as
+   * `POST /api/v1/apps/{appId}/users/{userId}` does, and logs `application.user_membership.update`
+   * when the app user's profile changed. A user assigned only through a group has no profile of
+   * their own to change (Okta's group-scoped attributes come from the group assignment).
+   */
+  function setAppUserProfile(idOrLogin: string, patch: SimProfile, at: number): SimAppUser {
+    const u = requireUser(idOrLogin);
+    const au = appUsers.get(u.id);
+    if (!au || !direct.has(u.id)) {
+      throw new OktaSimError(
+        404,
+        'E0000007',
+        au ? `Not found: ${u.id} is assigned to the app through a group only; assign them directly to give them a profile of their own (AppUser)` : `Not found: Resource not found: ${u.id} (AppUser)`,
+      );
+    }
+    const before = assignmentProfile(u.id);
+    const next: SimProfile = { ...(directProfiles.get(u.id) ?? {}) };
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === null) {
+        delete next[k];
+      } else {
+        next[k] = v;
+      }
+    }
+    directProfiles.set(u.id, next);
+    if (!sameProfile(before, assignmentProfile(u.id))) {
+      au.lastUpdated = at;
+      emit(change(at, `/api/v1/apps/${app.id}/users/${u.id}`), 'application.user_membership.update', [appUserRef(au, u), appRef(), userRef(u)]);
+    }
+    return au;
+  }
+
+  function assignGroup(idOrName: string, at: number, priority?: number, profile?: SimProfile): void {
     const g = requireGroup(idOrName);
     if (g.appAssignment) {
       return;
     }
     const c = change(at, `/api/v1/apps/${app.id}/groups/${g.id}`);
-    g.appAssignment = { at, priority: priority ?? [...groups.values()].filter((x) => x.appAssignment).length };
+    const count = [...groups.values()].filter((x) => x.appAssignment).length;
+    g.appAssignment = { at, priority: count, profile: withoutNulls(profile ?? {}), lastUpdated: at };
+    if (priority !== undefined) {
+      placeGroup(g, priority);
+    }
     emit(c, 'group.application_assignment.add', [appRef(), groupRef(g)]);
     for (const uid of g.members) {
       const u = users.get(uid);
@@ -385,6 +517,47 @@ export function createOktaStore(opts: StoreOptions) {
         refreshAssignment(u, c);
       }
     }
+    if (priority !== undefined) {
+      // Another group's members may now get the app from this one instead.
+      refreshMembers([...groups.values()].filter((x) => x.appAssignment), c, new Map());
+    }
+  }
+
+  /**
+   * Changes a group assignment's profile (null removes an attribute) and/or its priority, as
+   * `PUT /api/v1/apps/{appId}/groups/{groupId}` does: logs `group.application_assignment.update`
+   * (targets AppInstance and UserGroup) and recomputes every affected app user (see
+   * `refreshMembers`).
+   */
+  function updateGroupAssignment(idOrName: string, update: { profile?: SimProfile; priority?: number }, at: number): SimGroup {
+    const g = requireGroup(idOrName);
+    const assignment = g.appAssignment;
+    if (!assignment) {
+      throw new OktaSimError(404, 'E0000007', `Not found: Resource not found: ${g.id} (ApplicationGroupAssignment)`);
+    }
+    const before = memberProfiles();
+    const priorityBefore = assignment.priority;
+    const profileBefore = { ...assignment.profile };
+    if (update.profile) {
+      for (const [k, v] of Object.entries(update.profile)) {
+        if (v === null) {
+          delete assignment.profile[k];
+        } else {
+          assignment.profile[k] = v;
+        }
+      }
+    }
+    if (update.priority !== undefined) {
+      placeGroup(g, update.priority);
+    }
+    if (assignment.priority === priorityBefore && sameProfile(profileBefore, assignment.profile)) {
+      return g;
+    }
+    assignment.lastUpdated = at;
+    const c = change(at, `/api/v1/apps/${app.id}/groups/${g.id}`);
+    emit(c, 'group.application_assignment.update', [appRef(), groupRef(g)]);
+    refreshMembers([...groups.values()].filter((x) => x.appAssignment), c, before);
+    return g;
   }
 
   function unassignGroup(idOrName: string, at: number): void {
@@ -483,6 +656,7 @@ export function createOktaStore(opts: StoreOptions) {
   function deactivateUser(u: SimUser, c: Change): void {
     setStatus(u, 'DEPROVISIONED', c.at);
     direct.delete(u.id);
+    directProfiles.delete(u.id);
     emit(c, 'user.lifecycle.deactivate', [userRef(u)]);
     refreshAssignment(u, c);
   }
@@ -556,6 +730,7 @@ export function createOktaStore(opts: StoreOptions) {
       users.delete(u.id);
       loginIndex.delete(u.profile.login.toLowerCase());
       direct.delete(u.id);
+      directProfiles.delete(u.id);
       appUsers.delete(u.id);
       sortedUsers = null;
       sortedAppUsers = null;
@@ -582,6 +757,9 @@ export function createOktaStore(opts: StoreOptions) {
     unassign,
     assignGroup,
     unassignGroup,
+    setAppUserProfile,
+    updateGroupAssignment,
+    assignmentProfile,
     addToGroup,
     removeFromGroup,
     updateProfile,

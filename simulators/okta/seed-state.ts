@@ -26,7 +26,7 @@ export function loadSeed(store: OktaStore, seed: Seed, nowMs: number): void {
   });
   seed.groups.forEach((g, i) => {
     if (g.assignedToApp) {
-      store.assignGroup(groupIds.get(g.key) ?? g.name, base + HOUR + i * 60_000, i);
+      store.assignGroup(groupIds.get(g.key) ?? g.name, base + HOUR + i * 60_000, i, g.appProfile);
     }
   });
 
@@ -46,7 +46,7 @@ export function loadSeed(store: OktaStore, seed: Seed, nowMs: number): void {
     });
     const assignment = p.assignment;
     if (assignment === 'direct') {
-      ops.push({ at: created + HOUR, order: order++, run: (at) => void store.assign(userId, at) });
+      ops.push({ at: created + HOUR, order: order++, run: (at) => void store.assign(userId, at, p.appProfile) });
     } else if (assignment !== null) {
       const groupId = groupIds.get(assignment.group);
       if (groupId === undefined) {
@@ -76,5 +76,6 @@ function toNewUser(p: SeedPerson, status: SeedPerson['status']) {
     title: p.title,
     status,
     ...(p.department === undefined ? {} : { department: p.department }),
+    ...(p.profile === undefined ? {} : { profile: p.profile }),
   };
 }

@@ -15,6 +15,10 @@ export interface SeedPerson {
   /** Assigned to the HubSpot app: directly, through a group (by group key), or not. */
   assignment: 'direct' | { group: string } | null;
   department?: string;
+  /** Other Okta profile attributes, custom ones included (`hubspotRole`, `costCenter`, …). */
+  profile?: Record<string, string>;
+  /** A direct assignment's own app user profile (`assignment: 'direct'` only). */
+  appProfile?: Record<string, string>;
 }
 
 export interface SeedGroup {
@@ -22,6 +26,8 @@ export interface SeedGroup {
   name: string;
   /** Whether the group is assigned to the HubSpot app. */
   assignedToApp: boolean;
+  /** The group assignment's profile (its group-scoped app user attributes), when assigned. */
+  appProfile?: Record<string, string>;
 }
 
 export interface SeedRole {

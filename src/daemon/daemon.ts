@@ -42,6 +42,7 @@ import { createSyncUserProcessor, createSyncUserWorker } from '../../workers/syn
 import { createReconcileCommands, createUserCommands } from './command-facades';
 import { createRedisConnections } from './redis-connections';
 import { createRulesWatch } from './rules-watch';
+import { createRuleGroupReader } from '../okta/rule-groups';
 
 /** Which parts of the pipeline this process runs. */
 export interface DaemonRoles {
@@ -151,7 +152,9 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
   const recordFinished = (outcome: PlanOutcome) => metrics.recordReconcileDone(outcome.finishedAt, outcome.failures.length > 0 ? 'partial' : outcome.held > 0 ? 'held' : 'succeeded');
   const firstStart = opts.firstStart === true ? { firstStart: true } : {};
   const ledgerGate = createLedgerGate({ okta, hubspot, state, appId, historyDays: settings.okta.historyDays, rules: config.rules, logger, ...firstStart });
-  const syncUser = createSyncUserProcessor({ okta, hubspot, state, rules: config.rules, plan: planSync, ledgerGate, logger });
+  // One reader of the rule groups: reconciliations refresh the resolution the per-user syncs use.
+  const ruleGroups = createRuleGroupReader({ okta, logger });
+  const syncUser = createSyncUserProcessor({ okta, hubspot, state, rules: config.rules, plan: planSync, ledgerGate, logger, ruleGroups });
   const rulesWatch = createRulesWatch({ rules: config.rules, hubspot, status: state.status, logger });
   const reconciler = createReconciler({
     okta,
@@ -166,6 +169,7 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
     onPlanned: (plan) => metrics.recordPlan(plan),
     onCatalog: (catalog) => rulesWatch.observe(catalog),
     onFinished: recordFinished,
+    ruleGroups,
   });
   const summary = createSummaryProcessor({
     state,
@@ -182,6 +186,7 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
     appId,
     logger,
     hook: { enabled: hookSecret !== undefined, debounceMs: settings.hooks.debounceMs, missedGraceMs: settings.hooks.missedGraceSeconds * 1000 },
+    groupMembers: (groupId) => okta.listGroupMemberIds(groupId),
     onTaken: (result) => hookMetrics.recordIntake(result),
   });
   const poll = createPollProcessor({
@@ -376,6 +381,8 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
     okta,
     hubspot,
     ledgerGate,
+    /** Reads the groups the rules name (reconciliations, per-user syncs; `doctor` and what-if runs may read with other rules). */
+    ruleGroups,
     syncUser,
     reconciler,
     metrics,

@@ -19,6 +19,7 @@ export const OKTA_HOOK_EVENT_TYPES: readonly string[] = [
   'user.account.update_profile',
   'group.user_membership.add',
   'group.user_membership.remove',
+  'group.application_assignment.update',
 ];
 
 /** What Okta writes to the System Log when a delivery to an event hook failed (not hook-eligible itself). */

@@ -2,9 +2,9 @@ import { Client, Collection } from '@okta/okta-sdk-nodejs';
 import { PermanentError, RateLimitedError, TransientError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import { createRedactor } from '../lib/redact';
-import type { OktaCandidate } from '../sync/types';
+import type { OktaCandidate, OktaGroupRef } from '../sync/types';
 import { isNotFound, toOktaError } from './okta-errors';
-import { appUserId, embeddedUser, toCandidate, toLogEvent } from './okta-mapping';
+import { appUserId, embeddedUser, toCandidate, toGroupRef, toLogEvent } from './okta-mapping';
 import { createOktaRequestExecutor, type OktaClientHooks } from './okta-request-executor';
 import type { CandidateReadOptions, LogPollResult, OktaAppInfo, OktaClientApi, OktaLogEvent } from './okta-types';
 import { sleep as defaultSleep } from '../lib/async';
@@ -41,6 +41,8 @@ export interface OktaClientOptions {
   pageSize?: number | undefined;
   /** System Log events per page (1–1000, default 1000). */
   logPageSize?: number | undefined;
+  /** Group members per page (1–1000, default 1000). */
+  groupMemberPageSize?: number | undefined;
   hooks?: OktaClientHooks | undefined;
   /** Stop a poll after this many events (default 10,000); the cursor resumes from there. */
   maxEventsPerPoll?: number | undefined;
@@ -58,6 +60,17 @@ export const OKTA_SCOPES = ['okta.users.read', 'okta.apps.read', 'okta.logs.read
 
 const MAX_PAGES = 100_000;
 const USERS_PER_FILTER = 50;
+/** Groups named per `search` request (each adds a clause or two: the URL stays well under Okta's limits). */
+const GROUPS_PER_SEARCH = 20;
+/** Groups per page of `/groups` (Okta recommends at most 200). */
+const GROUPS_PAGE = 200;
+/** What an Okta group id looks like (`00g` and 17 more characters). */
+const GROUP_ID = /^00g[0-9A-Za-z]{17}$/;
+
+/** A value quoted for an Okta filter expression. */
+function quoted(value: string): string {
+  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
 
 type Obj = Record<string, unknown>;
 type Page = Obj[];
@@ -95,6 +108,8 @@ export function createOktaClient(opts: OktaClientOptions) {
   const sleep = opts.sleep ?? defaultSleep;
   const pageSize = clamp(opts.pageSize, 1, 500, 500);
   const logPageSize = clamp(opts.logPageSize, 1, 1000, 1000);
+  // Okta's default page of `/groups/{id}/users`, and the largest it recommends.
+  const groupMemberPageSize = clamp(opts.groupMemberPageSize, 1, 1000, 1000);
   const maxEventsPerPoll = Math.max(1, opts.maxEventsPerPoll ?? 10_000);
   const pageRetries = Math.max(0, opts.pageRateLimitRetries ?? 3);
   const appId = opts.appId;
@@ -284,7 +299,14 @@ export function createOktaClient(opts: OktaClientOptions) {
       throw new TransientError(`Okta getCandidate(${idOrLogin}) got a user without an id`, { code: 'OKTA_BAD_RESPONSE' });
     }
     if (opts.knownAssignment) {
-      return { ...toCandidate(user, null), assigned: true, assignedVia: opts.knownAssignment.assignedVia, assignedAt: opts.knownAssignment.assignedAt };
+      const known = opts.knownAssignment;
+      const candidate: OktaCandidate = { ...toCandidate(user, null), assigned: true, assignedVia: known.assignedVia, assignedAt: known.assignedAt };
+      if (known.appProfile) {
+        candidate.appProfile = known.appProfile;
+      } else {
+        delete candidate.appProfile;
+      }
+      return candidate;
     }
     let appUser: unknown = null;
     try {
@@ -376,7 +398,75 @@ export function createOktaClient(opts: OktaClientOptions) {
     return { id: a.id, label: a.label, status: typeof a.status === 'string' ? a.status : 'UNKNOWN' };
   }
 
-  const api: OktaClientApi = { listAssignedUsers, getCandidate, pollLog, readLogHistory, getApp };
+  /** Every item of a paged SDK listing, page by page (429s waited out per page, loops refused). */
+  async function allPages(start: () => Promise<Pager>, call: string): Promise<Obj[]> {
+    let pager: Pager;
+    try {
+      pager = await start();
+    } catch (err) {
+      throw fail(err, call);
+    }
+    const guard = loopGuard(call);
+    const items: Obj[] = [];
+    while (pager.nextUri) {
+      guard(pager.nextUri);
+      items.push(...(await nextPage(pager, call)));
+    }
+    return items;
+  }
+
+  async function resolveGroups(refs: readonly string[]): Promise<Map<string, OktaGroupRef | null>> {
+    const wanted = [...new Set(refs)];
+    const found: OktaGroupRef[] = [];
+    for (let i = 0; i < wanted.length; i += GROUPS_PER_SEARCH) {
+      const chunk = wanted.slice(i, i + GROUPS_PER_SEARCH);
+      const search = chunk.map((ref) => (GROUP_ID.test(ref) ? `id eq ${quoted(ref)} or profile.name eq ${quoted(ref)}` : `profile.name eq ${quoted(ref)}`)).join(' or ');
+      const page = await allPages(() => client.groupApi.listGroups({ search, limit: GROUPS_PAGE }), `resolveGroups(${chunk.length} groups)`);
+      found.push(...page.flatMap((g) => toGroupRef(g) ?? []));
+    }
+    const out = new Map<string, OktaGroupRef | null>();
+    for (const ref of wanted) {
+      const loose = found.filter((g) => g.name.toLowerCase() === ref.toLowerCase());
+      const match = found.find((g) => g.id === ref) ?? found.find((g) => g.name === ref) ?? (loose.length === 1 ? loose[0] : undefined);
+      out.set(ref, match ? { id: match.id, name: match.name } : null);
+    }
+    return out;
+  }
+
+  async function listGroups(): Promise<OktaGroupRef[]> {
+    const items = await allPages(() => client.groupApi.listGroups({ limit: GROUPS_PAGE }), 'listGroups');
+    return items.flatMap((g) => toGroupRef(g) ?? []);
+  }
+
+  async function listGroupMemberIds(groupId: string): Promise<string[]> {
+    const call = `listGroupMemberIds(${groupId})`;
+    try {
+      const items = await allPages(() => client.groupApi.listGroupUsers({ groupId, limit: groupMemberPageSize }), call);
+      return items.flatMap((u) => (typeof u.id === 'string' ? [u.id] : []));
+    } catch (err) {
+      // Deleted since it was resolved: it has no members (the next resolution reports it).
+      if (err instanceof PermanentError && err.status === 404) {
+        log.warn('Okta group the rules name no longer exists; read as having no members', { groupId });
+        return [];
+      }
+      throw err;
+    }
+  }
+
+  async function listUserGroupIds(userIdOrLogin: string): Promise<string[]> {
+    const call = `listUserGroupIds(${userIdOrLogin})`;
+    try {
+      const items = await allPages(() => client.userApi.listUserGroups({ userId: userIdOrLogin }), call);
+      return items.flatMap((g) => (typeof g.id === 'string' ? [g.id] : []));
+    } catch (err) {
+      if (err instanceof PermanentError && err.status === 404) {
+        return [];
+      }
+      throw err;
+    }
+  }
+
+  const api: OktaClientApi = { listAssignedUsers, getCandidate, pollLog, readLogHistory, getApp, resolveGroups, listGroups, listGroupMemberIds, listUserGroupIds };
   return api;
 }
 

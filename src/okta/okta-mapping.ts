@@ -17,6 +17,28 @@ function str(v: unknown): string | null {
   return typeof v === 'string' ? v : null;
 }
 
+/**
+ * A profile's own attributes as plain data (an SDK model object may carry a prototype; the
+ * candidate travels through job data and JSON, so only the values are kept).
+ */
+function plain(p: Obj): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(p)) {
+    if (v !== undefined && typeof v !== 'function') {
+      out[k] = v;
+    }
+  }
+  return out;
+}
+
+/** A group's id and name (`profile.name`) from an Okta Group; null when either is missing. */
+export function toGroupRef(group: unknown): { id: string; name: string } | null {
+  const g = obj(group);
+  const id = str(g?.id);
+  const name = str(obj(g?.profile)?.name);
+  return id && name !== null ? { id, name } : null;
+}
+
 /** An ISO 8601 string from a `Date` or a date string; null otherwise. */
 export function isoDate(v: unknown): string | null {
   if (v instanceof Date) {
@@ -55,6 +77,9 @@ export function toCandidate(user: unknown, appUser: unknown | null): OktaCandida
   const assignedVia: AssignmentScope | null = scope === 'USER' || scope === 'GROUP' ? scope : null;
   return {
     oktaUserId: id,
+    profile: plain(profile),
+    // The app user's profile as Okta computed it (direct assignment, else group priority).
+    appProfile: au ? plain(obj(au.profile) ?? {}) : null,
     login: str(profile.login) ?? '',
     email: str(profile.email),
     firstName: str(profile.firstName),

@@ -14,6 +14,7 @@ const TEMPLATES: ReadonlyArray<[RegExp, string]> = [
   [/^\/api\/v1\/apps\/[^/]+\/groups$/, '/api/v1/apps/{appId}/groups'],
   [/^\/api\/v1\/apps\/[^/]+$/, '/api/v1/apps/{appId}'],
   [/^\/api\/v1\/apps$/, '/api/v1/apps'],
+  [/^\/api\/v1\/users\/[^/]+\/groups$/, '/api/v1/users/{userId}/groups'],
   [/^\/api\/v1\/users\/[^/]+$/, '/api/v1/users/{userId}'],
   [/^\/api\/v1\/users$/, '/api/v1/users'],
   [/^\/api\/v1\/groups\/[^/]+\/users$/, '/api/v1/groups/{groupId}/users'],

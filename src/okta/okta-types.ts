@@ -1,4 +1,4 @@
-import type { AssignmentScope, OktaCandidate } from '../sync/types';
+import type { AssignmentScope, OktaCandidate, OktaGroupRef } from '../sync/types';
 
 /**
  * The Okta operations the daemon uses, implemented by `createOktaClient` over
@@ -53,7 +53,12 @@ export interface CandidateReadOptions {
    * The assignment as a full listing just saw it: the user is read (users endpoint) but the
    * assignment is not asked for again (the apps endpoint has Okta's tightest rate limit).
    */
-  knownAssignment?: { assignedVia: AssignmentScope; assignedAt: string | null };
+  knownAssignment?: {
+    assignedVia: AssignmentScope;
+    assignedAt: string | null;
+    /** The app user's profile the listing saw; undefined when it was not kept (the rules read none). */
+    appProfile?: Readonly<Record<string, unknown>>;
+  };
 }
 
 export interface OktaClientApi {
@@ -70,4 +75,16 @@ export interface OktaClientApi {
   readLogHistory(since: string, until: string, filter?: string): AsyncIterable<OktaLogEvent[]>;
   /** The HubSpot app instance; throws NotFound-style PermanentError when the id is wrong. */
   getApp(): Promise<OktaAppInfo>;
+  /**
+   * Okta groups by name or id, as rules name them (`Sales-EMEA`, `00g…`): each ref with the group
+   * it names, or null when Okta has none. A few search requests for all of them (`search=id eq …
+   * or profile.name eq …`); an id wins over a name, an exact name over one that differs in case.
+   */
+  resolveGroups(refs: readonly string[]): Promise<Map<string, OktaGroupRef | null>>;
+  /** Every group of the org (id and name), paged: only to say which groups exist when a rule names one that does not. */
+  listGroups(): Promise<OktaGroupRef[]>;
+  /** The ids of a group's members, paged (`/groups/{id}/users`); a group that no longer exists has none. */
+  listGroupMemberIds(groupId: string): Promise<string[]>;
+  /** The ids of the groups a user (id or login) is in, in one request (`/users/{id}/groups`); none when the user does not exist. */
+  listUserGroupIds(userIdOrLogin: string): Promise<string[]>;
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '../lib/logger';
 import { HOOK_DELIVERY_EVENT, OKTA_HOOK_EVENT_TYPES } from '../okta/hook-events';
-import { affectedUserIds } from '../okta/okta-events';
+import { affectedUserIds, changedGroupAssignments } from '../okta/okta-events';
 import type { OktaLogEvent } from '../okta/okta-types';
 import type { State } from '../state/state';
 import type { Producers } from './producers';
@@ -54,6 +54,12 @@ export function createEventIntake(deps: {
   logger: Logger;
   /** Whether an event hook is configured, the delay of the jobs it starts, and the grace before a polled event counts as missed. */
   hook: { enabled: boolean; debounceMs: number; missedGraceMs: number };
+  /**
+   * The ids of a group's members (`okta.listGroupMemberIds`): a change to a group assignment's
+   * profile or priority names no user, so its members are read (paged, once per batch and group).
+   * Without it such events are ignored.
+   */
+  groupMembers?: (groupId: string) => Promise<string[]>;
   now?: () => number;
   onTaken?: (result: IntakeResult) => void;
 }) {
@@ -92,14 +98,29 @@ export function createEventIntake(deps: {
     const typesByUser = new Map<string, Set<string>>();
     // When Okta published the oldest event naming each user (events are oldest first).
     const changedAt = new Map<string, string>();
+    const noteType = (id: string, type: string, published = '') => {
+      const set = typesByUser.get(id) ?? new Set<string>();
+      set.add(type);
+      typesByUser.set(id, set);
+      if (!changedAt.has(id) && published !== '') {
+        changedAt.set(id, published);
+      }
+    };
     for (const e of fresh) {
       for (const id of e.userIds) {
-        const set = typesByUser.get(id) ?? new Set<string>();
-        set.add(e.eventType);
-        typesByUser.set(id, set);
-        if (!changedAt.has(id) && e.published !== '') {
-          changedAt.set(id, e.published);
+        noteType(id, e.eventType, e.published);
+      }
+    }
+    // A group assignment's profile or priority changed: its members' app user profiles did.
+    for (const groupId of deps.groupMembers ? changedGroupAssignments(fresh, deps.appId) : []) {
+      const members = (await deps.groupMembers?.(groupId)) ?? [];
+      const known = new Set(users);
+      for (const id of members) {
+        if (!known.has(id)) {
+          users.push(id);
+          known.add(id);
         }
+        noteType(id, 'group.application_assignment.update');
       }
     }
     // Managed users these events take out of scope count towards the deletion guard before any

@@ -33,7 +33,15 @@ export interface SyncUserData {
    * job trusts it instead of asking Okta's rate-limited apps endpoint again, unless a System Log
    * event named the user since; jobs that may delete always ask.
    */
-  assignment?: { via: AssignmentScope; at: string | null; listedAt: number };
+  assignment?: {
+    via: AssignmentScope;
+    at: string | null;
+    listedAt: number;
+    /** The ids of the rule groups the user was in at listing (only when the rules name groups). */
+    groupIds?: string[];
+    /** The app user's profile at listing (only when the rules read it). */
+    appProfile?: Readonly<Record<string, unknown>>;
+  };
 }
 
 /** What a sync-user job did (returned to the reconciliation summary). */

@@ -28,7 +28,18 @@ export interface OktaCandidate {
   assignedVia: AssignmentScope | null;
   /** When the assignment was created (ISO 8601), used to order seat waiting lists. */
   assignedAt: string | null;
-  /** Okta group ids the user is in (only needed when teams are mapped from groups). */
+  /** The user's Okta profile as Okta has it (base and custom attributes, raw). */
+  profile?: Readonly<Record<string, unknown>>;
+  /**
+   * The app user's profile on the HubSpot app assignment (Okta computes it from the direct
+   * assignment's profile, or the assigning groups' profiles by Group Priority), raw; null when
+   * not assigned, undefined when not read.
+   */
+  appProfile?: Readonly<Record<string, unknown>> | null;
+  /**
+   * The ids of the Okta groups the rules name (see `ruleGroupRefs`) that the user is in;
+   * undefined when not read (the rules name no group).
+   */
   groupIds?: string[];
 }
 
@@ -375,6 +386,18 @@ interface PlanInputBase {
   holds?: GuardHolds;
   /** Deletions an operator approved: HubSpot user ids that the guard lets through. */
   approvedDeletions?: readonly string[];
+  /**
+   * The Okta groups the rules name (see `ruleGroupRefs`), as found in Okta: how a rule's group
+   * (by name or id) becomes the ids in `OktaCandidate.groupIds`. A rule group missing here
+   * exists in no Okta group (the planner reports it and it matches nobody).
+   */
+  oktaGroups?: readonly OktaGroupRef[];
+}
+
+/** An Okta group the rules name, as found in Okta. */
+export interface OktaGroupRef {
+  id: string;
+  name: string;
 }
 
 /**

@@ -5,7 +5,7 @@ import addFormats from 'ajv-formats';
 import yaml from 'js-yaml';
 
 /** Schemas of Okta's management spec the conformance tests check answers against. */
-export type OktaSchemaName = 'AppUser' | 'User' | 'LogEvent' | 'ModelError' | 'Application' | 'Group' | 'EventHook';
+export type OktaSchemaName = 'AppUser' | 'User' | 'LogEvent' | 'ModelError' | 'Application' | 'Group' | 'EventHook' | 'ApplicationGroupAssignment';
 
 const SPEC_FILE = path.join(__dirname, '..', 'integration', 'okta', 'okta-management.yaml');
 const SPEC_ID = 'okta-management';

@@ -171,3 +171,73 @@ test('the validator does catch shapes the spec forbids', () => {
   expect(validate('LogEvent', { uuid: 'x', severity: 'LOUD' })).not.toEqual([]);
   expect(validate('ModelError', { errorCode: 7 })).not.toEqual([]);
 });
+
+/** The `Link` header lines of a raw GET (Node's fetch joins repeated headers). */
+function linkLines(path: string): Promise<string[]> {
+  return new Promise<string[]>((resolve, reject) => {
+    http
+      .get(`${rig.url}${path}`, { headers: { Authorization: `SSWS ${rig.sim.token}` } }, (res) => {
+        res.resume();
+        const raw = res.rawHeaders;
+        resolve(raw.filter((_, i) => i % 2 === 1 && raw[i - 1]?.toLowerCase() === 'link'));
+      })
+      .on('error', reject);
+  });
+}
+
+test('groups: found by name (search, case-insensitive values), by id, or by name prefix (q); every one a valid Group', async () => {
+  const sales = rig.sim.admin.listGroups().find((g) => g.name === 'Sales');
+  const engineering = rig.sim.admin.listGroups().find((g) => g.name === 'Engineering');
+  const search = async (expr: string) => rawGet(rig, `/api/v1/groups?search=${encodeURIComponent(expr)}`);
+  const byName = await search('profile.name eq "sales"');
+  expect(byName.status).toBe(200);
+  expect((byName.body as Array<{ id: string }>).map((g) => g.id)).toEqual([sales?.id]);
+  const both = await search(`profile.name eq "Sales" or id eq "${engineering?.id ?? ''}"`);
+  expect((both.body as Array<{ id: string }>).map((g) => g.id).sort()).toEqual([sales?.id, engineering?.id].sort());
+  for (const g of both.body as unknown[]) {
+    expectValid('Group', g);
+  }
+  expect(((await search('profile.name eq "No Such Group"')).body as unknown[]).length).toBe(0);
+  const q = await rawGet(rig, '/api/v1/groups?q=Eng');
+  expect((q.body as Array<{ profile: { name: string } }>).map((g) => g.profile.name)).toEqual(['Engineering']);
+  // filter takes only id, type and the dates, as Okta's does.
+  expect((await rawGet(rig, `/api/v1/groups?filter=${encodeURIComponent('profile.name eq "Sales"')}`)).status).toBe(400);
+  expect(((await rawGet(rig, `/api/v1/groups?filter=${encodeURIComponent(`id eq "${sales?.id ?? ''}"`)}`)).body as unknown[]).length).toBe(1);
+});
+
+test('groups page with limit and after, and Link lines', async () => {
+  const all = rig.sim.admin.listGroups().map((g) => g.id).sort();
+  expect(all.length).toBeGreaterThanOrEqual(2);
+  const lines = await linkLines('/api/v1/groups?limit=1');
+  expect(lines).toHaveLength(2);
+  expect(lines[1]).toMatch(new RegExp(`^<${rig.url}/api/v1/groups\\?limit=1&after=${all[0] ?? ''}>; rel="next"$`));
+  const seen: string[] = [];
+  let path: string | null = '/api/v1/groups?limit=1';
+  while (path) {
+    const res = await rawGet(rig, path);
+    seen.push(...(res.body as Array<{ id: string }>).map((g) => g.id));
+    const next = /<([^>]+)>; rel="next"/.exec(res.headers.get('link') ?? '')?.[1];
+    path = next ? next.slice(rig.url.length) : null;
+  }
+  expect(seen).toEqual(all);
+});
+
+test("a group's members page with limit and after and Link lines; a user's groups come in one answer", async () => {
+  const sales = rig.sim.admin.listGroups().find((g) => g.name === 'Sales');
+  const members = [...(sales?.memberIds ?? [])].sort();
+  expect(members.length).toBeGreaterThan(2);
+  const lines = await linkLines(`/api/v1/groups/${sales?.id ?? ''}/users?limit=2`);
+  expect(lines[1]).toMatch(new RegExp(`/api/v1/groups/${sales?.id ?? ''}/users\\?limit=2&after=${members[1] ?? ''}>; rel="next"$`));
+  const last = await rawGet(rig, `/api/v1/groups/${sales?.id ?? ''}/users?limit=2&after=${members[members.length - 2] ?? ''}`);
+  expect((last.body as Array<{ id: string }>).map((u) => u.id)).toEqual([members[members.length - 1]]);
+  expect(last.headers.get('link')).not.toMatch(/rel="next"/);
+
+  const member = rig.sim.admin.getUser(members[0] ?? '');
+  const groups = await rawGet(rig, `/api/v1/users/${encodeURIComponent(member?.login ?? '')}/groups`);
+  expect(groups.status).toBe(200);
+  expect((groups.body as Array<{ id: string }>).map((g) => g.id).sort()).toEqual([...(member?.groupIds ?? [])].sort());
+  for (const g of groups.body as unknown[]) {
+    expectValid('Group', g);
+  }
+  expect((await rawGet(rig, '/api/v1/users/00unosuchuser0000000/groups')).status).toBe(404);
+});

@@ -1,4 +1,6 @@
-import { affectedUserIds, OKTA_EVENT_FILTER } from '../../../src/okta/okta-events';
+import { affectedUserIds, changedGroupAssignments, OKTA_EVENT_FILTER } from '../../../src/okta/okta-events';
+import { OKTA_HOOK_EVENT_TYPES } from '../../../src/okta/hook-events';
+import { HOOK_ELIGIBLE_EVENT_TYPES } from '../../../simulators/okta/event-hooks';
 import type { OktaLogEvent } from '../../../src/okta/okta-types';
 import { matchesScimFilter, parseScimFilter } from '../../../simulators/okta/scim-filter';
 
@@ -51,12 +53,42 @@ test('the event filter is valid SCIM and selects exactly the event families that
     'user.lifecycle.delete.completed',
     'user.account.update_profile',
     'group.user_membership.add',
+    'group.application_assignment.update',
   ];
-  const unwanted = ['user.session.start', 'user.account.lock', 'group.lifecycle.create', 'application.lifecycle.update', 'user.authentication.sso'];
+  const unwanted = [
+    'user.session.start',
+    'user.account.lock',
+    'group.lifecycle.create',
+    'application.lifecycle.update',
+    'user.authentication.sso',
+    'group.application_assignment.add',
+    'group.profile.update',
+  ];
   for (const t of wanted) {
     expect({ t, match: matchesScimFilter(filter, { eventType: t }) }).toEqual({ t, match: true });
   }
   for (const t of unwanted) {
     expect({ t, match: matchesScimFilter(filter, { eventType: t }) }).toEqual({ t, match: false });
   }
+});
+
+test("a group assignment's profile or priority change names the group (its members are synced), for this app only", () => {
+  const events = [
+    ev('group.application_assignment.update', { userIds: [], appIds: [APP], groupIds: [SALES] }),
+    ev('group.application_assignment.update', { userIds: [], appIds: ['0oaOTHER'], groupIds: ['00gOTHER'] }),
+    ev('group.application_assignment.update', { userIds: [], appIds: [APP], groupIds: ['00gFAILED'], outcome: 'FAILURE' }),
+    ev('group.application_assignment.add', { userIds: [], appIds: [APP], groupIds: ['00gADDED'] }),
+    ev('group.application_assignment.update', { userIds: [], appIds: [APP], groupIds: [SALES] }),
+  ];
+  expect(changedGroupAssignments(events, APP)).toEqual([SALES]);
+  // It names no user itself.
+  expect(affectedUserIds(events, APP)).toEqual([]);
+});
+
+test('every event type the hook subscribes to is polled too and is hook-eligible', () => {
+  const filter = parseScimFilter(OKTA_EVENT_FILTER);
+  for (const t of OKTA_HOOK_EVENT_TYPES) {
+    expect({ t, polled: matchesScimFilter(filter, { eventType: t }), eligible: HOOK_ELIGIBLE_EVENT_TYPES.has(t) }).toEqual({ t, polled: true, eligible: true });
+  }
+  expect(OKTA_HOOK_EVENT_TYPES).toEqual(expect.arrayContaining(['application.user_membership.update', 'group.user_membership.add', 'group.user_membership.remove', 'group.application_assignment.update']));
 });

@@ -1,4 +1,4 @@
-import { embeddedUser, isoDate, toCandidate, toLogEvent } from '../../../src/okta/okta-mapping';
+import { embeddedUser, isoDate, toCandidate, toGroupRef, toLogEvent } from '../../../src/okta/okta-mapping';
 
 const user = {
   id: '00uADA',
@@ -7,9 +7,11 @@ const user = {
 };
 
 test('a user and its assignment become a candidate, values untouched', () => {
-  const c = toCandidate(user, { id: '00uADA', scope: 'GROUP', created: new Date('2030-01-02T03:04:05Z') });
+  const c = toCandidate(user, { id: '00uADA', scope: 'GROUP', created: new Date('2030-01-02T03:04:05Z'), profile: { hubspotRole: ' Sales Rep ', seats: ['Core'] } });
   expect(c).toEqual({
     oktaUserId: '00uADA',
+    profile: { login: 'ada@x.example', email: ' Ada@X.example ', firstName: 'Ada', lastName: null, title: 'Sales  Rep', custom: 1 },
+    appProfile: { hubspotRole: ' Sales Rep ', seats: ['Core'] },
     login: 'ada@x.example',
     email: ' Ada@X.example ',
     firstName: 'Ada',
@@ -22,8 +24,9 @@ test('a user and its assignment become a candidate, values untouched', () => {
   });
 });
 
-test('no assignment: not assigned, no scope, no date; missing fields become null', () => {
+test('no assignment: not assigned, no scope, no date, no app profile; missing fields become null', () => {
   expect(toCandidate({ id: '00uB', status: 'STAGED', profile: { login: 'b@x.example' } }, null)).toMatchObject({
+    appProfile: null,
     assigned: false,
     assignedVia: null,
     assignedAt: null,
@@ -36,6 +39,18 @@ test('no assignment: not assigned, no scope, no date; missing fields become null
     assignedVia: null,
     assignedAt: '2030-01-01T00:00:00.000Z',
   });
+});
+
+test('an assignment without a profile gives an empty app profile; a user without one an empty profile', () => {
+  const c = toCandidate({ id: '00uC', status: 'ACTIVE' }, { id: '00uC', scope: 'USER' });
+  expect(c.appProfile).toEqual({});
+  expect(c.profile).toEqual({});
+});
+
+test('a group becomes its id and name; one without a name is no group', () => {
+  expect(toGroupRef({ id: '00gA', profile: { name: 'Sales-EMEA', description: null } })).toEqual({ id: '00gA', name: 'Sales-EMEA' });
+  expect(toGroupRef({ id: '00gA', profile: {} })).toBeNull();
+  expect(toGroupRef({ profile: { name: 'x' } })).toBeNull();
 });
 
 test('a user without an id is refused', () => {

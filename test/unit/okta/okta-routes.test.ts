@@ -7,6 +7,9 @@ test.each([
   ['/api/v1/users/ada%40x.example', '/api/v1/users/{userId}'],
   ['/api/v1/users', '/api/v1/users'],
   ['/api/v1/groups/00g1/users', '/api/v1/groups/{groupId}/users'],
+  ['/api/v1/groups', '/api/v1/groups'],
+  ['/api/v1/users/00u1/groups', '/api/v1/users/{userId}/groups'],
+  ['/api/v1/apps/0oa1/groups/00g1', '/api/v1/apps/{appId}/groups/{groupId}'],
   ['/api/v1/logs', '/api/v1/logs'],
   ['/api/v1/logs/', '/api/v1/logs'],
   ['/oauth2/v1/token', '/oauth2/v1/token'],
@@ -25,5 +28,8 @@ test('rate-limit buckets follow Okta\'s table', () => {
   expect(oktaRateLimitCategory('GET', '/api/v1/logs')).toBe('logs');
   expect(oktaRateLimitCategory('GET', '/api/v1/groups/00g1/users')).toBe('groups');
   expect(oktaRateLimitCategory('GET', '/api/v1/groups/00g1')).toBe('group');
+  expect(oktaRateLimitCategory('GET', '/api/v1/groups')).toBe('groups');
+  // "Other /api/v1" in Okta's table: not the users buckets.
+  expect(oktaRateLimitCategory('GET', '/api/v1/users/00u1/groups')).toBe('other');
   expect(oktaRateLimitCategory('GET', '/api/v1/other')).toBe('other');
 });
