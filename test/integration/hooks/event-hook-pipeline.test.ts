@@ -158,3 +158,21 @@ test('a burst of 1,000 events in one delivery is answered within the timeout of 
   const after = await h.daemon.state.hookStatus.get();
   expect(after.eventsReceived - before.eventsReceived).toBe(1000);
 });
+
+test("a group assignment's profile change, pushed by the hook, syncs every member of the group (the event names none)", async () => {
+  const sales = okta().admin.listGroups().find((g) => g.name === 'Sales')!;
+  expect(sales.memberIds.length).toBeGreaterThan(1);
+  okta().admin.updateGroupAssignment('Sales', { profile: { hubspotRole: 'Sales Rep' } });
+  await okta().eventHooks.settle();
+  const synced = async () => {
+    const jobs = await h.daemon.queues.queue('sync-user').getJobs(['completed', 'active', 'waiting', 'delayed']);
+    return new Set(jobs.filter((j) => j.data.trigger === 'event' && j.data.eventTypes?.includes('group.application_assignment.update')).map((j) => j.data.oktaUserId));
+  };
+  await eventually(async () => {
+    const seen = await synced();
+    return sales.memberIds.every((id) => seen.has(id));
+  }, "every member's sync", 10_000);
+  // The poll runs hourly here: the event came by push, to a hook subscribed to it.
+  const hook = await h.sdk().eventHookApi.getEventHook({ eventHookId: h.hookId });
+  expect(hook.events?.items).toContain('group.application_assignment.update');
+});
