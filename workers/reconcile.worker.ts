@@ -11,10 +11,12 @@ import type { HeldLock } from '../src/state/lock';
 import { newPlanId, PLAN_ACTIONS_CHUNK, type PlanHeader, type PlanOutcome, type PlanRecord, type PlanTrigger } from '../src/state/plan-store';
 import type { State } from '../src/state/state';
 import type { PlanStream } from '../src/sync/plan-build';
-import type { HubSpotRole, HubSpotSeat, HubSpotUser, OktaCandidate, Plan, PlanAction, PlanInput, AssignmentScope } from '../src/sync/types';
+import type { HubSpotUser, OktaCandidate, Plan, PlanAction, PlanInput, AssignmentScope } from '../src/sync/types';
 import { keepHolds } from '../src/state/approval-decision';
 import { ensureLedgerForJob, type LedgerGate } from '../src/ledger/ledger-gate';
 import type { Planner } from './sync-user.worker';
+import { rulesMapTeams } from '../src/sync/team-sources';
+import type { RulesCatalog } from '../src/daemon/rules-watch';
 
 
 /** The lock's lifetime: long enough for the fan-out to finish, released by the summary. */
@@ -41,7 +43,7 @@ export interface ReconcileDeps {
   /** Told when a plan with nothing to fan out is done (the summary job tells the others). */
   onFinished?: (outcome: PlanOutcome) => void;
   /** Told HubSpot's roles and seats each time a reconciliation reads them (the rules' names are checked against them). */
-  onCatalog?: (catalog: { roles: HubSpotRole[]; seats: HubSpotSeat[] | null }) => Promise<unknown>;
+  onCatalog?: (catalog: RulesCatalog) => Promise<unknown>;
 }
 
 /** What a reconciliation's per-user job needs to know of its user's actions. */
@@ -106,15 +108,19 @@ export function createReconciler(deps: ReconcileDeps) {
         hubspotUsers.push(u);
       }
     }
-    const [roles, seats, ledger, approvedDeletions, holds] = await Promise.all([
+    const [roles, seats, teams, ledger, approvedDeletions, holds] = await Promise.all([
       deps.hubspot.listRoles(),
       deps.hubspot.listSeats(),
+      // Team values are ids or names: read HubSpot's teams only when the rules map teams.
+      rulesMapTeams(deps.rules) ? deps.hubspot.listTeams() : Promise.resolve(undefined),
       deps.state.ledger.all(),
       deps.state.approvals.approvedDeletions(),
       deps.state.approvals.guardHolds(),
     ]);
-    await deps.onCatalog?.({ roles, seats });
-    return { mode: 'full', candidates, hubspotUsers, roles, seats, ledger, rules: deps.rules, now: now().toISOString(), approvedDeletions, holds };
+    const input: PlanInput = { mode: 'full', candidates, hubspotUsers, roles, seats, ...(teams ? { teams } : {}), ledger, rules: deps.rules, now: now().toISOString(), approvedDeletions, holds };
+    // Every assigned user is at hand: the check can tell attributes nobody has, and groups Okta lacks.
+    await deps.onCatalog?.({ roles, seats, teams, oktaGroups: input.oktaGroups, candidates });
+    return input;
   }
 
   /** Reads both sides in full and plans. Throws when any listing fails. */

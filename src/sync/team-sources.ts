@@ -162,3 +162,8 @@ export function createTeamResolver(rules: Rules['teams'], teams: readonly HubSpo
     return { primaryTeamId, secondaryTeamIds: found.size === 0 ? NONE : [...found].sort(), reasons, unmapped: hits };
   };
 }
+
+/** The rules map teams (some primary or secondary source, or `teams.byGroup`): the plan needs HubSpot's teams. */
+export function rulesMapTeams(rules: Pick<Rules, 'teams'>): boolean {
+  return rules.teams.primary.length > 0 || rules.teams.secondary.length > 0 || Object.keys(rules.teams.byGroup).length > 0;
+}
