@@ -17,6 +17,7 @@ import { ensureLedgerForJob, type LedgerGate } from '../src/ledger/ledger-gate';
 import type { Planner } from './sync-user.worker';
 import { rulesMapTeams } from '../src/sync/team-sources';
 import type { RulesCatalog } from '../src/daemon/rules-watch';
+import { compareRulePlans, type RulesDiff } from '../src/sync/rules-diff';
 
 
 /** The lock's lifetime: long enough for the fan-out to finish, released by the summary. */
@@ -192,6 +193,20 @@ export function createReconciler(deps: ReconcileDeps) {
     return (await deps.state.plans.get(id)) ?? { ...header, plan: rest };
   }
 
+  /**
+   * What-if (`reconcile --dry-run --rules FILE`): one read of both sides, planned under the
+   * current rules and under `proposed`, and what would change. Nothing is written to HubSpot and
+   * no plan is stored. HubSpot's teams are read here too when only the proposed rules map teams.
+   */
+  async function whatIf(proposed: Rules): Promise<WhatIf> {
+    const input = await readInput();
+    const teams = input.teams ?? (rulesMapTeams(proposed) ? await deps.hubspot.listTeams() : undefined);
+    const currentPlan = deps.plan(input);
+    const proposedInput: PlanInput = { ...input, rules: proposed, ...(teams ? { teams } : {}) };
+    const proposedPlan = deps.plan(proposedInput);
+    return { current: currentPlan, proposed: proposedPlan, diff: compareRulePlans(proposedInput, currentPlan, proposedPlan) };
+  }
+
   async function fanOut(planId: string, work: Map<string, WorkItem>, lock: HeldLock, startedAt: string, listedAt: number): Promise<void> {
     await deps.flow.open({ planId, startedAt, jobs: work.size, lockToken: lock.token });
     let chunk: FlowChild[] = [];
@@ -279,7 +294,14 @@ export function createReconciler(deps: ReconcileDeps) {
     }
   }
 
-  return { process, planFull, dryRun };
+  return { process, planFull, dryRun, whatIf };
+}
+
+/** A what-if's outcome: both plans and their comparison. */
+export interface WhatIf {
+  current: Plan;
+  proposed: Plan;
+  diff: RulesDiff;
 }
 
 /** The reconciler's API. */
