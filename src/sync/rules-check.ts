@@ -224,6 +224,27 @@ export function checkRuleNames(rules: Pick<Rules, 'roles' | 'seats'> & Partial<P
   return result;
 }
 
+/** Where each group is first named, for messages: `roles.sources[0]`, `teams.byGroup`. */
+function groupPlaces(rules: Pick<Rules, 'roles' | 'seats' | 'teams'>): Map<string, string> {
+  const places = new Map<string, string>();
+  const note = (where: string, sources: ReadonlyArray<unknown>) =>
+    sources.forEach((s, i) => {
+      if (s !== null && typeof s === 'object' && 'groups' in s) {
+        for (const e of (s as { groups: ReadonlyArray<{ group: string }> }).groups) {
+          if (!places.has(e.group)) {
+            places.set(e.group, `${where}[${i}]`);
+          }
+        }
+      }
+    });
+  note('roles.sources', rules.roles.sources);
+  note('seats.sources', rules.seats.sources);
+  note('teams.primary', rules.teams.primary);
+  note('teams.secondary', rules.teams.secondary);
+  Object.keys(rules.teams.byGroup).forEach((g) => places.has(g) || places.set(g, 'teams.byGroup'));
+  return places;
+}
+
 type Report = (kind: RuleNameKind, where: string, name: string, problem: UnknownRuleName['problem'], effect: string) => void;
 
 /**
@@ -248,9 +269,10 @@ function checkSourceNames(rules: Pick<Rules, 'roles' | 'seats' | 'teams'>, extra
   }
   if (extras.oktaGroups) {
     const groups = createGroupIndex(extras.oktaGroups);
+    const places = groupPlaces(rules);
     for (const ref of ruleGroupRefs(rules)) {
       if (groups.idOf(ref) === null) {
-        report('group', 'rules', ref, 'missing', 'it matches nobody');
+        report('group', places.get(ref) ?? 'rules', ref, 'missing', 'it matches nobody');
       }
     }
   }
