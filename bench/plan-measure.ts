@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { planSync } from '../src/sync/planner';
 import { renderPlanTable } from '../src/sync/plan-render';
-import { LARGE, buildPopulation } from './plan-population';
+import { LARGE, buildPopulation, buildSourcesPopulation } from './plan-population';
 
 /**
  * Child-process entry for plan.bench: builds the population, collects garbage, then plans it once
@@ -20,8 +20,8 @@ function collect(): void {
 }
 
 function main(): void {
-  const scenario = process.argv[2] === 'named' ? 'named' : 'role';
-  const input = buildPopulation(LARGE, scenario);
+  const scenario = process.argv[2] === 'named' ? 'named' : process.argv[2] === 'sources' ? 'sources' : 'role';
+  const input = scenario === 'sources' ? buildSourcesPopulation(LARGE) : buildPopulation(LARGE, scenario);
   collect();
   const before = process.memoryUsage();
   const maxRssBefore = process.resourceUsage().maxRSS * 1024;

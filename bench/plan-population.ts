@@ -2,6 +2,10 @@ import { RulesSchema } from '../config/rules-schema';
 import { appliedValuesFrom } from '../src/sync/desired-user';
 import { generatedSeed } from '../simulators/seeds/generated';
 import type { HubSpotUser, LedgerEntry, OktaCandidate, PlanInput } from '../src/sync/types';
+import { createRoleMapper } from '../src/sync/role-mapping';
+import { createRoleResolver } from '../src/sync/role-sources';
+import { createGroupIndex } from '../src/sync/source-values';
+import { createTeamResolver } from '../src/sync/team-sources';
 
 /** The shape of a large account for planning benchmarks. */
 export interface PopulationSize {
@@ -105,4 +109,71 @@ export function buildPopulation(size: PopulationSize, seats: 'role' | 'named'): 
     recentDeletions: 0,
     approvedDeletions: [],
   };
+}
+
+/** Okta groups of the sources case: 20 regional sales and functional groups. */
+const SOURCE_GROUPS = Array.from({ length: 20 }, (_, i) => ({ id: `00g${String(i).padStart(17, '0')}`, name: `Group-${i}` }));
+
+/**
+ * The role-seats population with the rules reading every kind of source: the role from the app
+ * user's profile, then 20 groups, then a profile attribute, then the Title; the primary team
+ * from the app profile, then 20 groups (`teams.byGroup` last); secondary teams from every group.
+ * Each user carries a profile, an app profile and one to three of the groups, as the Okta
+ * adapter gives them. The managed users are in their teams already, so most are in sync.
+ */
+export function buildSourcesPopulation(size: PopulationSize): PlanInput {
+  const base = buildPopulation(size, 'role');
+  const roleNames = base.roles.map((r) => r.name);
+  const teams = SOURCE_GROUPS.map((g, i) => ({ id: String(7000 + i), name: `Team ${i}`, userIds: [], secondaryUserIds: [] }));
+  const groupsOf = (i: number): string[] => {
+    const n = 1 + (i % 3);
+    return Array.from({ length: n }, (_, k) => SOURCE_GROUPS[(i * 7 + k * 5) % SOURCE_GROUPS.length]?.id ?? '');
+  };
+  const candidates = base.candidates.map((c, i) => ({
+    ...c,
+    profile: { login: c.login, email: c.email, title: c.title, department: i % 11 === 0 ? 'Operations' : (roleNames[i % roleNames.length] ?? null), costCenter: `CC-${i % 40}` },
+    // A third of the users get their role from the assigning group's profile (Group Priority).
+    appProfile: i % 3 === 0 ? { role: i % 9 === 0 ? 'sales' : (roleNames[(i + 1) % roleNames.length] ?? ''), team: `Team ${i % 20}` } : {},
+    groupIds: groupsOf(i),
+  }));
+  const rules = RulesSchema.parse({
+    emailDomains: ['acme.example'],
+    seats: { mode: 'role', budget: { 'Sales Rep': 20_000, 'Service Agent': 8_000 } },
+    roles: {
+      sources: [
+        { appAttribute: 'role' },
+        { groups: SOURCE_GROUPS.slice(0, 10).map((g, i) => ({ group: i % 2 === 0 ? g.name : g.id, role: roleNames[i % roleNames.length] ?? 'Sales Rep' })) },
+        { attribute: 'department' },
+        'title',
+      ],
+      aliases: { sales: 'Sales Rep' },
+      patterns: [{ pattern: '^sales', role: 'Sales Rep' }],
+    },
+    teams: {
+      primary: [{ appAttribute: 'team' }, { groups: SOURCE_GROUPS.slice(0, 10).map((g, i) => ({ group: g.name, team: `Team ${i}` })) }],
+      secondary: [{ groups: SOURCE_GROUPS.map((g, i) => ({ group: g.name, team: String(7000 + i) })) }],
+      byGroup: Object.fromEntries(SOURCE_GROUPS.slice(10).map((g, i) => [g.id, String(7010 + i)])),
+    },
+  });
+  // The managed users already have what the sources give (a previous reconciliation wrote it), bar the drift.
+  const groups = createGroupIndex(SOURCE_GROUPS);
+  const roleFrom = createRoleResolver(rules.roles.sources, createRoleMapper(base.roles, rules.roles), groups, rules.limits.maxTitleLength);
+  const teamsFrom = createTeamResolver(rules.teams, teams, groups, rules.limits.maxTitleLength);
+  const byEmail = new Map(candidates.map((c) => [c.email ?? '', c]));
+  const byHubSpotId = new Map(base.ledger.map((e) => [e.hubspotUserId, e]));
+  const hubspotUsers = base.hubspotUsers.map((u) => {
+    const c = byEmail.get(u.email);
+    const entry = byHubSpotId.get(u.id);
+    if (!c || !entry?.lastApplied) {
+      return u;
+    }
+    const view = { title: c.title, profile: c.profile, appProfile: c.appProfile, groupIds: c.groupIds };
+    const role = roleFrom(view).match.role;
+    const t = teamsFrom(view);
+    const drifted = u.roleId === '2007';
+    entry.lastApplied = { ...entry.lastApplied, roleId: role?.id ?? null, primaryTeamId: t.primaryTeamId, secondaryTeamIds: t.secondaryTeamIds ?? [] };
+    const roleId = drifted ? '2007' : role?.id;
+    return { ...u, roleId, roleIds: roleId ? [roleId] : [], ...(t.primaryTeamId ? { primaryTeamId: t.primaryTeamId } : {}), secondaryTeamIds: t.secondaryTeamIds ?? [] };
+  });
+  return { ...base, candidates, hubspotUsers, rules, teams, oktaGroups: SOURCE_GROUPS };
 }

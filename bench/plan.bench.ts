@@ -18,18 +18,25 @@ interface Measured {
   summary: Record<string, number>;
 }
 
+const CASE = { role: 'role seats (Title only)', named: 'named seats (Title only)', sources: 'role seats, role and teams from group and attribute sources' } as const;
+
 /**
  * Plans 100,000 Okta users against 10,000 HubSpot users and a ledger of 10,000, once per pricing
- * model, each in a fresh process so the memory peak belongs to the planner. Targets: under 1 s
- * and under 200 MB.
+ * model with the role from the Title, and once with the rules reading group and attribute
+ * sources (app attribute, 20 groups, a profile attribute, then the Title; teams from groups),
+ * each in a fresh process so the memory peak belongs to the planner. Targets: under 1 s and
+ * under 200 MB. The sources case comes right after the Title-only one it is compared with.
  */
 export async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
-  for (const scenario of ['role', 'named'] as const) {
+  const measured = new Map<string, Measured>();
+  for (const scenario of ['role', 'sources', 'named'] as const) {
     const m = (await runInChild(__filename, 'plan-measure', [scenario])) as Measured;
+    measured.set(scenario, m);
     const s = m.summary;
+    const titleOnly = scenario === 'sources' ? measured.get('role') : undefined;
     results.push({
-      name: `${m.sizes.okta / 1000}k Okta × ${m.sizes.hubspot / 1000}k HubSpot, ${scenario} seats`,
+      name: `${m.sizes.okta / 1000}k Okta × ${m.sizes.hubspot / 1000}k HubSpot, ${CASE[scenario]}`,
       figures: [
         { label: 'plan, first run (wall)', value: m.coldMs, unit: 'ms', target: 1000 },
         { label: 'plan, first run (CPU, all threads incl. parallel GC)', value: m.coldCpuMs, unit: 'ms' },
@@ -45,6 +52,11 @@ export async function run(): Promise<BenchResult[]> {
         `ledger ${m.sizes.ledger}; managed ${LARGE.managed}, leavers ${LARGE.leavers}, deleted by hand ${LARGE.vanished}, adoptable ${LARGE.adoptable}, agency ${LARGE.agency}`,
         `summary: ${Object.entries(s).map(([k, v]) => `${k} ${v}`).join(', ')}`,
         `RSS before planning ${m.rssBeforeMb.toFixed(0)} MB (process peak until then ${m.maxRssBeforeMb.toFixed(0)} MB); the 1 s target is wall time`,
+        ...(titleOnly
+          ? [
+              `side by side with the Title-only case: first run ${m.coldMs.toFixed(0)} ms vs ${titleOnly.coldMs.toFixed(0)} ms, warm median ${m.warmMedianMs.toFixed(0)} ms vs ${titleOnly.warmMedianMs.toFixed(0)} ms, peak RSS growth ${m.peakRssDeltaMb.toFixed(0)} MB vs ${titleOnly.peakRssDeltaMb.toFixed(0)} MB, heap held ${m.heapRetainedMb.toFixed(0)} MB vs ${titleOnly.heapRetainedMb.toFixed(0)} MB`,
+            ]
+          : []),
       ],
     });
   }

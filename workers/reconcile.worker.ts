@@ -11,12 +11,15 @@ import type { HeldLock } from '../src/state/lock';
 import { newPlanId, noneApplied, PLAN_ACTIONS_CHUNK, type PlanHeader, type PlanOutcome, type PlanRecord, type PlanTrigger } from '../src/state/plan-store';
 import type { State } from '../src/state/state';
 import type { PlanStream } from '../src/sync/plan-build';
-import type { HubSpotRole, HubSpotSeat, HubSpotUser, OktaCandidate, Plan, PlanAction, PlanInput, AssignmentScope } from '../src/sync/types';
+import type { HubSpotUser, OktaCandidate, Plan, PlanAction, PlanInput, AssignmentScope } from '../src/sync/types';
 import { keepHolds } from '../src/state/approval-decision';
 import { ensureLedgerForJob, type LedgerGate } from '../src/ledger/ledger-gate';
 import type { Planner } from './sync-user.worker';
 import { createRuleGroupReader, withGroupIds, type RuleGroupReader } from '../src/okta/rule-groups';
 import { rulesReadAppProfile } from '../src/sync/rule-sources';
+import { rulesMapTeams } from '../src/sync/team-sources';
+import type { RulesCatalog } from '../src/daemon/rules-watch';
+import { compareRulePlans, type RulesDiff } from '../src/sync/rules-diff';
 
 
 /** The lock's lifetime: long enough for the fan-out to finish, released by the summary. */
@@ -43,7 +46,7 @@ export interface ReconcileDeps {
   /** Told when a plan with nothing to fan out is done (the summary job tells the others). */
   onFinished?: (outcome: PlanOutcome) => void;
   /** Told HubSpot's roles and seats each time a reconciliation reads them (the rules' names are checked against them). */
-  onCatalog?: (catalog: { roles: HubSpotRole[]; seats: HubSpotSeat[] | null }) => Promise<unknown>;
+  onCatalog?: (catalog: RulesCatalog) => Promise<unknown>;
   /** Reads the rule groups' members (default: one over `okta`); shared with the per-user syncs and `doctor`. */
   ruleGroups?: RuleGroupReader;
 }
@@ -130,20 +133,22 @@ export function createReconciler(deps: ReconcileDeps) {
         hubspotUsers.push(u);
       }
     }
-    const [roles, seats, ledger, approvedDeletions, holds] = await Promise.all([
+    const [roles, seats, teams, ledger, approvedDeletions, holds] = await Promise.all([
       deps.hubspot.listRoles(),
       deps.hubspot.listSeats(),
+      // Team values are ids or names: read HubSpot's teams only when the rules map teams.
+      rulesMapTeams(rules) ? deps.hubspot.listTeams() : Promise.resolve(undefined),
       deps.state.ledger.all(),
       deps.state.approvals.approvedDeletions(),
       deps.state.approvals.guardHolds(),
     ]);
-    await deps.onCatalog?.({ roles, seats });
-    return {
+    const input: PlanInput = {
       mode: 'full',
       candidates,
       hubspotUsers,
       roles,
       seats,
+      ...(teams ? { teams } : {}),
       ledger,
       rules,
       now: now().toISOString(),
@@ -151,6 +156,11 @@ export function createReconciler(deps: ReconcileDeps) {
       holds,
       ...(memberships ? { oktaGroups: memberships.oktaGroups } : {}),
     };
+    // Every assigned user is at hand: the check can tell attributes nobody has, and groups Okta lacks.
+    if (rules === deps.rules) {
+      await deps.onCatalog?.({ roles, seats, teams, oktaGroups: input.oktaGroups, candidates });
+    }
+    return input;
   }
 
   /** Reads both sides in full and plans. Throws when any listing fails. */
@@ -228,6 +238,27 @@ export function createReconciler(deps: ReconcileDeps) {
       return { ...header, plan: rest };
     }
     return (await deps.state.plans.get(id)) ?? { ...header, plan: rest };
+  }
+
+  /**
+   * What-if (`reconcile --dry-run --rules FILE`): one read of both sides, planned under the
+   * current rules and under `proposed`, and what would change. Nothing is written to HubSpot and
+   * no plan is stored. HubSpot's teams are read here too when only the proposed rules map teams.
+   */
+  async function whatIf(proposed: Rules): Promise<WhatIf> {
+    const input = await readInput();
+    const teams = input.teams ?? (rulesMapTeams(proposed) ? await deps.hubspot.listTeams() : undefined);
+    const currentPlan = deps.plan(input);
+    // The same read of both sides; only the proposed rules' groups are read again (they may name others).
+    const memberships = await ruleGroups.readMemberships(proposed);
+    const proposedInput: PlanInput = {
+      ...input,
+      rules: proposed,
+      ...(teams ? { teams } : {}),
+      ...(memberships ? { candidates: withGroupIds(input.candidates, memberships.memberOf), oktaGroups: memberships.oktaGroups } : {}),
+    };
+    const proposedPlan = deps.plan(proposedInput);
+    return { current: currentPlan, proposed: proposedPlan, diff: compareRulePlans(proposedInput, currentPlan, proposedPlan) };
   }
 
   async function fanOut(planId: string, work: Map<string, WorkItem>, lock: HeldLock, startedAt: string, listedAt: number): Promise<void> {
@@ -317,7 +348,14 @@ export function createReconciler(deps: ReconcileDeps) {
     }
   }
 
-  return { process, planFull, dryRun, readInput };
+  return { process, planFull, dryRun, readInput, whatIf };
+}
+
+/** A what-if's outcome: both plans and their comparison. */
+export interface WhatIf {
+  current: Plan;
+  proposed: Plan;
+  diff: RulesDiff;
 }
 
 /** The reconciler's API. */

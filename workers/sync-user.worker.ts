@@ -10,7 +10,8 @@ import type { HeldLock } from '../src/state/lock';
 import type { CandidateReadOptions } from '../src/okta/okta-types';
 import type { State } from '../src/state/state';
 import { emailKey } from '../src/sync/text';
-import type { HubSpotRole, HubSpotSeat, HubSpotUser, LedgerEntry, Plan, PlanInput } from '../src/sync/types';
+import type { HubSpotRole, HubSpotSeat, HubSpotTeam, HubSpotUser, LedgerEntry, Plan, PlanInput } from '../src/sync/types';
+import { rulesMapTeams } from '../src/sync/team-sources';
 import { keepHolds } from '../src/state/approval-decision';
 import { createActionApplier, type ActionApplier, type ApplyReport } from '../src/apply/action-applier';
 import type { LedgerGate, LedgerState } from '../src/ledger/ledger-gate';
@@ -148,6 +149,20 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
   };
   let roles: { at: number; value: HubSpotRole[] } | null = null;
   let seats: { at: number; value: HubSpotSeat[] | null } | null = null;
+  let teams: { at: number; value: HubSpotTeam[] } | null = null;
+  const mapsTeams = rulesMapTeams(deps.rules);
+
+  /** HubSpot's teams, when the rules map teams (values are ids or names); changed rarely, so cached like the roles. */
+  async function currentTeams(): Promise<HubSpotTeam[] | undefined> {
+    if (!mapsTeams) {
+      return undefined;
+    }
+    const at = now().getTime();
+    if (!teams || at - teams.at > ROLES_TTL_MS) {
+      teams = { at, value: await deps.hubspot.listTeams() };
+    }
+    return teams.value;
+  }
 
   async function currentRoles(): Promise<HubSpotRole[]> {
     const at = now().getTime();
@@ -234,9 +249,10 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
       }
     }
     const at = now();
-    const [roleList, seatList, managedCount, figures, approvedDeletions, holds] = await Promise.all([
+    const [roleList, seatList, teamList, managedCount, figures, approvedDeletions, holds] = await Promise.all([
       currentRoles(),
       currentSeats(),
+      currentTeams(),
       deps.state.ledger.count(),
       hints.countRecentDeletions ? deps.state.deletions.figures(at.getTime(), oktaUserId) : Promise.resolve({ made: 0, expected: 0 }),
       deps.state.approvals.approvedDeletions(),
@@ -256,6 +272,7 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
       hubspotUsers: [...hubspotUsers.values()],
       roles: roleList,
       seats: seatList,
+      ...(teamList ? { teams: teamList } : {}),
       ledger: [...ledger.values()],
       managedCount,
       rules: deps.rules,

@@ -47,6 +47,9 @@ export function updateFromChanges(changes: readonly FieldChange[]): UpdateUserIn
       case 'seatNames':
         input.seatNames = Array.isArray(c.after) ? c.after : [];
         break;
+      case 'secondaryTeamIds':
+        input.secondaryTeamIds = Array.isArray(c.after) ? c.after : [];
+        break;
     }
   }
   return input;
@@ -63,6 +66,7 @@ function snapshot(user: HubSpotUser | null): Partial<AppliedValues> | null {
     lastName: user.lastName ?? null,
     seatNames: user.seatNames ?? [],
     primaryTeamId: user.primaryTeamId ?? null,
+    ...(user.secondaryTeamIds.length > 0 ? { secondaryTeamIds: [...user.secondaryTeamIds].sort() } : {}),
   };
 }
 
@@ -119,6 +123,9 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
     }
     if (desired.primaryTeamId !== null) {
       input.primaryTeamId = desired.primaryTeamId;
+    }
+    if (desired.secondaryTeamIds && desired.secondaryTeamIds.length > 0) {
+      input.secondaryTeamIds = desired.secondaryTeamIds;
     }
     let created: HubSpotUser;
     try {

@@ -28,7 +28,7 @@ export function createUserCommands(deps: { okta: Pick<OktaClientApi, 'getCandida
 
 /** What `reconcile` needs: plan or run a reconciliation, follow its progress, decide a hold. */
 export function createReconcileCommands(deps: {
-  reconciler: Pick<Reconciler, 'dryRun'>;
+  reconciler: Pick<Reconciler, 'dryRun' | 'whatIf'>;
   state: Pick<State, 'approvals' | 'audit' | 'plans'>;
   producers: Pick<Producers, 'syncUserNow'>;
   jobs: Pick<JobClient, 'reconcileNow' | 'latestPlan' | 'flowProgress'>;
@@ -52,6 +52,7 @@ export function createReconcileCommands(deps: {
 
   return {
     dryRun: deps.reconciler.dryRun,
+    whatIf: deps.reconciler.whatIf,
     actionChunks: deps.state.plans.actionChunks,
     decide,
     reconcileNow: deps.jobs.reconcileNow,

@@ -11,7 +11,9 @@ import { createEmailPolicy } from '../sync/email-policy';
 import { createRoleMapper } from '../sync/role-mapping';
 import { checkRuleNames } from '../sync/rules-check';
 import { scopeOf } from '../sync/scope';
-import type { HubSpotRole, HubSpotSeat, OktaCandidate } from '../sync/types';
+import { censusOfSources, renderCensus, type CensusCatalog } from '../sync/source-census';
+import { rulesMapTeams } from '../sync/team-sources';
+import type { HubSpotRole, HubSpotSeat, HubSpotTeam, OktaCandidate } from '../sync/types';
 
 /** ok: ready; warn: works but an operator should look; fail: the daemon cannot work; skip: not checked because an earlier check failed. */
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
@@ -66,8 +68,8 @@ export function requiredHubSpotScopes(config: Config, roles: readonly HubSpotRol
     { scope: 'settings.users.read', why: 'list users and roles' },
     { scope: 'settings.users.write', why: 'create, update and delete users' },
   ];
-  if (Object.keys(config.rules.teams.byGroup).length > 0) {
-    needed.push({ scope: 'settings.users.teams.read', why: 'rules.teams.byGroup maps groups to teams' });
+  if (rulesMapTeams(config.rules)) {
+    needed.push({ scope: 'settings.users.teams.read', why: 'rules.teams maps teams' });
   }
   if (config.rules.seats.mode === 'named') {
     needed.push({ scope: 'settings.billing.write', why: 'rules.seats.mode is named (seats are assigned)' });
@@ -112,6 +114,23 @@ export async function checkRedis(url: string): Promise<CheckResult> {
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * Per source of the rules (other than the Title, reported by Title below), the values found
+ * among the users in scope and what each gives; a warning when some value gives nothing.
+ * Null when the rules read no other source.
+ */
+function sourcesCheck(config: Config, catalog: CensusCatalog, inScope: OktaCandidate[]): CheckResult | null {
+  const census = censusOfSources(config.rules, inScope, catalog);
+  if (census.length === 0) {
+    return null;
+  }
+  const items = census.map(renderCensus);
+  const unmatched = census.flatMap((c) => c.values.filter((v) => v.gives === null).map((v) => `${c.source === 'groups' ? '' : `${c.source} `}${c.source === 'groups' ? v.value : `"${v.value}"`} (${c.decision})`));
+  return unmatched.length === 0
+    ? { check: 'rule-sources', status: 'ok', detail: `every value the rules' sources found among ${inScope.length} users in scope gives a ${census.map((c) => c.decision).filter((d, i, a) => a.indexOf(d) === i).join(', ')}`, items }
+    : { check: 'rule-sources', status: 'warn', detail: `${unmatched.length} value(s) the rules' sources found give nothing: ${unmatched.slice(0, MAX_EXAMPLES).join(', ')}`, items };
 }
 
 /**
@@ -203,7 +222,15 @@ export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
         seats = null;
       }
     }
-    const names = checkRuleNames(config.rules, roles, seats);
+    let teams: HubSpotTeam[] | undefined;
+    if (rulesMapTeams(config.rules)) {
+      try {
+        teams = await hubspot.listTeams();
+      } catch {
+        teams = undefined;
+      }
+    }
+    const names = checkRuleNames(config.rules, roles, seats, { teams, candidates: candidates ?? undefined });
     const problems = [...names.unknown.map((u) => u.message), ...names.otherProblems];
     const checked = config.rules.seats.mode === 'named' && seats !== null ? 'role and seat' : 'role';
     results.push(
@@ -214,6 +241,10 @@ export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
 
     if (candidates) {
       const inScope = candidates.filter((c) => scopeOf(c, config.rules.scope.statuses).scope === 'in');
+      const sources = sourcesCheck(config, { roles, seats, teams }, inScope);
+      if (sources) {
+        results.push(sources);
+      }
       const byTitle = new Map<string, number>();
       for (const c of inScope) {
         const match = mapper.roleForTitle(c.title);

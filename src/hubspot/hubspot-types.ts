@@ -12,6 +12,7 @@ export interface CreateUserInput {
   roleId?: string | null;
   seatNames?: string[];
   primaryTeamId?: string | null;
+  secondaryTeamIds?: string[];
   sendWelcomeEmail: boolean;
 }
 
@@ -22,6 +23,8 @@ export interface UpdateUserInput {
   roleId?: string | null;
   seatNames?: string[];
   primaryTeamId?: string | null;
+  /** The whole list of secondary teams (an empty list removes them all). */
+  secondaryTeamIds?: string[];
 }
 
 /** What the last answer said about the rate budget. */

@@ -163,6 +163,7 @@ export interface CreateBody {
   lastName?: string;
   roleId?: string;
   primaryTeamId?: string;
+  secondaryTeamIds?: string[];
   seatNames?: string[];
 }
 
@@ -173,6 +174,7 @@ export function createBody(input: CreateUserInput, withSeats: boolean): CreateBo
   if (input.lastName != null) body.lastName = input.lastName;
   if (input.roleId != null) body.roleId = input.roleId;
   if (input.primaryTeamId != null) body.primaryTeamId = input.primaryTeamId;
+  if (input.secondaryTeamIds !== undefined && input.secondaryTeamIds.length > 0) body.secondaryTeamIds = [...input.secondaryTeamIds];
   if (withSeats && input.seatNames !== undefined) body.seatNames = [...input.seatNames];
   return body;
 }
@@ -187,6 +189,7 @@ export function updateBody(input: UpdateUserInput, withSeats: boolean): Record<s
   if (input.lastName !== undefined) body.lastName = input.lastName;
   if (input.roleId !== undefined) body.roleId = input.roleId;
   if (input.primaryTeamId !== undefined) body.primaryTeamId = input.primaryTeamId;
+  if (input.secondaryTeamIds !== undefined) body.secondaryTeamIds = [...input.secondaryTeamIds];
   if (withSeats && input.seatNames !== undefined) body.seatNames = [...input.seatNames];
   return body;
 }

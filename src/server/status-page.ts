@@ -132,7 +132,7 @@ function shown(value: string | string[] | null, label: string | null | undefined
   return Array.isArray(value) ? `[${value.join(', ')}]` : value;
 }
 
-const FIELD_NAMES: Record<string, string> = { roleId: 'role', seatNames: 'seats', primaryTeamId: 'team', firstName: 'first name', lastName: 'last name' };
+const FIELD_NAMES: Record<string, string> = { roleId: 'role', seatNames: 'seats', primaryTeamId: 'team', secondaryTeamIds: 'secondary teams', firstName: 'first name', lastName: 'last name' };
 
 function changesText(action: PlanAction): string {
   return (action.changes ?? [])
@@ -209,9 +209,13 @@ function rulesCheckSection(s: StatusSnapshot): SafeHtml {
     (u) => html`<tr><td>${u.where}</td><td>${u.kind}</td><td><b>${u.name}</b></td><td>${u.suggestion ?? ''}</td><td>${u.effect}</td></tr>`,
   );
   const seats = check.seats === null ? '' : html`<p>HubSpot's seats: ${listNames(check.seats)}</p>`;
-  return html`<p><span class="badge bad">${check.unknown.length}</span> rules name a role or seat HubSpot does not have (checked ${time(check.checkedAt)}). Fix the rules file (SYNC_CONFIG) or create the role in HubSpot.</p>
+  const teams = check.teams === undefined ? '' : html`<p>HubSpot's teams: ${listNames(check.teams)}</p>`;
+  const groups = check.groups === undefined ? '' : html`<p>Rule groups found in Okta: ${listNames(check.groups)}</p>`;
+  const onlyHubSpotNames = check.unknown.every((u) => u.kind === 'role' || u.kind === 'seat');
+  const what = onlyHubSpotNames ? 'a role or seat HubSpot does not have' : 'a role, seat or team HubSpot does not have, a group Okta does not have, or an attribute no assigned user has';
+  return html`<p><span class="badge bad">${check.unknown.length}</span> rules name ${what} (checked ${time(check.checkedAt)}). Fix the rules file (SYNC_CONFIG) or create the role in HubSpot.</p>
 <table><thead><tr><th>Rule</th><th>Kind</th><th>Name</th><th>Did you mean</th><th>What happens</th></tr></thead><tbody>${rows}</tbody></table>
-<p>HubSpot's roles: ${listNames(check.roles)}</p>${seats}`;
+<p>HubSpot's roles: ${listNames(check.roles)}</p>${seats}${teams}${groups}`;
 }
 
 const API_TITLE = { hubspot: 'HubSpot', okta: 'Okta' } as const;

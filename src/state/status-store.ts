@@ -9,6 +9,10 @@ export interface RulesCheckRecord {
   /** The role and seat names HubSpot had then (seats null when not checked). */
   roles: string[];
   seats: string[] | null;
+  /** HubSpot's team names, when the rules map teams. */
+  teams?: string[];
+  /** The rule groups found in Okta, when a reconciliation read them. */
+  groups?: string[];
 }
 
 const RULES_CHECK_FIELD = 'rulesCheck';

@@ -8,6 +8,7 @@ import { remove, skip } from './decisions';
 import { decideLeaveScope, decideReplaced } from './leave-scope';
 import { emailKey } from './text';
 import { describeOktaUser, validateCandidate } from './validate-candidate';
+import type { SourceView } from './source-values';
 
 /** Finds the other in-scope Okta users (valid emails) that share an email (by {@link emailKey}). */
 export interface EmailOwners {
@@ -36,8 +37,9 @@ function provision(
   entry: LedgerEntry | null,
   extra: Partial<Pick<ProvisionDecision, 'inherits' | 'pairId' | 'ledger'>> = {},
 ): ProvisionDecision {
-  const draft = deriveDesired(user.clean, user.c.groupIds, user.scope, user.why, ctx.desired);
-  const unmapped = draft.match !== null && (draft.match.kind === 'unmapped' || draft.match.kind === 'missing-role');
+  const view: SourceView = { title: user.clean.title, profile: user.c.profile, appProfile: user.c.appProfile, groupIds: user.c.groupIds };
+  const draft = deriveDesired(user.clean, view, user.scope, user.why, ctx.desired);
+  const unmapped = ctx.desired.titleGivesRole && draft.match !== null && (draft.match.kind === 'unmapped' || draft.match.kind === 'missing-role');
   // The target is added after the other fields, not spread into the literal: a spread there
   // costs a large plan about 15 %.
   const fields: ProvisionCommon = {
@@ -193,6 +195,10 @@ export function decideOktaUser(c: OktaCandidate, owners: EmailOwners, ctx: PlanC
     return [skip('bad-data', `${valid.problem.reason}${kept()}`, ids(c.email))];
   }
   const clean = valid.value;
+  const sourceProblem = ctx.sourceProblem(c);
+  if (sourceProblem !== null) {
+    return [skip('bad-data', `${who}: ${clean.email}'s ${sourceProblem}${kept()}`, ids(clean.email))];
+  }
   const sharing = owners.othersWith(emailKey(clean.email), c.oktaUserId);
   if (sharing.length > 0) {
     const others = sharing.map((o) => `${o.login} (${o.oktaUserId})`).join(', ');

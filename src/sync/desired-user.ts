@@ -3,16 +3,23 @@ import type { RoleMapper, RoleMatch } from './role-mapping';
 import type { SeatCatalog } from './seat-catalog';
 import type { Scope } from './scope';
 import type { CleanCandidate } from './validate-candidate';
-import type { AppliedValues, DesiredUser, HubSpotRole } from './types';
+import type { AppliedValues, DesiredUser, HubSpotRole, PlanInput } from './types';
+import type { SourceView, UnmappedHit } from './source-values';
 import { sortedSeats } from './hubspot-user';
+import { createRoleResolver, type RoleResolver } from './role-sources';
+import { createSeatResolver, type SeatResolver } from './seat-sources';
+import { createGroupIndex } from './source-values';
+import { createTeamResolver, type TeamResolver } from './team-sources';
 
 /** The desired user before the seat budget has had its say, with the seats the rules give. */
 export interface DesiredDraft {
   desired: DesiredUser;
   /** Seat kinds the rules give this user (see {@link SeatCatalog}); read-only, may be shared. */
   wants: readonly string[];
-  /** How the Title mapped; null when the status strips the role. */
+  /** How the role was found; null when the status strips the role. */
   match: RoleMatch | null;
+  /** Values of the sources that matched nothing, for the per-source report (read-only, may be shared). */
+  unmapped: readonly UnmappedHit[];
 }
 
 /** What the desired-state rules need, built once per plan. */
@@ -20,6 +27,26 @@ export interface DesiredContext {
   roles: RoleMapper;
   seats: SeatCatalog;
   teams: Rules['teams'];
+  roleFrom: RoleResolver;
+  seatsFrom: SeatResolver;
+  teamsFrom: TeamResolver;
+  /** The Title is a role source: users with no role are reported by Title. */
+  titleGivesRole: boolean;
+}
+
+/** Builds the resolvers of one plan; problems with the rules (seats a group names that HubSpot lacks, …) are added to `problems`. */
+export function createDesiredContext(rules: Rules, roles: RoleMapper, seats: SeatCatalog, input: Pick<PlanInput, 'teams' | 'oktaGroups'>, problems: string[]): DesiredContext {
+  const groups = createGroupIndex(input.oktaGroups);
+  const max = rules.limits.maxTitleLength;
+  return {
+    roles,
+    seats,
+    teams: rules.teams,
+    roleFrom: createRoleResolver(rules.roles.sources, roles, groups, max),
+    seatsFrom: createSeatResolver(rules.seats.sources, seats, groups, max, problems),
+    teamsFrom: createTeamResolver(rules.teams, input.teams, groups, max),
+    titleGivesRole: rules.roles.sources.includes('title'),
+  };
 }
 
 /**
@@ -27,51 +54,55 @@ export interface DesiredContext {
  * null when no mapping applies, which leaves the user's teams alone.
  */
 export function teamForGroups(groupIds: readonly string[] | undefined, teams: Rules['teams']): string | null {
-  if (!groupIds || groupIds.length === 0 || Object.keys(teams.byGroup).length === 0) {
-    return null;
-  }
-  const member = new Set(groupIds);
-  for (const [groupId, teamId] of Object.entries(teams.byGroup)) {
-    if (member.has(groupId)) {
-      return teamId;
-    }
-  }
-  return null;
+  return createTeamResolver({ ...teams, primary: [], secondary: [] }, undefined, createGroupIndex(undefined), Number.MAX_SAFE_INTEGER)({ title: null, groupIds }).primaryTeamId;
+}
+
+const NO_HITS: UnmappedHit[] = [];
+
+function joinHits(a: readonly UnmappedHit[], b: readonly UnmappedHit[], c: readonly UnmappedHit[]): readonly UnmappedHit[] {
+  return a.length + b.length + c.length === 0 ? NO_HITS : [...a, ...b, ...c];
 }
 
 /**
  * What the HubSpot user should look like for one valid Okta user, from the pure rules: the role
- * from the Title, the seats the rules give, names as Okta has them, the team from the groups.
- * `strip` keeps the user with no role and no seat. The seat budget is applied afterwards
- * ({@link applySeatShare}).
+ * and the seats from the rules' sources (default: the Title), names as Okta has them, the teams
+ * from their sources. `strip` keeps the user with no role and no seat. The seat budget is
+ * applied afterwards ({@link applySeatShare}).
  */
-export function deriveDesired(candidate: CleanCandidate, groupIds: readonly string[] | undefined, scope: Extract<Scope, 'in' | 'strip'>, why: string, ctx: DesiredContext): DesiredDraft {
-  const primaryTeamId = teamForGroups(groupIds, ctx.teams);
+export function deriveDesired(candidate: CleanCandidate, view: SourceView, scope: Extract<Scope, 'in' | 'strip'>, why: string, ctx: DesiredContext): DesiredDraft {
+  const teams = ctx.teamsFrom(view);
   if (scope === 'strip') {
-    return {
-      desired: { oktaUserId: candidate.oktaUserId, email: candidate.email, firstName: candidate.firstName, lastName: candidate.lastName, roleId: null, roleName: null, seatNames: [], primaryTeamId, roleReason: why },
-      wants: [],
-      match: null,
-    };
+    const desired: DesiredUser = { oktaUserId: candidate.oktaUserId, email: candidate.email, firstName: candidate.firstName, lastName: candidate.lastName, roleId: null, roleName: null, seatNames: [], primaryTeamId: teams.primaryTeamId, roleReason: why };
+    addTeams(desired, teams.secondaryTeamIds, teams.reasons);
+    return { desired, wants: [], match: null, unmapped: teams.unmapped };
   }
-  const match = ctx.roles.roleForTitle(candidate.title);
+  const { match, unmapped } = ctx.roleFrom(view);
   const role: HubSpotRole | null = match.role;
-  const wants = ctx.seats.wantedFor(candidate.title, role);
-  return {
-    desired: {
-      oktaUserId: candidate.oktaUserId,
-      email: candidate.email,
-      firstName: candidate.firstName,
-      lastName: candidate.lastName,
-      roleId: role?.id ?? null,
-      roleName: role?.name ?? null,
-      seatNames: ctx.seats.mode === 'named' ? [...wants] : [],
-      primaryTeamId,
-      roleReason: match.reason,
-    },
-    wants,
-    match,
+  const seats = ctx.seatsFrom(view, role);
+  // Fields written out rather than spread from a shared object: a spread costs a large plan dearly.
+  const desired: DesiredUser = {
+    oktaUserId: candidate.oktaUserId,
+    email: candidate.email,
+    firstName: candidate.firstName,
+    lastName: candidate.lastName,
+    roleId: role?.id ?? null,
+    roleName: role?.name ?? null,
+    seatNames: ctx.seats.mode === 'named' ? [...seats.wants] : [],
+    primaryTeamId: teams.primaryTeamId,
+    roleReason: match.reason,
   };
+  addTeams(desired, teams.secondaryTeamIds, seats.reason === null ? teams.reasons : [seats.reason, ...teams.reasons]);
+  return { desired, wants: seats.wants, match, unmapped: joinHits(unmapped, seats.unmapped, teams.unmapped) };
+}
+
+/** Sets the optional fields only when a source decided, so the default rules' users look as they always did. */
+function addTeams(desired: DesiredUser, secondaryTeamIds: string[] | null, reasons: readonly string[]): void {
+  if (secondaryTeamIds !== null) {
+    desired.secondaryTeamIds = secondaryTeamIds;
+  }
+  if (reasons.length > 0) {
+    desired.sourceReasons = [...reasons];
+  }
 }
 
 /**
@@ -93,7 +124,8 @@ export function applySeatShare(desired: DesiredUser, wants: readonly string[], g
 /**
  * The values a worker records as `lastApplied` after writing `desired`, so that the next plan can
  * tell an edit made in HubSpot (drift) from a change in Okta. Names and team are only written
- * when the desired value is not null, so for those the `previous` record (if any) carries over.
+ * when the desired value is not null, so for those the `previous` record (if any) carries over
+ * (secondary teams too).
  */
 export function appliedValuesFrom(desired: DesiredUser, previous: AppliedValues | null = null): AppliedValues {
   return {
@@ -103,5 +135,12 @@ export function appliedValuesFrom(desired: DesiredUser, previous: AppliedValues 
     lastName: desired.lastName ?? previous?.lastName ?? null,
     seatNames: sortedSeats(desired.seatNames),
     primaryTeamId: desired.primaryTeamId ?? previous?.primaryTeamId ?? null,
+    ...secondaryApplied(desired, previous),
   };
+}
+
+/** Secondary teams are recorded once the rules manage them (absent otherwise, as before). */
+function secondaryApplied(desired: DesiredUser, previous: AppliedValues | null): Pick<AppliedValues, 'secondaryTeamIds'> {
+  const teams = desired.secondaryTeamIds ?? previous?.secondaryTeamIds;
+  return teams === undefined || teams === null ? {} : { secondaryTeamIds: [...teams].sort() };
 }

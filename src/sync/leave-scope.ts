@@ -89,6 +89,7 @@ function decideLeaving(entry: LedgerEntry, actual: HubSpotUser, why: string, ctx
         desired: { oktaUserId: entry.oktaUserId, email: actual.email, firstName: null, lastName: null, roleId: null, roleName: null, seatNames: [], primaryTeamId: null, roleReason: 'left scope: downgraded' },
         wants: [],
         match: null,
+        unmapped: [],
       },
       inherits: [],
       ...(already ? {} : { ledger: { downgradedAt: ctx.now } }),

@@ -2,7 +2,7 @@ import type { PlanContext } from './plan-context';
 import type { Decision, ProvisionDecision } from './decisions';
 import type { GuardVerdict } from './deletion-guard';
 import type { SeatAllocation } from './seats';
-import type { DesiredUser, FieldChange, HoldChanges, LedgerChange, Plan, PlanAction, PlanSummary, UnmappedTitle } from './types';
+import type { DesiredUser, FieldChange, HoldChanges, LedgerChange, Plan, PlanAction, PlanSummary, UnmappedTitle, UnmappedValue } from './types';
 import { applySeatShare } from './desired-user';
 import { looseKey } from './text';
 import { diffUser, isDrift } from './user-diff';
@@ -20,7 +20,15 @@ export interface BuildInput {
 const NONE: readonly string[] = [];
 
 function roleText(desired: DesiredUser): string {
-  return desired.roleName !== null ? `role "${desired.roleName}" (${desired.roleReason})` : `no role (${desired.roleReason})`;
+  // A source's reason names it (`from group Sales-EMEA`): it reads on from the role's name.
+  const role = desired.roleName === null ? `no role (${desired.roleReason})` : desired.roleReason.startsWith('from ') ? `role "${desired.roleName}" ${desired.roleReason}` : `role "${desired.roleName}" (${desired.roleReason})`;
+  return desired.sourceReasons === undefined ? role : `${role}; ${desired.sourceReasons.join('; ')}`;
+}
+
+/** What the per-source report says of a value that matched nothing. */
+function unmappedMessage(v: Omit<UnmappedValue, 'message'>): string {
+  const what = v.decision === 'role' ? 'role' : v.decision === 'seats' ? 'seat HubSpot lists' : 'HubSpot team';
+  return `${v.source}: "${v.value}" (${v.users} user${v.users === 1 ? '' : 's'}) matches no ${what}`;
 }
 
 function fieldsText(changes: readonly FieldChange[]): string {
@@ -86,6 +94,7 @@ export function streamPlan({ decisions, verdict, holdChanges, allocation, ctx }:
   const held: PlanAction[] = [];
   const summary = emptySummary();
   const unmapped = new Map<string, UnmappedTitle>();
+  const unmappedValues = new Map<string, Omit<UnmappedValue, 'message'>>();
   let finished = false;
   const count = (a: PlanAction): PlanAction => {
     summary[a.kind]++;
@@ -132,6 +141,15 @@ export function streamPlan({ decisions, verdict, holdChanges, allocation, ctx }:
         group.users.push({ oktaUserId: d.oktaUserId, email: desired.email });
         unmapped.set(key, group);
       }
+      for (const hit of d.draft.unmapped) {
+        const key = `${hit.decision}\u0000${hit.source}\u0000${looseKey(hit.value)}`;
+        const seen = unmappedValues.get(key);
+        if (seen) {
+          seen.users++;
+        } else {
+          unmappedValues.set(key, { ...hit, users: 1 });
+        }
+      }
       if (d.draft.match?.kind === 'ambiguous') {
         yield count({
           kind: 'skip',
@@ -152,14 +170,18 @@ export function streamPlan({ decisions, verdict, holdChanges, allocation, ctx }:
     summary.held = held.filter((a) => a.kind === 'delete' || a.code === 'left-scope-downgrade').length;
     const unmappedTitles = [...unmapped.values()].sort((a, b) => b.users.length - a.users.length || a.title.localeCompare(b.title));
     summary.unmapped = unmappedTitles.reduce((n, t) => n + t.users.length, 0);
+    const values: UnmappedValue[] = [...unmappedValues.values()]
+      .sort((a, b) => b.users - a.users || a.decision.localeCompare(b.decision) || a.source.localeCompare(b.source) || a.value.localeCompare(b.value))
+      .map((v) => ({ ...v, message: unmappedMessage(v) }));
     return {
       summary,
       actions: [],
       ...(held.length > 0 ? { held: { reason: verdict.reason ?? 'held by the deletion guard', actions: held } } : {}),
       ...(holdChanges && (holdChanges.released.length > 0 || holdChanges.holdAllLifted) ? { holdChanges } : {}),
       unmappedTitles,
+      ...(values.length > 0 ? { unmappedValues: values } : {}),
       seats: allocation.usage,
-      warnings: ctx.warnings,
+      warnings: values.length > 0 ? [...ctx.warnings, ...values.map((v) => v.message)] : ctx.warnings,
     };
   }
   return { actions: actions(), rest };
@@ -169,6 +191,6 @@ export function streamPlan({ decisions, verdict, holdChanges, allocation, ctx }:
 export function buildPlan(input: BuildInput): Plan {
   const stream = streamPlan(input);
   const actions = [...stream.actions];
-  const { summary, held, holdChanges, unmappedTitles, seats, warnings } = stream.rest();
-  return { summary, actions, ...(held ? { held } : {}), ...(holdChanges ? { holdChanges } : {}), unmappedTitles, seats, ...(warnings ? { warnings } : {}) };
+  const { summary, held, holdChanges, unmappedTitles, unmappedValues, seats, warnings } = stream.rest();
+  return { summary, actions, ...(held ? { held } : {}), ...(holdChanges ? { holdChanges } : {}), unmappedTitles, ...(unmappedValues ? { unmappedValues } : {}), seats, ...(warnings ? { warnings } : {}) };
 }

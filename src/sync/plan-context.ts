@@ -1,5 +1,6 @@
 import type { Rules } from '../../config/rules-schema';
-import type { DesiredContext } from './desired-user';
+import { createDesiredContext, type DesiredContext } from './desired-user';
+import { attributeUses, sourceValueProblem } from './source-values';
 import type { HubSpotRole, HubSpotUser, LedgerEntry, OktaCandidate, PlanInput } from './types';
 import { scopeOf, type ScopeDecision } from './scope';
 import { createRoleMapper } from './role-mapping';
@@ -29,6 +30,8 @@ export interface PlanContext {
   scopeOf(candidate: Pick<OktaCandidate, 'assigned' | 'status'>): ScopeDecision;
   /** The email policy's `domainAllowed` under these rules. */
   domainAllowed(email: string): boolean;
+  /** The first attribute value the rules read that cannot be used for this user (bad data), or null. */
+  sourceProblem(candidate: Pick<OktaCandidate, 'profile' | 'appProfile'>): string | null;
 }
 
 function firstBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T> {
@@ -50,6 +53,8 @@ export function createPlanContext(input: PlanInput): PlanContext {
   const emails = createEmailPolicy(rules);
   const nowMs = Date.parse(input.now);
   const warnings = [...roles.problems, ...seats.problems];
+  const desired = createDesiredContext(rules, roles, seats, input, warnings);
+  const uses = attributeUses(rules);
   if (Number.isNaN(nowMs)) {
     warnings.push(`now "${input.now}" is not an ISO time: downgrade grace periods cannot expire in this plan`);
   }
@@ -59,7 +64,7 @@ export function createPlanContext(input: PlanInput): PlanContext {
     rules,
     now: input.now,
     nowMs,
-    desired: { roles, seats, teams: rules.teams },
+    desired,
     roleById: new Map(input.roles.map((r) => [r.id, r])),
     hubspotById: firstBy(input.hubspotUsers, (u) => u.id),
     hubspotByEmail: firstBy(input.hubspotUsers, (u) => emailKey(u.email)),
@@ -79,5 +84,6 @@ export function createPlanContext(input: PlanInput): PlanContext {
       return decision;
     },
     domainAllowed: emails.domainAllowed,
+    sourceProblem: uses.length === 0 ? () => null : (candidate) => sourceValueProblem(candidate, uses, rules.limits.maxTitleLength),
   };
 }

@@ -22,7 +22,7 @@ function show(value: string | string[] | null | undefined, label?: string | null
 }
 
 function describeChange(change: FieldChange, kind: PlanAction['kind']): string {
-  const name = change.field === 'roleId' ? 'role' : change.field === 'seatNames' ? 'seats' : change.field === 'primaryTeamId' ? 'team' : change.field;
+  const name = change.field === 'roleId' ? 'role' : change.field === 'seatNames' ? 'seats' : change.field === 'primaryTeamId' ? 'team' : change.field === 'secondaryTeamIds' ? 'secondary teams' : change.field;
   const after = show(change.after, change.afterLabel);
   return kind === 'create' ? `${name} ${after}` : `${name} ${show(change.before, change.beforeLabel)} → ${after}`;
 }

@@ -3,7 +3,7 @@ import type { HubSpotRole } from './types';
 import { exactKey, looseKey } from './text';
 
 /** How a Title found its role (or why it found none). */
-export type RoleMatchKind = 'exact' | 'loose' | 'alias' | 'pattern' | 'fallback' | 'unmapped' | 'ambiguous' | 'missing-role';
+export type RoleMatchKind = 'exact' | 'loose' | 'alias' | 'pattern' | 'group' | 'fallback' | 'unmapped' | 'ambiguous' | 'missing-role';
 
 /** The outcome of mapping one Title: a role, or null with the reason a person needs. */
 export interface RoleMatch {
@@ -22,6 +22,13 @@ export type RoleNameResolution =
 /** Maps Titles to roles for one account and rules file; built once per plan, cached per Title. */
 export interface RoleMapper {
   roleForTitle(title: string | null): RoleMatch;
+  /**
+   * A value from another source (an attribute, an app attribute), matched like a Title (aliases,
+   * names, patterns) but without the fallback: an unmatched value lets the next source decide.
+   */
+  roleForText(value: string | null): RoleMatch;
+  /** What `fallbackRole` gives once no source gave a role ("unmapped" when it is null). */
+  fallbackMatch(): RoleMatch;
   resolveRoleName(name: string): RoleNameResolution;
   /** Rules that cannot work against this account (roles that do not exist, bad patterns, …). */
   problems: string[];
@@ -129,9 +136,9 @@ export function createRoleMapper(roles: readonly HubSpotRole[], rules: Rules['ro
     return { role: null, kind: 'missing-role', reason: `${how} names role "${target}", which does not exist in HubSpot` };
   };
 
-  const compute = (title: string | null): RoleMatch => {
+  const compute = (title: string | null, withFallback: boolean): RoleMatch => {
     if (title === null) {
-      return rules.fallbackRole !== null ? viaRule(rules.fallbackRole, 'fallback', 'no title: fallback role') : { role: null, kind: 'unmapped', reason: 'no title' };
+      return withFallback && rules.fallbackRole !== null ? viaRule(rules.fallbackRole, 'fallback', 'no title: fallback role') : { role: null, kind: 'unmapped', reason: 'no title' };
     }
     const alias = aliasExact.get(title) ?? aliasLoose.get(looseKey(title))?.role;
     if (alias !== undefined) {
@@ -149,24 +156,27 @@ export function createRoleMapper(roles: readonly HubSpotRole[], rules: Rules['ro
         return viaRule(p.role, 'pattern', `pattern /${p.source}/`);
       }
     }
-    if (rules.fallbackRole !== null) {
+    if (withFallback && rules.fallbackRole !== null) {
       return viaRule(rules.fallbackRole, 'fallback', 'fallback role');
     }
     return { role: null, kind: 'unmapped', reason: `unmapped title "${title}"` };
   };
 
-  const cache = new Map<string | null, RoleMatch>();
-  const roleForTitle = (raw: string | null): RoleMatch => {
+  const cached = (cache: Map<string | null, RoleMatch>, withFallback: boolean) => (raw: string | null): RoleMatch => {
     const title = raw === null || raw.trim() === '' ? null : raw.trim();
     let match = cache.get(title);
     if (!match) {
-      match = compute(title);
+      match = compute(title, withFallback);
       cache.set(title, match);
     }
     return match;
   };
+  const roleForTitle = cached(new Map(), true);
+  const roleForText = cached(new Map(), false);
+  const fallback: RoleMatch =
+    rules.fallbackRole !== null ? viaRule(rules.fallbackRole, 'fallback', 'fallback role') : { role: null, kind: 'unmapped', reason: 'no source gives a role' };
 
-  return { roleForTitle, resolveRoleName, problems, targetProblems };
+  return { roleForTitle, roleForText, fallbackMatch: () => fallback, resolveRoleName, problems, targetProblems };
 }
 
 /** One-off convenience: the role a Title gets. Build a mapper for many Titles. */

@@ -18,6 +18,12 @@ export interface SeatCatalog {
   heldByApplied(values: AppliedValues): readonly string[];
   /** Kinds an in-scope user should have, given the Title and the role it mapped to. */
   wantedFor(title: string | null, role: HubSpotRole | null): readonly string[];
+  /** Named mode: the seats `seats.byTitle` gives a Title; undefined when it names none. */
+  forTitle(title: string | null): readonly string[] | undefined;
+  /** Named mode: the seats `seats.byRole` gives a role; undefined when it names none. */
+  forRole(role: HubSpotRole | null): readonly string[] | undefined;
+  /** Named mode: HubSpot's name for a seat a source names (exact, then loose); null when HubSpot lists none such. */
+  seatNamed(name: string): string | null;
   /** The rules file's budget for a kind, or null. */
   budgetOf(kind: string): number | null;
   /** HubSpot's free seats of a kind now, or null when unknown. */
@@ -67,6 +73,9 @@ function roleCatalog(roles: readonly HubSpotRole[], rules: Rules['seats'], mappe
     heldBy: (user) => held(currentRoleId(user)),
     heldByApplied: (values) => held(values.roleId),
     wantedFor: (_title, role) => (role === null ? NONE : (single.get(role.id) ?? NONE)),
+    forTitle: () => undefined,
+    forRole: () => undefined,
+    seatNamed: () => null,
     budgetOf: (kind) => budgets.get(kind) ?? null,
     countIn: (counts, kind) => (Object.hasOwn(counts.byRoleId, kind) ? (counts.byRoleId[kind] ?? 0) : 0),
     remainingOf: () => null,
@@ -106,6 +115,9 @@ function namedCatalog(seats: readonly HubSpotSeat[] | null, rules: Rules['seats'
     heldBy: (user) => (user.seatNames === undefined || user.seatNames.length === 0 ? NONE : sortedSeats(user.seatNames)),
     heldByApplied: (values) => (values.seatNames.length === 0 ? NONE : sortedSeats(values.seatNames)),
     wantedFor: (title, role) => (title !== null ? byTitle(title) : undefined) ?? (role !== null ? byRole(role.name) : undefined) ?? NONE,
+    forTitle: (title) => (title !== null ? byTitle(title) : undefined),
+    forRole: (role) => (role !== null ? byRole(role.name) : undefined),
+    seatNamed: (name) => (canonicalLoose === null ? name.trim() : (canonicalLoose(name) ?? null)),
     budgetOf: (kind) => budgets.get(kind) ?? null,
     countIn: (counts, kind) => (Object.hasOwn(counts.bySeatName, kind) ? (counts.bySeatName[kind] ?? 0) : 0),
     remainingOf: (kind) => {

@@ -88,6 +88,8 @@ export interface AppliedValues {
   lastName: string | null;
   seatNames: string[];
   primaryTeamId: string | null;
+  /** The secondary teams last written; absent while the rules leave secondary teams alone. */
+  secondaryTeamIds?: string[];
 }
 
 /** One managed user: the link between an Okta user and the HubSpot user the daemon owns. */
@@ -132,13 +134,21 @@ export interface DesiredUser {
   seatNames: string[];
   /** null: leave teams alone. */
   primaryTeamId: string | null;
-  /** Why this role (for operators): "exact title match", "alias …", "unmapped title", … */
+  /** The secondary teams, sorted, the primary team excluded; null or absent: leave them alone. */
+  secondaryTeamIds?: string[] | null;
+  /** Why this role (for operators): "exact title match", "alias …", "unmapped title", `from group Sales-EMEA`, … */
   roleReason: string;
+  /**
+   * Where the seats and teams came from, when a source other than today's Title rules decided
+   * (`seats ["Sales Hub"] from group Sales`, `primary team "EMEA" from attribute region = "emea"`);
+   * absent otherwise.
+   */
+  sourceReasons?: string[];
 }
 
 export type ActionKind = 'create' | 'update' | 'delete' | 'adopt' | 'skip';
 
-export type ChangedField = 'roleId' | 'firstName' | 'lastName' | 'seatNames' | 'primaryTeamId';
+export type ChangedField = 'roleId' | 'firstName' | 'lastName' | 'seatNames' | 'primaryTeamId' | 'secondaryTeamIds';
 
 export interface FieldChange {
   field: ChangedField;
@@ -285,6 +295,23 @@ export interface PlanSummary {
   inSync: number;
 }
 
+/** Which decision a rule source feeds. */
+export type SourcedDecision = 'role' | 'seats' | 'primary team' | 'secondary teams';
+
+/**
+ * A value a rule source gave that matched nothing (a role, seat or team HubSpot lacks), with how
+ * many in-scope users have it: `attribute department: "Ops" (3 users) matches no role`.
+ */
+export interface UnmappedValue {
+  decision: SourcedDecision;
+  /** The source as people read it: `attribute department`, `app attribute role`, `title`. */
+  source: string;
+  value: string;
+  users: number;
+  /** One line for an operator. */
+  message: string;
+}
+
 /** Users on minimal permissions because their title matched no role, grouped by title. */
 export interface UnmappedTitle {
   title: string;
@@ -357,6 +384,8 @@ export interface Plan {
   /** Members of the given holds this plan no longer deletes; absent when none changed. */
   holdChanges?: HoldChanges;
   unmappedTitles: UnmappedTitle[];
+  /** Values of the rules' sources (other than the Title) that matched nothing; absent when none. */
+  unmappedValues?: UnmappedValue[];
   seats: SeatUsage[];
   /**
    * Problems with the rules file against this HubSpot account (an alias naming a role that does
@@ -373,6 +402,11 @@ interface PlanInputBase {
   roles: HubSpotRole[];
   /** null when the account has no seats API (classic pricing) or it could not be read. */
   seats: HubSpotSeat[] | null;
+  /**
+   * HubSpot's teams, read when the rules map teams: team values in the rules (and in Okta
+   * attributes) are team ids or names, resolved against them. Absent: values are used as ids.
+   */
+  teams?: readonly HubSpotTeam[];
   ledger: LedgerEntry[];
   rules: import('../../config/rules-schema').Rules;
   /** The current time (ISO 8601), passed in so the planner stays pure. */

@@ -12,7 +12,8 @@ export interface DiffOptions {
 /**
  * The fields to write to turn `actual` into `desired` (null `actual`: a create, so every value
  * that will be written). Okta wins: a role that differs is replaced, a missing role removes
- * HubSpot's. Names and team are only written when Okta has a value (null means "leave alone").
+ * HubSpot's. Names and teams are only written when Okta has a value (null means "leave alone");
+ * secondary teams compare as sets (`sortedSeats` sorts any list of names).
  */
 export function diffUser(actual: HubSpotUser | null, desired: DesiredUser, options: DiffOptions): FieldChange[] {
   const changes: FieldChange[] = [];
@@ -38,6 +39,15 @@ export function diffUser(actual: HubSpotUser | null, desired: DesiredUser, optio
   if (desired.primaryTeamId !== null && desired.primaryTeamId !== haveTeam) {
     changes.push({ field: 'primaryTeamId', before: haveTeam, after: desired.primaryTeamId });
   }
+  const wantSecondary = desired.secondaryTeamIds;
+  if (wantSecondary !== undefined && wantSecondary !== null) {
+    const have = sortedSeats(actual?.secondaryTeamIds);
+    const want = sortedSeats(wantSecondary);
+    // A create with no secondary team has nothing to write.
+    if (!sameSeats(have, want) && !(actual === null && want.length === 0)) {
+      changes.push({ field: 'secondaryTeamIds', before: have, after: want });
+    }
+  }
   return changes;
 }
 
@@ -61,6 +71,8 @@ export function isDrift(changes: readonly FieldChange[], actual: HubSpotUser, la
         return !sameSeats(actual.seatNames, lastApplied.seatNames);
       case 'primaryTeamId':
         return lastApplied.primaryTeamId !== null && (actual.primaryTeamId ?? null) !== lastApplied.primaryTeamId;
+      case 'secondaryTeamIds':
+        return lastApplied.secondaryTeamIds !== undefined && !sameSeats(actual.secondaryTeamIds, lastApplied.secondaryTeamIds);
     }
   });
 }

@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
-import type { Config } from '../../../config/load';
+import { ConfigError, loadRulesFile, type Config } from '../../../config/load';
+import type { Rules } from '../../../config/rules-schema';
+import type { WhatIf } from '../../../workers/reconcile.worker';
+import { renderRulesDiff, type RulesDiff } from '../../sync/rules-diff';
+import type { UnmappedValue } from '../../sync/types';
 import type { Daemon } from '../../daemon/daemon';
 import { createOneShotDaemon } from '../../daemon/one-shot-daemon';
 import { HoldNotPendingError } from '../../daemon/command-facades';
@@ -86,6 +90,18 @@ function toText(record: PlanRecord): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The `--json` document of a what-if (`--dry-run --rules FILE`). */
+export interface WhatIfJson {
+  dryRun: true;
+  proposedRules: string;
+  diff: RulesDiff;
+  unmappedValues: { current: UnmappedValue[]; proposed: UnmappedValue[] };
+}
+
+function whatIfJson(file: string, outcome: WhatIf): WhatIfJson {
+  return { dryRun: true, proposedRules: file, diff: outcome.diff, unmappedValues: { current: outcome.current.unmappedValues ?? [], proposed: outcome.proposed.unmappedValues ?? [] } };
+}
+
 /** Decides a hold as the CLI's operator, or says why it cannot and exits 1. */
 async function decideOrExit(daemon: Daemon, id: string, decision: 'approve' | 'reject'): Promise<Approval> {
   try {
@@ -123,7 +139,8 @@ export const registerReconcile: RegisterCommand = (program: Command) => {
     .option('--json', 'print {"summary","actions","halted","approvalId"?,…} as JSON')
     .option('--approve <holdId>', 'approve the held deletions of this hold (its id as `status` and the status page show it), carry them out, then reconcile')
     .option('--reject <holdId>', 'reject the held deletions of this hold: those users stay in HubSpot (nothing else runs)')
-    .action(async (opts: { dryRun?: boolean; json?: boolean; approve?: string; reject?: string }) => {
+    .option('--rules <file>', 'with --dry-run: also plan with this proposed rules file (from the same read) and print what would change')
+    .action(async (opts: { dryRun?: boolean; json?: boolean; approve?: string; reject?: string; rules?: string }) => {
       const config = configOrExit();
       if (!config) {
         return;
@@ -138,8 +155,28 @@ export const registerReconcile: RegisterCommand = (program: Command) => {
         process.stderr.write('--dry-run cannot approve or reject\n');
         process.exit(2);
       }
+      if (opts.rules !== undefined && !opts.dryRun) {
+        process.stderr.write('--rules tries a proposed rules file: use it with --dry-run\n');
+        process.exit(2);
+      }
+      let proposed: Rules | null = null;
+      if (opts.rules !== undefined) {
+        try {
+          proposed = loadRulesFile(opts.rules).rules;
+        } catch (err) {
+          process.stderr.write(`${err instanceof ConfigError ? err.problems.join('\n') : String(err)}\n`);
+          process.exit(2);
+        }
+      }
       let daemon: Daemon | null = null;
       try {
+        if (proposed !== null && opts.rules !== undefined) {
+          daemon = await createOneShotDaemon(config, { roles: {}, dryRun: true, logger: commandLogger(config) });
+          const outcome = await daemon.reconcileCommands.whatIf(proposed);
+          const note = 'Dry run: nothing was changed in HubSpot; no plan was stored.';
+          await finish(daemon, 0, json ? `${JSON.stringify(whatIfJson(opts.rules, outcome))}\n` : `What-if: the rules in ${opts.rules} compared with the current rules\n\n${renderRulesDiff(outcome.diff)}\n${note}\n`);
+          return;
+        }
         if (opts.reject) {
           await reject(config, opts.reject, json);
           return;

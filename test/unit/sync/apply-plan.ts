@@ -27,6 +27,9 @@ function withChanges(user: HubSpotUser, changes: readonly FieldChange[]): HubSpo
       case 'primaryTeamId':
         next.primaryTeamId = typeof after === 'string' ? after : undefined;
         break;
+      case 'secondaryTeamIds':
+        next.secondaryTeamIds = Array.isArray(after) ? [...after] : [];
+        break;
     }
   }
   return next;

@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../../config/load';
+import { renderDoctor, runDoctor, type CheckResult } from '../../../src/doctor/doctor';
+import { createHubSpotClient } from '../../../src/hubspot/hubspot-client';
+import { fetchHubSpotTokenScopes } from '../../../src/hubspot/hubspot-token-info';
+import { silentLogger } from '../../../src/lib/logger';
+import { createOktaClient } from '../../../src/okta/okta-client';
+import { createHubSpotSimulator, type HubSpotSimulator } from '../../../simulators/hubspot';
+import { createOktaSimulator, type OktaSimulator } from '../../../simulators/okta';
+import { testRedisUrl } from '../../helpers/redis';
+
+let okta: OktaSimulator;
+let hubspot: HubSpotSimulator;
+let dir: string;
+
+beforeAll(async () => {
+  okta = createOktaSimulator({ token: 'okta-doctor-sources-0001' });
+  hubspot = createHubSpotSimulator({ token: 'hs-doctor-sources-0001' });
+  await Promise.all([okta.start(), hubspot.start()]);
+  dir = mkdtempSync(path.join(tmpdir(), 'doctor-sources-'));
+});
+
+afterAll(async () => {
+  await Promise.all([okta.stop(), hubspot.stop()]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function doctorWith(rulesYaml: string): Promise<Map<string, CheckResult>> {
+  const file = path.join(dir, `rules-${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(file, rulesYaml);
+  const config = loadConfig({
+    OKTA_ORG_URL: okta.url,
+    OKTA_API_TOKEN: okta.token,
+    OKTA_APP_ID: okta.appId,
+    HUBSPOT_BASE_URL: hubspot.url,
+    HUBSPOT_ACCESS_TOKEN: hubspot.token,
+    REDIS_URL: testRedisUrl(),
+    SYNC_CONFIG: file,
+  });
+  const logger = silentLogger();
+  const results = await runDoctor({
+    config,
+    okta: createOktaClient({ orgUrl: config.env.OKTA_ORG_URL, token: config.env.OKTA_API_TOKEN, appId: config.env.OKTA_APP_ID, logger, timeoutMs: 5000, maxRateLimitWaitMs: 1000 }),
+    hubspot: createHubSpotClient({ baseUrl: config.env.HUBSPOT_BASE_URL, token: config.env.HUBSPOT_ACCESS_TOKEN, logger, dryRun: true, timeoutMs: 5000 }),
+    hubspotScopes: () => fetchHubSpotTokenScopes(config.env.HUBSPOT_BASE_URL, config.env.HUBSPOT_ACCESS_TOKEN),
+  });
+  return new Map(results.map((r) => [r.check, r]));
+}
+
+describe('doctor and the rules\' sources', () => {
+  it('fails on a role or a team a groups source names that HubSpot lacks, with what HubSpot has', async () => {
+    const r = await doctorWith(
+      [
+        'rules:',
+        '  roles:',
+        '    sources:',
+        '      - groups:',
+        '          - { group: Sales, role: Sales Wizard }',
+        '      - title',
+        '  teams:',
+        '    primary:',
+        '      - groups:',
+        '          - { group: Sales, team: Salez }',
+        '',
+      ].join('\n'),
+    );
+    expect(r.get('rules-roles')?.status).toBe('fail');
+    const items = r.get('rules-roles')?.items ?? [];
+    expect(items).toEqual([
+      expect.stringMatching(/^roles\.sources\[0\] group "Sales" names role "Sales Wizard", which HubSpot does not have: its members get no role from it\. .*HubSpot's roles: /),
+      'teams.primary[0] group "Sales" names team "Salez", which HubSpot does not have: its members get no team from it. Did you mean "Sales"? HubSpot\'s teams: "Marketing", "Sales".',
+    ]);
+  });
+
+  it('shows, per source, the values found among the users in scope', async () => {
+    const r = await doctorWith('rules:\n  roles:\n    sources: [{ appAttribute: role }, title]\n');
+    const check = r.get('rule-sources');
+    expect(check?.items?.[0]).toMatch(/^roles from app attribute role: /);
+    expect(renderDoctor([...r.values()])).toContain('rule-sources');
+    // The Title is still reported by Title.
+    expect(r.get('titles')?.examples?.join(' ')).toContain('Chief Happiness Officer');
+  });
+});

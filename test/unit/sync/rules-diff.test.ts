@@ -1,0 +1,63 @@
+import { planSync } from '../../../src/sync/planner';
+import { compareRulePlans, renderRulesDiff } from '../../../src/sync/rules-diff';
+import type { PlanInput } from '../../../src/sync/types';
+import { candidate, managed, rules, withManaged, type RulesInput } from './fixtures';
+
+/** Plans `input` under its rules and under `proposed`, and compares, as the what-if does. */
+function whatIf(input: PlanInput, proposed: RulesInput) {
+  const proposedInput = { ...input, rules: rules(proposed) };
+  return compareRulePlans(proposedInput, planSync(input), planSync(proposedInput));
+}
+
+describe('compareRulePlans (what-if)', () => {
+  const ann = managed('ann', '101', { candidate: { title: 'Sales Rep' } });
+  const bob = managed('bob', '102', { candidate: { title: 'Poet' } });
+  const cy = managed('cy', '103', { candidate: { title: 'Marketing Viewer', groupIds: ['00gSales'] } });
+  const input = withManaged([ann, bob, cy], {
+    candidates: [candidate('dee', { title: 'Intern', email: 'dee@other.example' })],
+    rules: rules({ emailDomains: ['acme.example', 'other.example'] }),
+    oktaGroups: [{ id: '00gSales', name: 'Sales' }],
+  });
+
+  it('finds nothing when the proposed rules are the current ones', () => {
+    const diff = whatIf(input, { emailDomains: ['acme.example', 'other.example'] });
+    expect(diff).toMatchObject({ changed: [], created: { proposed: [], current: [] }, deleted: { proposed: [], current: [] }, skipped: [], warnings: [] });
+  });
+
+  it('lists who gets another role, with the source that decided, and leaves the others out', () => {
+    const diff = whatIf(input, {
+      emailDomains: ['acme.example', 'other.example'],
+      roles: { sources: [{ groups: [{ group: 'Sales', role: 'Sales Manager' }] }, 'title'], aliases: { Poet: 'Admin' } },
+    });
+    expect(diff.changed).toEqual([
+      { oktaUserId: 'bob', email: 'bob@acme.example', role: { current: null, proposed: 'Admin' }, why: expect.stringContaining('role "Admin" from title "Poet" (alias)') },
+      { oktaUserId: 'cy', email: 'cy@acme.example', role: { current: 'Marketing Viewer', proposed: 'Sales Manager' }, why: expect.stringContaining('role "Sales Manager" from group Sales') },
+    ]);
+    // dee is created under both rules: no difference, though her role is the same.
+    expect(diff.created).toEqual({ proposed: [], current: [] });
+    expect(renderRulesDiff(diff)).toContain('bob@acme.example: role (none) → "Admin"');
+  });
+
+  it('lists who would be created or deleted only under the proposed rules, and the new skips', () => {
+    const diff = whatIf(input, { emailDomains: ['acme.example'], roles: { sources: [{ appAttribute: 'role' }, 'title'] } });
+    // dee's domain is no longer allowed: not created. Nobody managed leaves scope through a domain.
+    expect(diff.created.current).toEqual([{ oktaUserId: 'dee', email: 'dee@other.example', reason: expect.stringContaining('assigned and in scope: create') }]);
+    expect(diff.skipped).toEqual([{ oktaUserId: 'dee', email: 'dee@other.example', reason: expect.stringContaining('not in emailDomains') }]);
+    const leaving = whatIf(input, { emailDomains: ['acme.example', 'other.example'], scope: { statuses: { ACTIVE: 'out' } } });
+    expect(leaving.deleted.proposed.map((m) => m.oktaUserId)).toEqual(['ann', 'bob', 'cy']);
+    expect(leaving.summary.proposed.delete + leaving.summary.proposed.held).toBe(3);
+  });
+
+  it('reports seats over budget under each set of rules, and teams that change', () => {
+    const diff = whatIf(input, {
+      emailDomains: ['acme.example', 'other.example'],
+      roles: { aliases: { Poet: 'Sales Rep', Intern: 'Sales Rep' } },
+      seats: { budget: { 'Sales Rep': 1 } },
+      teams: { byGroup: { '00gSales': '3001' } },
+    });
+    expect(diff.overBudget.current).toEqual([]);
+    expect(diff.overBudget.proposed).toEqual([{ seat: 'Sales Rep', used: 1, budget: 1, waiting: 2 }]);
+    expect(diff.changed.find((d) => d.oktaUserId === 'cy')).toMatchObject({ primaryTeamId: { current: null, proposed: '3001' } });
+    expect(renderRulesDiff(diff)).toMatch(/proposed: Sales Rep: 1 used of 1, 2 waiting/);
+  });
+});
