@@ -32,6 +32,9 @@ describe('the rules check at a reconciliation, with sources', () => {
     expect(check?.unknown.map((u) => [u.kind, u.where, u.name])).toEqual([
       ['role', 'roles.sources[0] group "00gNoSuchGroup"', 'Sales Wizard'],
       ['team', 'teams.primary[0] group "00gNoSuchGroup"', 'Salez'],
+      // Okta has neither group: each is reported where the rules first name it.
+      ['group', 'roles.sources[0]', '00gNoSuchGroup'],
+      ['group', 'teams.byGroup', '00gOther'],
     ]);
     expect(check?.teams).toEqual(['Marketing', 'Sales']);
     const teamReads = () => Object.entries(rig.hubspot.sim.counts().byRoute).filter(([route]) => route.startsWith('GET ') && route.endsWith('/teams')).map(([, n]) => n);
@@ -39,7 +42,7 @@ describe('the rules check at a reconciliation, with sources', () => {
     expect(teamReads()).toEqual([2]);
     await daemon.jobs.reconcileNow('manual');
     expect(teamReads()).toEqual([3]);
-    // The Title still gives the roles: nobody is in the groups (their membership is not read here).
+    // The Title still gives the roles: nobody is in the groups (Okta has neither).
     expect(rig.hubspot.sim.admin.user('ada.lovelace@acme.example')?.roleId).toBe('2001');
   });
 });
