@@ -83,6 +83,13 @@ function userId(rig: PipelineRig, login: string): string {
   return u.id;
 }
 
+/** The HubSpot role id of a user, as HubSpot has it now. */
+function hubspotRole(rig: PipelineRig, email: string): string | undefined {
+  return rig.hubspot.sim.admin.user(email)?.roleIds?.[0];
+}
+/** Demo company roles (simulators/seeds/demo-company.ts). */
+const ROLE = { salesManager: '2001', salesRep: '2002', serviceAgent: '2005', admin: '2007' };
+
 describe('rules that name groups and read app profiles', () => {
   let rig: PipelineRig;
   let daemon: Daemon;
@@ -172,6 +179,8 @@ describe('rules that name groups and read app profiles', () => {
     rig.okta.sim.admin.addToGroup(id, 'Role-Admins');
     const seen = await eventually(() => reads.userGroups.find((r) => r.id === id), "the user's sync reading their groups");
     expect(seen.groupIds).toContain(groupId(rig, 'Role-Admins'));
+    // The planner takes the role from the group (before the Title "Sales Rep"), in HubSpot.
+    await eventually(() => hubspotRole(rig, `plain.rep@${DOMAIN}`) === ROLE.admin, 'the role from group Role-Admins in HubSpot');
     const read = await daemon.syncUser.readUserInput(id, { countRecentDeletions: false, emailLookup: 'auto' });
     expect(read.input.candidates[0]?.groupIds).toEqual([groupId(rig, 'Role-Admins')]);
     // Leaving it is seen the same way.
@@ -179,6 +188,7 @@ describe('rules that name groups and read app profiles', () => {
     rig.okta.sim.admin.removeFromGroup(id, 'Role-Admins');
     const left = await eventually(() => reads.userGroups.find((r) => r.id === id), "the user's sync after leaving the group");
     expect(left.groupIds).not.toContain(groupId(rig, 'Role-Admins'));
+    await eventually(() => hubspotRole(rig, `plain.rep@${DOMAIN}`) === ROLE.salesRep, 'the role from the Title again in HubSpot');
   });
 
   test("a change to a direct assignment's app profile (application.user_membership.update) leads to a sync that sees it", async () => {
@@ -187,6 +197,7 @@ describe('rules that name groups and read app profiles', () => {
     rig.okta.sim.admin.setAppUserProfile(id, { hubspotRole: 'Sales Manager' });
     const seen = await eventually(() => reads.candidates.find((r) => r.id === id && r.candidate?.appProfile?.hubspotRole === 'Sales Manager'), 'the sync seeing the new app profile');
     expect(seen.candidate?.assignedVia).toBe('USER');
+    await eventually(() => hubspotRole(rig, `direct.one@${DOMAIN}`) === ROLE.salesManager, 'the role from the app attribute in HubSpot');
   });
 
   test("a change to a group assignment's profile (group.application_assignment.update) leads to syncs of its members", async () => {
@@ -196,7 +207,10 @@ describe('rules that name groups and read app profiles', () => {
     rig.okta.sim.admin.updateGroupAssignment('Sales-EMEA', { profile: { hubspotRole: 'Service Agent' } });
     // Okta logs the change once, on the group: no event names the user.
     expect(rig.okta.sim.admin.events().slice(before).map((e) => e.eventType)).toEqual(['group.application_assignment.update']);
+    // Before: two assigning groups, the better priority (Sales-EMEA) gave "Sales Rep".
+    expect(hubspotRole(rig, `two.groups@${DOMAIN}`)).toBe(ROLE.salesRep);
     await eventually(() => reads.candidates.find((r) => r.id === two && r.candidate?.appProfile?.hubspotRole === 'Service Agent'), "the member's sync seeing the group's new profile");
+    await eventually(() => hubspotRole(rig, `two.groups@${DOMAIN}`) === ROLE.serviceAgent, "the role from the group's new app profile in HubSpot");
   });
 
   test('group priority decides: moving a group to the top gives its members its profile, and their syncs see it', async () => {
