@@ -1,28 +1,9 @@
-import Redis from 'ioredis';
 import { createActionApplier } from '../../../src/apply/action-applier';
-import { createState, type State } from '../../../src/state/state';
 import type { DesiredUser, PlanAction } from '../../../src/sync/types';
-import { startHubSpotRig, type HubSpotTestRig } from '../../helpers/hubspot-sim';
-import { removeKeys, testRedisUrl, uniquePrefix } from '../../helpers/redis';
+import { useApplierRig } from '../../helpers/applier-rig';
 import { rules } from '../../unit/sync/fixtures';
 
-let rig: HubSpotTestRig;
-let redis: Redis;
-let state: State;
-const prefix = uniquePrefix('applier');
-
-beforeAll(async () => {
-  rig = await startHubSpotRig();
-  redis = new Redis(testRedisUrl());
-  state = createState(redis, prefix, { auditMaxEntries: 100, plansKept: 3 });
-  await state.ledger.markComplete({ id: 'test', since: new Date().toISOString(), how: 'fresh' });
-});
-
-afterAll(async () => {
-  await rig.stop();
-  redis.disconnect();
-  await removeKeys(prefix);
-});
+const t = useApplierRig('applier');
 
 function createAction(oktaUserId: string, desired: Omit<DesiredUser, 'oktaUserId' | 'roleName' | 'roleReason' | 'primaryTeamId'>): PlanAction {
   return {
@@ -38,23 +19,23 @@ function createAction(oktaUserId: string, desired: Omit<DesiredUser, 'oktaUserId
 }
 
 describe('the action applier, in named seat mode, against the HubSpot simulator', () => {
-  const applier = () => createActionApplier({ hubspot: rig.client({ seatsMode: 'named' }), state, rules: rules({ seats: { mode: 'named' } }) });
+  const applier = () => createActionApplier({ hubspot: t.rig.client({ seatsMode: 'named' }), state: t.state, rules: rules({ seats: { mode: 'named' } }) });
 
   it('adopts an email that already exists (409) without writing seats it already has', async () => {
-    rig.sim.admin.createUser({ email: 'dana@acme.example', firstName: 'Dana', lastName: 'Diaz', roleId: '2002', seatNames: ['Core'] });
+    t.rig.sim.admin.createUser({ email: 'dana@acme.example', firstName: 'Dana', lastName: 'Diaz', roleId: '2002', seatNames: ['Core'] });
     const action = createAction('o-dana', { email: 'dana@acme.example', firstName: 'Dana', lastName: 'Diaz', roleId: '2002', seatNames: ['Core'] });
     const report = await applier().apply([action], { jobId: null, countDeletions: false, entryBefore: null });
-    const id = rig.sim.admin.user('dana@acme.example')?.id;
+    const id = t.rig.sim.admin.user('dana@acme.example')?.id;
     expect(report.applied).toEqual([expect.objectContaining({ kind: 'adopt', hubspotUserId: id })]);
-    expect(rig.sim.writesTo('dana@acme.example').map((w) => `${w.method} ${w.status}`)).toEqual(['POST 409']);
-    expect(await state.ledger.get('o-dana')).toMatchObject({ hubspotUserId: id, how: 'adopted' });
+    expect(t.rig.sim.writesTo('dana@acme.example').map((w) => `${w.method} ${w.status}`)).toEqual(['POST 409']);
+    expect(await t.state.ledger.get('o-dana')).toMatchObject({ hubspotUserId: id, how: 'adopted' });
   });
 
   it('writes the seats when the existing user holds others', async () => {
-    rig.sim.admin.createUser({ email: 'eve@acme.example', firstName: 'Eve', lastName: 'Ekberg', roleId: '2002', seatNames: [] });
+    t.rig.sim.admin.createUser({ email: 'eve@acme.example', firstName: 'Eve', lastName: 'Ekberg', roleId: '2002', seatNames: [] });
     const action = createAction('o-eve', { email: 'eve@acme.example', firstName: 'Eve', lastName: 'Ekberg', roleId: '2002', seatNames: ['Core'] });
     await applier().apply([action], { jobId: null, countDeletions: false, entryBefore: null });
-    expect(rig.sim.writesTo('eve@acme.example').map((w) => `${w.method} ${w.status}`)).toEqual(['POST 409', 'PUT 200']);
-    expect(rig.sim.admin.user('eve@acme.example')?.seatNames).toEqual(['Core']);
+    expect(t.rig.sim.writesTo('eve@acme.example').map((w) => `${w.method} ${w.status}`)).toEqual(['POST 409', 'PUT 200']);
+    expect(t.rig.sim.admin.user('eve@acme.example')?.seatNames).toEqual(['Core']);
   });
 });
