@@ -2,13 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../../config/load';
-import { renderDoctor, runDoctor, type CheckResult } from '../../../src/doctor/doctor';
-import { createHubSpotClient } from '../../../src/hubspot/hubspot-client';
-import { fetchHubSpotTokenScopes } from '../../../src/hubspot/hubspot-token-info';
-import { silentLogger } from '../../../src/lib/logger';
-import { createOktaClient } from '../../../src/okta/okta-client';
+import { renderDoctor, type CheckResult } from '../../../src/doctor/doctor';
 import { createHubSpotSimulator, type HubSpotSimulator } from '../../../simulators/hubspot';
 import { createOktaSimulator, type OktaSimulator } from '../../../simulators/okta';
+import { doctorChecks } from '../../helpers/doctor-run';
 import { testRedisUrl } from '../../helpers/redis';
 
 let okta: OktaSimulator;
@@ -39,14 +36,7 @@ async function doctorWith(rulesYaml: string): Promise<Map<string, CheckResult>> 
     REDIS_URL: testRedisUrl(),
     SYNC_CONFIG: file,
   });
-  const logger = silentLogger();
-  const results = await runDoctor({
-    config,
-    okta: createOktaClient({ orgUrl: config.env.OKTA_ORG_URL, token: config.env.OKTA_API_TOKEN, appId: config.env.OKTA_APP_ID, logger, timeoutMs: 5000, maxRateLimitWaitMs: 1000 }),
-    hubspot: createHubSpotClient({ baseUrl: config.env.HUBSPOT_BASE_URL, token: config.env.HUBSPOT_ACCESS_TOKEN, logger, dryRun: true, timeoutMs: 5000 }),
-    hubspotScopes: () => fetchHubSpotTokenScopes(config.env.HUBSPOT_BASE_URL, config.env.HUBSPOT_ACCESS_TOKEN),
-  });
-  return new Map(results.map((r) => [r.check, r]));
+  return doctorChecks(config);
 }
 
 describe('doctor and the rules\' sources', () => {

@@ -1,11 +1,8 @@
 import { loadConfig, type Config } from '../../../config/load';
-import { renderDoctor, runDoctor, type CheckResult } from '../../../src/doctor/doctor';
-import { createHubSpotClient } from '../../../src/hubspot/hubspot-client';
-import { fetchHubSpotTokenScopes } from '../../../src/hubspot/hubspot-token-info';
-import { silentLogger } from '../../../src/lib/logger';
-import { createOktaClient } from '../../../src/okta/okta-client';
+import { renderDoctor, type CheckResult } from '../../../src/doctor/doctor';
 import { createHubSpotSimulator, type HubSpotSimulator } from '../../../simulators/hubspot';
 import { createOktaSimulator, type OktaSimulator } from '../../../simulators/okta';
+import { doctorChecks } from '../../helpers/doctor-run';
 import { testRedisUrl } from '../../helpers/redis';
 
 let okta: OktaSimulator;
@@ -36,14 +33,7 @@ function configWith(overrides: Record<string, string>): Config {
 
 async function doctor(overrides: Record<string, string> = {}): Promise<Map<string, CheckResult>> {
   const config = configWith(overrides);
-  const logger = silentLogger();
-  const results = await runDoctor({
-    config,
-    okta: createOktaClient({ orgUrl: config.env.OKTA_ORG_URL, token: config.env.OKTA_API_TOKEN, appId: config.env.OKTA_APP_ID, logger, timeoutMs: 5000, maxRateLimitWaitMs: 1000 }),
-    hubspot: createHubSpotClient({ baseUrl: config.env.HUBSPOT_BASE_URL, token: config.env.HUBSPOT_ACCESS_TOKEN, logger, dryRun: true, timeoutMs: 5000 }),
-    hubspotScopes: () => fetchHubSpotTokenScopes(config.env.HUBSPOT_BASE_URL, config.env.HUBSPOT_ACCESS_TOKEN),
-  });
-  return new Map(results.map((r) => [r.check, r]));
+  return doctorChecks(config);
 }
 
 describe('doctor against the simulators', () => {
