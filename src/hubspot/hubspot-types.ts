@@ -5,27 +5,24 @@ import type { HubSpotRole, HubSpotSeat, HubSpotTeam, HubSpotUser } from '../sync
  * `@hubspot/api-client`. Every method throws `SyncError` subclasses (see `src/lib/errors.ts`).
  */
 
-export interface CreateUserInput {
-  email: string;
+/** The fields the daemon writes on a HubSpot user; on an update, a key that is absent is left alone and `roleId: null` removes the role. */
+export interface UserFieldsInput {
   firstName?: string | null;
   lastName?: string | null;
   roleId?: string | null;
-  seatNames?: string[];
+  seatNames?: readonly string[];
   primaryTeamId?: string | null;
-  secondaryTeamIds?: string[];
+  /** The whole list of secondary teams (an empty list removes them all). */
+  secondaryTeamIds?: readonly string[];
+}
+
+export interface CreateUserInput extends UserFieldsInput {
+  email: string;
   sendWelcomeEmail: boolean;
 }
 
-/** Fields to change; a key that is absent is left alone, `roleId: null` removes the role. */
-export interface UpdateUserInput {
-  firstName?: string | null;
-  lastName?: string | null;
-  roleId?: string | null;
-  seatNames?: string[];
-  primaryTeamId?: string | null;
-  /** The whole list of secondary teams (an empty list removes them all). */
-  secondaryTeamIds?: string[];
-}
+/** Fields to change (see {@link UserFieldsInput}). */
+export type UpdateUserInput = UserFieldsInput;
 
 /** What the last answer said about the rate budget. */
 export interface HubSpotRateState {

@@ -8,8 +8,8 @@ import type { SourceView, UnmappedHit } from './source-values';
 import { sortedSeats } from './hubspot-user';
 import { createRoleResolver, type RoleResolver } from './role-sources';
 import { createSeatResolver, type SeatResolver } from './seat-sources';
-import { createGroupIndex } from './source-values';
-import { createTeamResolver, type TeamResolver } from './team-sources';
+import { attributeUses, createGroupIndex, createViewMemo } from './source-values';
+import { createTeamResolver, rulesMapTeams, type TeamOutcome, type TeamResolver } from './team-sources';
 
 /** The desired user before the seat budget has had its say, with the seats the rules give. */
 export interface DesiredDraft {
@@ -22,31 +22,61 @@ export interface DesiredDraft {
   unmapped: readonly UnmappedHit[];
 }
 
+/**
+ * What the rules' sources decide for one user's view: the role, the seats the rules give and
+ * the teams, with the reasons and the values that matched nothing. Shared, read-only: every
+ * user with the same view gets the same object.
+ */
+export interface SourcedOutcome {
+  match: RoleMatch;
+  wants: readonly string[];
+  teams: TeamOutcome;
+  /** The seat and team reasons of an in-scope user (see `DesiredUser.sourceReasons`). */
+  reasons: readonly string[];
+  unmapped: readonly UnmappedHit[];
+}
+
 /** What the desired-state rules need, built once per plan. */
 export interface DesiredContext {
   roles: RoleMapper;
   seats: SeatCatalog;
   teams: Rules['teams'];
-  roleFrom: RoleResolver;
-  seatsFrom: SeatResolver;
-  teamsFrom: TeamResolver;
+  /** The role, seats and teams from the sources, decided once per distinct view. */
+  decide(view: SourceView): SourcedOutcome;
   /** The Title is a role source: users with no role are reported by Title. */
   titleGivesRole: boolean;
+}
+
+/** Distinct views remembered per plan; users beyond are decided on their own (same answer, more work). */
+const MAX_REMEMBERED_VIEWS = 20_000;
+
+/** The rules read more than the Title (and `seats.byTitle` / `seats.byRole`). */
+function readsSources(rules: Rules, seats: SeatCatalog): boolean {
+  const defaultSeats = seats.mode === 'role' || (rules.seats.sources.length === 2 && rules.seats.sources[0] === 'title' && rules.seats.sources[1] === 'role');
+  return !(rules.roles.sources.length === 1 && rules.roles.sources[0] === 'title') || !defaultSeats || rulesMapTeams(rules);
 }
 
 /** Builds the resolvers of one plan; problems with the rules (seats a group names that HubSpot lacks, …) are added to `problems`. */
 export function createDesiredContext(rules: Rules, roles: RoleMapper, seats: SeatCatalog, input: Pick<PlanInput, 'teams' | 'oktaGroups'>, problems: string[]): DesiredContext {
   const groups = createGroupIndex(input.oktaGroups);
   const max = rules.limits.maxTitleLength;
-  return {
-    roles,
-    seats,
-    teams: rules.teams,
-    roleFrom: createRoleResolver(rules.roles.sources, roles, groups, max),
-    seatsFrom: createSeatResolver(rules.seats.sources, seats, groups, max, problems),
-    teamsFrom: createTeamResolver(rules.teams, input.teams, groups, max),
-    titleGivesRole: rules.roles.sources.includes('title'),
+  const roleFrom: RoleResolver = createRoleResolver(rules.roles.sources, roles, groups, max);
+  const seatsFrom: SeatResolver = createSeatResolver(rules.seats.sources, seats, groups, max, problems);
+  const teamsFrom: TeamResolver = createTeamResolver(rules.teams, input.teams, groups, max);
+  const decideNow = (view: SourceView): SourcedOutcome => {
+    const teams = teamsFrom(view);
+    const { match, unmapped } = roleFrom(view);
+    const s = seatsFrom(view, match.role);
+    return { match, wants: s.wants, teams, reasons: s.reason === null ? teams.reasons : [s.reason, ...teams.reasons], unmapped: joinHits(unmapped, s.unmapped, teams.unmapped) };
   };
+  let decide = decideNow;
+  if (readsSources(rules, seats)) {
+    // Groups and attributes repeat across users (a department, a few groups): each distinct
+    // view is decided once, and its users share the outcome and its reason strings.
+    const remembered = createViewMemo<SourcedOutcome>(attributeUses(rules), MAX_REMEMBERED_VIEWS);
+    decide = (view) => remembered(view, decideNow);
+  }
+  return { roles, seats, teams: rules.teams, decide, titleGivesRole: rules.roles.sources.includes('title') };
 }
 
 /**
@@ -70,15 +100,14 @@ function joinHits(a: readonly UnmappedHit[], b: readonly UnmappedHit[], c: reado
  * applied afterwards ({@link applySeatShare}).
  */
 export function deriveDesired(candidate: CleanCandidate, view: SourceView, scope: Extract<Scope, 'in' | 'strip'>, why: string, ctx: DesiredContext): DesiredDraft {
-  const teams = ctx.teamsFrom(view);
+  const outcome = ctx.decide(view);
+  const teams = outcome.teams;
   if (scope === 'strip') {
     const desired: DesiredUser = { oktaUserId: candidate.oktaUserId, email: candidate.email, firstName: candidate.firstName, lastName: candidate.lastName, roleId: null, roleName: null, seatNames: [], primaryTeamId: teams.primaryTeamId, roleReason: why };
     addTeams(desired, teams.secondaryTeamIds, teams.reasons);
     return { desired, wants: [], match: null, unmapped: teams.unmapped };
   }
-  const { match, unmapped } = ctx.roleFrom(view);
-  const role: HubSpotRole | null = match.role;
-  const seats = ctx.seatsFrom(view, role);
+  const role: HubSpotRole | null = outcome.match.role;
   // Fields written out rather than spread from a shared object: a spread costs a large plan dearly.
   const desired: DesiredUser = {
     oktaUserId: candidate.oktaUserId,
@@ -87,21 +116,21 @@ export function deriveDesired(candidate: CleanCandidate, view: SourceView, scope
     lastName: candidate.lastName,
     roleId: role?.id ?? null,
     roleName: role?.name ?? null,
-    seatNames: ctx.seats.mode === 'named' ? [...seats.wants] : [],
+    seatNames: ctx.seats.mode === 'named' ? [...outcome.wants] : [],
     primaryTeamId: teams.primaryTeamId,
-    roleReason: match.reason,
+    roleReason: outcome.match.reason,
   };
-  addTeams(desired, teams.secondaryTeamIds, seats.reason === null ? teams.reasons : [seats.reason, ...teams.reasons]);
-  return { desired, wants: seats.wants, match, unmapped: joinHits(unmapped, seats.unmapped, teams.unmapped) };
+  addTeams(desired, teams.secondaryTeamIds, outcome.reasons);
+  return { desired, wants: outcome.wants, match: outcome.match, unmapped: outcome.unmapped };
 }
 
-/** Sets the optional fields only when a source decided, so the default rules' users look as they always did. */
-function addTeams(desired: DesiredUser, secondaryTeamIds: string[] | null, reasons: readonly string[]): void {
+/** Sets the optional fields only when a source decided, so the default rules' users look as they always did (the lists are shared, read-only). */
+function addTeams(desired: DesiredUser, secondaryTeamIds: readonly string[] | null, reasons: readonly string[]): void {
   if (secondaryTeamIds !== null) {
     desired.secondaryTeamIds = secondaryTeamIds;
   }
   if (reasons.length > 0) {
-    desired.sourceReasons = [...reasons];
+    desired.sourceReasons = reasons;
   }
 }
 

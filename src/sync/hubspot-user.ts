@@ -5,14 +5,27 @@ export function currentRoleId(user: HubSpotUser): string | null {
   return user.roleId ?? user.roleIds[0] ?? null;
 }
 
-/** Seat names as a sorted, duplicate-free list, so two lists compare by content. */
-export function sortedSeats(seats: readonly string[] | undefined): string[] {
-  return [...new Set(seats ?? [])].sort();
+/** Already sorted (by code unit, as `sort()` does) with no name twice: most lists are, and need no copy to compare. */
+function isSortedUnique(list: readonly string[]): boolean {
+  for (let i = 1; i < list.length; i++) {
+    if ((list[i - 1] as string) >= (list[i] as string)) {
+      return false;
+    }
+  }
+  return true;
 }
 
-/** Equal seat lists, order ignored. */
+/** Seat names as a sorted, duplicate-free list (a new one), so two lists compare by content. */
+export function sortedSeats(seats: readonly string[] | undefined): string[] {
+  if (seats === undefined) {
+    return [];
+  }
+  return isSortedUnique(seats) ? seats.slice() : [...new Set(seats)].sort();
+}
+
+/** Equal seat lists, order and repeats ignored. */
 export function sameSeats(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
-  const x = sortedSeats(a);
-  const y = sortedSeats(b);
+  const x = a === undefined || isSortedUnique(a) ? (a ?? []) : sortedSeats(a);
+  const y = b === undefined || isSortedUnique(b) ? (b ?? []) : sortedSeats(b);
   return x.length === y.length && x.every((v, i) => v === y[i]);
 }

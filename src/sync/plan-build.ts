@@ -19,10 +19,22 @@ export interface BuildInput {
 
 const NONE: readonly string[] = [];
 
+/** The source reasons joined, once per list: users with the same view share one list (see `DesiredContext.decide`). */
+const joinedReasons = new WeakMap<readonly string[], string>();
+
+function reasonsText(reasons: readonly string[]): string {
+  let text = joinedReasons.get(reasons);
+  if (text === undefined) {
+    text = reasons.join('; ');
+    joinedReasons.set(reasons, text);
+  }
+  return text;
+}
+
 function roleText(desired: DesiredUser): string {
   // A source's reason names it (`from group Sales-EMEA`): it reads on from the role's name.
   const role = desired.roleName === null ? `no role (${desired.roleReason})` : desired.roleReason.startsWith('from ') ? `role "${desired.roleName}" ${desired.roleReason}` : `role "${desired.roleName}" (${desired.roleReason})`;
-  return desired.sourceReasons === undefined ? role : `${role}; ${desired.sourceReasons.join('; ')}`;
+  return desired.sourceReasons === undefined ? role : `${role}; ${reasonsText(desired.sourceReasons)}`;
 }
 
 /** What the per-source report says of a value that matched nothing. */

@@ -1,7 +1,7 @@
 import type { RoleSource } from '../../config/rules-schema';
 import type { RoleMapper, RoleMatch, RoleNameResolution } from './role-mapping';
-import type { GroupIndex, ResolvedGroupEntry, SourceView, UnmappedHit } from './source-values';
-import { attributeLabel, inGroup, rawAttribute, resolveGroupEntries, singleValue, valuePhrase } from './source-values';
+import type { GroupEntries, GroupIndex, SourceView, UnmappedHit } from './source-values';
+import { attributeLabel, rawAttribute, resolveGroupEntries, singleValue, valuePhrase } from './source-values';
 
 /** The role one user gets from the rules' sources, and the values that matched no role on the way. */
 export interface RoleOutcome {
@@ -16,7 +16,7 @@ const NO_HITS: UnmappedHit[] = [];
 
 type CompiledSource =
   | { kind: 'text'; label: string; read: (view: SourceView) => string | null }
-  | { kind: 'groups'; entries: Array<ResolvedGroupEntry<{ name: string; found: RoleNameResolution }>> };
+  | { kind: 'groups'; entries: GroupEntries<{ name: string; found: RoleNameResolution }> };
 
 /** How a value found its role, in a word or two, for a reason that already names the value. */
 function how(match: RoleMatch): string {
@@ -87,7 +87,7 @@ export function createRoleResolver(sources: readonly RoleSource[], mapper: RoleM
         }
         continue;
       }
-      const entry = source.entries.find((e) => inGroup(view.groupIds, e.id));
+      const entry = source.entries.first(view.groupIds);
       if (entry === undefined) {
         continue;
       }

@@ -1,9 +1,9 @@
 import type { SeatSource } from '../../config/rules-schema';
 import type { SeatCatalog } from './seat-catalog';
-import type { GroupIndex, ResolvedGroupEntry, SourceView, UnmappedHit } from './source-values';
+import type { GroupEntries, GroupIndex, SourceView, UnmappedHit } from './source-values';
 import type { HubSpotRole } from './types';
 import { sortedSeats } from './hubspot-user';
-import { attributeLabel, inGroup, listValue, rawAttribute, resolveGroupEntries } from './source-values';
+import { attributeLabel, listValue, rawAttribute, resolveGroupEntries } from './source-values';
 
 /** The seats one user should have, why (when a source other than the defaults decided), and values that matched no seat. */
 export interface SeatOutcome {
@@ -41,7 +41,7 @@ export function createSeatResolver(sources: readonly SeatSource[], catalog: Seat
     | { kind: 'title' }
     | { kind: 'role' }
     | { kind: 'attribute'; label: string; source: Extract<SeatSource, { attribute: string } | { appAttribute: string }> }
-    | { kind: 'groups'; entries: Array<ResolvedGroupEntry<readonly string[]>> };
+    | { kind: 'groups'; entries: GroupEntries<readonly string[]> };
   const compiled = sources.map((source, i): Compiled => {
     if (source === 'title' || source === 'role') {
       return { kind: source };
@@ -78,7 +78,7 @@ export function createSeatResolver(sources: readonly SeatSource[], catalog: Seat
         continue;
       }
       if (source.kind === 'groups') {
-        const entry = source.entries.find((e) => inGroup(view.groupIds, e.id));
+        const entry = source.entries.first(view.groupIds);
         if (entry !== undefined) {
           return { wants: entry.value, reason: `seats ${seatsText(entry.value)} from group ${entry.label}`, unmapped: hits };
         }

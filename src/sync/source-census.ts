@@ -2,7 +2,7 @@ import type { Rules } from '../../config/rules-schema';
 import type { HubSpotRole, HubSpotSeat, HubSpotTeam, OktaCandidate, OktaGroupRef, SourcedDecision } from './types';
 import { createRoleMapper } from './role-mapping';
 import { createSeatCatalog } from './seat-catalog';
-import { attributeLabel, createGroupIndex, inGroup, listValue, rawAttribute, singleValue, type AttributeRef } from './source-values';
+import { attributeLabel, createGroupIndex, listValue, rawAttribute, resolveGroupEntries, singleValue, type AttributeRef } from './source-values';
 import { createTeamIndex, primaryTeamSources } from './team-sources';
 import { looseKey } from './text';
 
@@ -77,13 +77,13 @@ export function censusOfSources(rules: Rules, candidates: readonly OktaCandidate
       const values = new Map<string, CensusValue>();
       let without = 0;
       if ('groups' in source) {
-        const entries = (source.groups as ReadonlyArray<{ group: string } & Record<string, unknown>>).map((e) => ({ id: groups.idOf(e.group), label: groups.labelOf(e.group), gives: giveGroup(e) }));
+        const entries = resolveGroupEntries(source.groups as ReadonlyArray<{ group: string } & Record<string, unknown>>, groups, giveGroup);
         for (const c of candidates) {
-          const hit = entries.filter((e) => inGroup(c.groupIds, e.id));
+          const hit = entries.all(c.groupIds);
           if (hit.length === 0) {
             without++;
           }
-          hit.forEach((e) => tally(values, `group ${e.label}`, e.gives));
+          hit.forEach((e) => tally(values, `group ${e.label}`, e.value));
         }
         out.push({ decision, source: 'groups', values: sorted(values), without });
         continue;

@@ -86,6 +86,30 @@ export function listValue(raw: unknown, max: number): ValueRead<string[]> {
   return { ok: true, value: out.length === 0 ? NO_VALUES : out };
 }
 
+/** What `singleValue` finds wrong with a text value (null: nothing). */
+function singleTextIssue(raw: string, max: number): string | null {
+  const text = raw.trim();
+  return text === '' ? null : textIssue(text, max);
+}
+
+/** What `listValue` finds wrong with a comma-separated text value (null: nothing). */
+function listTextIssue(raw: string, max: number): string | null {
+  if (!raw.includes(',')) {
+    return singleTextIssue(raw, max);
+  }
+  for (const item of raw.split(',')) {
+    const issue = singleTextIssue(item, max);
+    if (issue !== null) {
+      return issue;
+    }
+  }
+  return null;
+}
+
+function readIssue(read: ValueRead<unknown>): string | null {
+  return read.ok ? null : read.issue;
+}
+
 /** Every attribute the rules read, with the shape each is read as (one value or a list). */
 export interface AttributeUse {
   ref: AttributeRef;
@@ -125,9 +149,10 @@ export function sourceValueProblem(c: Pick<OktaCandidate, 'profile' | 'appProfil
     if (raw === undefined || raw === null) {
       continue;
     }
-    const read = use.shape === 'single' ? singleValue(raw, max) : listValue(raw, max);
-    if (!read.ok) {
-      return `${use.label} ${read.issue}`;
+    // Text is by far the most common value: checked without building a read.
+    const issue = typeof raw === 'string' ? (use.shape === 'single' ? singleTextIssue(raw, max) : listTextIssue(raw, max)) : readIssue(use.shape === 'single' ? singleValue(raw, max) : listValue(raw, max));
+    if (issue !== null) {
+      return `${use.label} ${issue}`;
     }
   }
   return null;
@@ -172,14 +197,62 @@ export interface ResolvedGroupEntry<T> {
   value: T;
 }
 
-/** Resolves the groups of a source's entries once. */
-export function resolveGroupEntries<E extends { group: string }, T>(entries: readonly E[], index: GroupIndex, value: (e: E) => T): Array<ResolvedGroupEntry<T>> {
-  return entries.map((e) => ({ id: index.idOf(e.group), label: index.labelOf(e.group), value: value(e) }));
+/**
+ * The entries of one `groups` source, resolved once per plan and found by the user's groups: a
+ * user is in a few groups and a source may list many, so a lookup goes through the user's
+ * groups, never through the entries.
+ */
+export interface GroupEntries<T> {
+  readonly entries: ReadonlyArray<ResolvedGroupEntry<T>>;
+  /** The first listed entry whose group the user is in (groups not read: none). */
+  first(groupIds: readonly string[] | undefined): ResolvedGroupEntry<T> | undefined;
+  /** Every entry whose group the user is in, in the order they are listed. */
+  all(groupIds: readonly string[] | undefined): ReadonlyArray<ResolvedGroupEntry<T>>;
 }
 
-/** The user is in the group (groups not read: in none). */
-export function inGroup(groupIds: readonly string[] | undefined, id: string | null): boolean {
-  return id !== null && groupIds !== undefined && groupIds.includes(id);
+const NO_ENTRIES: never[] = [];
+
+/** Resolves the groups of a source's entries once and indexes them by Okta id. */
+export function resolveGroupEntries<E extends { group: string }, T>(list: readonly E[], index: GroupIndex, value: (e: E) => T): GroupEntries<T> {
+  const entries = list.map((e) => ({ id: index.idOf(e.group), label: index.labelOf(e.group), value: value(e) }));
+  // Okta id → the positions of the entries naming that group (a group may be listed twice).
+  const positions = new Map<string, number[]>();
+  entries.forEach((e, i) => {
+    if (e.id !== null) {
+      const at = positions.get(e.id);
+      if (at) {
+        at.push(i);
+      } else {
+        positions.set(e.id, [i]);
+      }
+    }
+  });
+  return {
+    entries,
+    first(groupIds) {
+      let best = -1;
+      for (const id of groupIds ?? NO_VALUES) {
+        const at = positions.get(id)?.[0];
+        if (at !== undefined && (best === -1 || at < best)) {
+          best = at;
+        }
+      }
+      return best === -1 ? undefined : entries[best];
+    },
+    all(groupIds) {
+      let found: number[] | null = null;
+      for (const id of groupIds ?? NO_VALUES) {
+        const at = positions.get(id);
+        if (at) {
+          found = found === null ? [...at] : found.concat(at);
+        }
+      }
+      if (found === null) {
+        return NO_ENTRIES;
+      }
+      return found.length === 1 ? [entries[found[0] ?? 0] as ResolvedGroupEntry<T>] : [...new Set(found)].sort((a, b) => a - b).map((i) => entries[i] as ResolvedGroupEntry<T>);
+    },
+  };
 }
 
 /** A value a source gave that matched nothing, for the per-source report. */
@@ -205,4 +278,83 @@ export function attributeRead(view: SourceView, ref: AttributeRef): boolean {
 /** How a text value is quoted after its source: `title "AE"`, `attribute department = "Sales"`. */
 export function valuePhrase(source: string, value: string): string {
   return source === 'title' ? `title "${value}"` : `${source} = "${value}"`;
+}
+
+const NOT_READ = Symbol('not read');
+const LIST = Symbol('list');
+const END = Symbol('end');
+
+type MemoNode = Map<unknown, unknown>;
+
+/**
+ * Remembers one outcome per distinct view: everything the rules' sources read of a user (the
+ * Title, each attribute they read and whether its profile was read, the user's rule groups).
+ * Two users with the same view get the same role, seats and teams with the same reasons, so a
+ * plan decides each view once. The views are kept as a tree of maps, one level per value read,
+ * so a lookup builds no key. Values that cannot be keyed (an object) are decided on their own,
+ * as are the views beyond `limit`.
+ */
+export function createViewMemo<T>(uses: readonly AttributeUse[], limit: number): (view: SourceView, decide: (view: SourceView) => T) => T {
+  const root: MemoNode = new Map();
+  let size = 0;
+
+  /** The node under `key`, made when `make`; null when missing. */
+  const child = (node: MemoNode, key: unknown, make: boolean): MemoNode | null => {
+    const next = node.get(key) as MemoNode | undefined;
+    if (next !== undefined || !make) {
+      return next ?? null;
+    }
+    const made: MemoNode = new Map();
+    node.set(key, made);
+    return made;
+  };
+
+  /** Walks the view's values; the leaf's node, or null (missing and not `make`, or a value that cannot be keyed). */
+  const walk = (view: SourceView, make: boolean): MemoNode | null => {
+    let node: MemoNode | null = child(root, view.title, make);
+    for (let u = 0; u < uses.length && node !== null; u++) {
+      const use = uses[u] as AttributeUse;
+      if (!attributeRead(view, use.ref)) {
+        node = child(node, NOT_READ, make);
+        continue;
+      }
+      const raw = rawAttribute(view, use.ref);
+      if (Array.isArray(raw)) {
+        node = child(node, LIST, make);
+        for (let i = 0; i < raw.length && node !== null; i++) {
+          const item: unknown = raw[i];
+          node = typeof item === 'object' && item !== null ? null : child(node, item, make);
+        }
+        node = node === null ? null : child(node, END, make);
+      } else {
+        node = typeof raw === 'object' && raw !== null ? null : child(node, raw, make);
+      }
+    }
+    if (node === null) {
+      return null;
+    }
+    if (view.groupIds === undefined) {
+      return child(node, NOT_READ, make);
+    }
+    for (let i = 0; i < view.groupIds.length && node !== null; i++) {
+      node = child(node, view.groupIds[i], make);
+    }
+    return node;
+  };
+
+  return (view, decide) => {
+    const found = walk(view, false);
+    if (found?.has(END)) {
+      return found.get(END) as T;
+    }
+    const outcome = decide(view);
+    if (size < limit) {
+      const leaf = found ?? walk(view, true);
+      if (leaf !== null) {
+        leaf.set(END, outcome);
+        size++;
+      }
+    }
+    return outcome;
+  };
 }

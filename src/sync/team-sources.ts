@@ -1,7 +1,7 @@
 import type { Rules, TeamSource } from '../../config/rules-schema';
-import type { GroupIndex, ResolvedGroupEntry, SourceView, UnmappedHit } from './source-values';
+import type { GroupEntries, GroupIndex, SourceView, UnmappedHit } from './source-values';
 import type { HubSpotTeam } from './types';
-import { attributeLabel, attributeRead, inGroup, listValue, rawAttribute, resolveGroupEntries, singleValue } from './source-values';
+import { attributeLabel, attributeRead, listValue, rawAttribute, resolveGroupEntries, singleValue } from './source-values';
 import { exactKey, looseKey } from './text';
 
 /** The teams one user should be in. */
@@ -61,7 +61,7 @@ const NO_HITS: UnmappedHit[] = [];
 
 type Compiled =
   | { kind: 'attribute'; label: string; source: Extract<TeamSource, { attribute: string } | { appAttribute: string }> }
-  | { kind: 'groups'; entries: Array<ResolvedGroupEntry<{ name: string; id: string | null }>> };
+  | { kind: 'groups'; entries: GroupEntries<{ name: string; id: string | null }> };
 
 function compile(sources: readonly TeamSource[], groups: GroupIndex, index: TeamIndex): Compiled[] {
   return sources.map((source): Compiled => {
@@ -96,7 +96,7 @@ export function createTeamResolver(rules: Rules['teams'], teams: readonly HubSpo
     let primaryTeamId: string | null = null;
     for (const source of primary) {
       if (source.kind === 'groups') {
-        const entry = source.entries.find((e) => inGroup(view.groupIds, e.id));
+        const entry = source.entries.first(view.groupIds);
         if (entry === undefined) {
           continue;
         }
@@ -131,10 +131,7 @@ export function createTeamResolver(rules: Rules['teams'], teams: readonly HubSpo
         if (view.groupIds === undefined) {
           return { primaryTeamId, secondaryTeamIds: null, reasons, unmapped: hits };
         }
-        for (const entry of source.entries) {
-          if (!inGroup(view.groupIds, entry.id)) {
-            continue;
-          }
+        for (const entry of source.entries.all(view.groupIds)) {
           if (entry.value.id === null) {
             hits = [...hits, { decision: 'secondary teams', source: `group ${entry.label}`, value: entry.value.name }];
           } else if (entry.value.id !== primaryTeamId && !found.has(entry.value.id)) {

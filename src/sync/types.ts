@@ -135,7 +135,7 @@ export interface DesiredUser {
   /** null: leave teams alone. */
   primaryTeamId: string | null;
   /** The secondary teams, sorted, the primary team excluded; null or absent: leave them alone. */
-  secondaryTeamIds?: string[] | null;
+  secondaryTeamIds?: readonly string[] | null;
   /** Why this role (for operators): "exact title match", "alias …", "unmapped title", `from group Sales-EMEA`, … */
   roleReason: string;
   /**
@@ -143,7 +143,7 @@ export interface DesiredUser {
    * (`seats ["Sales Hub"] from group Sales`, `primary team "EMEA" from attribute region = "emea"`);
    * absent otherwise.
    */
-  sourceReasons?: string[];
+  sourceReasons?: readonly string[];
 }
 
 export type ActionKind = 'create' | 'update' | 'delete' | 'adopt' | 'skip';

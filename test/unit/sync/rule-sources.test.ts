@@ -3,7 +3,7 @@ import type { RoleSource, SeatSource } from '../../../config/rules-schema';
 import { planSync } from '../../../src/sync/planner';
 import type { HubSpotTeam, OktaCandidate, OktaGroupRef, Plan, PlanAction } from '../../../src/sync/types';
 import { applyPlan } from './apply-plan';
-import { candidate, managed, mutating, NOW, onlyAction, planInput, rules, withManaged, type RulesInput } from './fixtures';
+import { actionsFor, candidate, managed, mutating, NOW, onlyAction, planInput, rules, withManaged, type RulesInput } from './fixtures';
 
 const GROUPS: OktaGroupRef[] = [
   { id: '00gSalesEmea', name: 'Sales-EMEA' },
@@ -278,6 +278,36 @@ describe('properties of the sources', () => {
         expect(desired?.secondaryTeamIds).toEqual(want);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('users with the same values share one decision: planned together or each alone, every user gets the same role, seats, teams and reasons', () => {
+    const seats = [{ name: 'Sales Hub' }, { name: 'Core' }];
+    const r = rules({
+      roles: { sources: allSources },
+      seats: { mode: 'named', sources: [{ groups: [{ group: 'Sales-EMEA', seats: ['Sales Hub'] }] }, { attribute: 'seats' }, 'role'], byRole: { Admin: ['Core'] } },
+      teams: { primary: [{ appAttribute: 'team' }], secondary: [{ groups: [{ group: 'Marketing', team: 'Marketing Team' }, { group: 'Admins', team: 'Admins' }] }, { attribute: 'teams' }] },
+    });
+    // Values of every shape a profile may hold, so that a number, its text and a list of it are told apart.
+    const value = fc.constantFrom<unknown>('EMEA', 'Core', 'Core, Sales Hub', ['Core'], ['Core', 'Sales Hub'], 3003, '3003', true, null, undefined, { nested: 'x' });
+    const extra = fc.record({ team: value, seats: value, teams: value, appRead: fc.boolean() });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(userArb, extra), { minLength: 2, maxLength: 16 }), (users) => {
+        const candidates = users.map(([u, x], i) => {
+          const c = toCandidate(u, i);
+          return { ...c, appProfile: x.appRead ? { ...c.appProfile, team: x.team } : undefined, profile: { ...c.profile, seats: x.seats, teams: x.teams } };
+        });
+        const decided = (plan: Plan, id: string) => {
+          const a = actionsFor(plan, id)[0];
+          return a && { kind: a.kind, reason: a.reason, desired: a.desired ? { ...a.desired, oktaUserId: '', email: '' } : null };
+        };
+        const together = planSync(planInput({ candidates, rules: r, seats, teams: TEAMS, oktaGroups: GROUPS }));
+        for (const c of candidates) {
+          const alone = planSync(planInput({ candidates: [c], rules: r, seats, teams: TEAMS, oktaGroups: GROUPS }));
+          expect(decided(together, c.oktaUserId)).toEqual(decided(alone, c.oktaUserId));
+        }
+      }),
+      { numRuns: 150 },
     );
   });
 
