@@ -3,17 +3,20 @@ import type { Config } from '../../config/load';
 import { redactRedisUrl } from '../../config/redis-url';
 import type { HubSpotClientApi } from '../hubspot/hubspot-types';
 import { errorMessage, SyncError } from '../lib/errors';
+import { silentLogger } from '../lib/logger';
 import { describeRedisFailure, redisFailure } from '../lib/redis-failure';
 import { OKTA_EVENT_FILTER } from '../okta/okta-events';
 import { hookReceives, type EventHookInfo } from '../okta/okta-event-hooks';
 import type { OktaClientApi } from '../okta/okta-types';
+import { createRuleGroupReader, unknownGroupsMessage, withGroupIds, type RuleGroupMemberships } from '../okta/rule-groups';
+import { ruleGroupRefs } from '../sync/rule-sources';
 import { createEmailPolicy } from '../sync/email-policy';
 import { createRoleMapper } from '../sync/role-mapping';
 import { checkRuleNames } from '../sync/rules-check';
 import { scopeOf } from '../sync/scope';
 import { censusOfSources, renderCensus, type CensusCatalog } from '../sync/source-census';
 import { rulesMapTeams } from '../sync/team-sources';
-import type { HubSpotRole, HubSpotSeat, HubSpotTeam, OktaCandidate } from '../sync/types';
+import type { HubSpotRole, HubSpotSeat, HubSpotTeam, OktaCandidate, OktaGroupRef } from '../sync/types';
 
 /** ok: ready; warn: works but an operator should look; fail: the daemon cannot work; skip: not checked because an earlier check failed. */
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
@@ -134,6 +137,37 @@ function sourcesCheck(config: Config, catalog: CensusCatalog, inScope: OktaCandi
 }
 
 /**
+ * The groups the rules name, read as a reconciliation reads them (resolved by id or name, each
+ * group's members once): how many assigned users each holds, or the groups Okta lacks with the
+ * names it has. The memberships feed the per-source census.
+ */
+async function ruleGroupsCheck(okta: OktaClientApi, config: Config, candidates: readonly OktaCandidate[]): Promise<{ result: CheckResult; memberships: RuleGroupMemberships | null }> {
+  const check = 'rule-groups';
+  // Doctor reports what it finds itself: the reader's own warnings would repeat it.
+  const reader = createRuleGroupReader({ okta, logger: silentLogger() });
+  try {
+    const memberships = await reader.readMemberships(config.rules);
+    if (memberships === null) {
+      return { result: { check, status: 'ok', detail: 'the rules name no Okta group' }, memberships };
+    }
+    const assigned = new Map<string, number>();
+    for (const c of withGroupIds(candidates, memberships.memberOf)) {
+      for (const id of c.groupIds ?? []) {
+        assigned.set(id, (assigned.get(id) ?? 0) + 1);
+      }
+    }
+    const items = memberships.oktaGroups.map((g) => `${g.name} (${g.id}): ${assigned.get(g.id) ?? 0} of the assigned users`);
+    if (memberships.unknown.length > 0) {
+      const known = await okta.listGroups().catch(() => memberships.oktaGroups);
+      return { result: { check, status: 'fail', detail: unknownGroupsMessage(memberships.unknown, known), items }, memberships };
+    }
+    return { result: { check, status: 'ok', detail: `the ${memberships.oktaGroups.length} Okta group(s) the rules name exist; their members were read once each`, items }, memberships };
+  } catch (err) {
+    return { result: failure(check, err, "cannot read the Okta groups the rules name or their members (okta.groups.read)"), memberships: null };
+  }
+}
+
+/**
  * Checks a real (or simulated) setup before the daemon runs: Okta token, app, users and System
  * Log; HubSpot token and scopes; that every role the rules name exists; which assigned users have
  * a Title that matches no role or an email outside the allowed domains; Redis.
@@ -174,6 +208,16 @@ export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
     }
   } else {
     results.push({ check: 'okta-users', status: 'skip', detail: 'skipped: Okta is not ready' }, { check: 'okta-system-log', status: 'skip', detail: 'skipped: Okta is not ready' });
+  }
+
+  let oktaGroups: OktaGroupRef[] | undefined;
+  if (candidates && ruleGroupRefs(config.rules).length > 0) {
+    const read = await ruleGroupsCheck(okta, config, candidates);
+    results.push(read.result);
+    if (read.memberships) {
+      candidates = withGroupIds(candidates, read.memberships.memberOf);
+      oktaGroups = read.memberships.oktaGroups;
+    }
   }
 
   let roles: HubSpotRole[] | null = null;
@@ -241,7 +285,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
 
     if (candidates) {
       const inScope = candidates.filter((c) => scopeOf(c, config.rules.scope.statuses).scope === 'in');
-      const sources = sourcesCheck(config, { roles, seats, teams }, inScope);
+      const sources = sourcesCheck(config, { roles, seats, teams, oktaGroups }, inScope);
       if (sources) {
         results.push(sources);
       }

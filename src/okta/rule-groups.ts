@@ -34,6 +34,8 @@ export interface RuleGroupMemberships {
   memberOf: Map<string, string[]>;
   /** Groups whose members were read (each once). */
   groupsRead: number;
+  /** The rules' groups Okta has no group for. */
+  unknown: string[];
 }
 
 /** What a single user's sync adds to its candidate and input. */
@@ -140,7 +142,7 @@ export function createRuleGroupReader(deps: { okta: OktaClientApi; logger: Logge
         }
       }
     }
-    return { oktaGroups: resolved.groups, memberOf, groupsRead: resolved.groups.length };
+    return { oktaGroups: resolved.groups, memberOf, groupsRead: resolved.groups.length, unknown: resolved.unknown };
   }
 
   /**

@@ -64,6 +64,24 @@ describe('doctor and the rules\' sources', () => {
     ]);
   });
 
+  it('reads the rule groups as a reconciliation does: by name, their members once, counted per source', async () => {
+    const r = await doctorWith(['rules:', '  roles:', '    sources:', '      - groups:', '          - { group: sales, role: Sales Manager }', '      - title', ''].join('\n'));
+    const groups = r.get('rule-groups');
+    expect(groups?.status).toBe('ok');
+    expect(groups?.items).toEqual([expect.stringMatching(/^Sales \(00g\w+\): [1-9]\d* of the assigned users$/)]);
+    const assigned = Number(/: (\d+) of/.exec(groups?.items?.[0] ?? '')?.[1]);
+    // The census sees the group's members (by the group's Okta name), not a group named by its id.
+    expect(r.get('rule-sources')?.items).toEqual([`roles from groups: group Sales ${assigned} → Sales Manager; ${Number(/(\d+) users in scope/.exec(r.get('rule-sources')?.detail ?? '')?.[1]) - assigned} users with none`]);
+  });
+
+  it('fails on a rule group Okta lacks, with a suggestion and the groups Okta has', async () => {
+    const r = await doctorWith(['rules:', '  teams:', '    secondary:', '      - groups:', '          - { group: Engineerin, team: Sales }', '          - { group: Sales, team: Sales }', ''].join('\n'));
+    const groups = r.get('rule-groups');
+    expect(groups?.status).toBe('fail');
+    expect(groups?.detail).toBe('the rules name Okta groups that do not exist: "Engineerin" (did you mean "Engineering"?); users match no rule for them. Okta\'s groups: "Engineering", "Sales".');
+    expect(groups?.items).toEqual([expect.stringMatching(/^Sales \(00g\w+\): \d+ of the assigned users$/)]);
+  });
+
   it('shows, per source, the values found among the users in scope', async () => {
     const r = await doctorWith('rules:\n  roles:\n    sources: [{ appAttribute: role }, title]\n');
     const check = r.get('rule-sources');
