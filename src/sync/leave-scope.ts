@@ -1,7 +1,7 @@
 import type { PlanContext } from './plan-context';
 import type { Decision } from './decisions';
 import type { HubSpotUser, LedgerEntry } from './types';
-import { remove, skip } from './decisions';
+import { provisionDecision, remove, skip } from './decisions';
 
 const DAY_MS = 86_400_000;
 
@@ -72,31 +72,30 @@ function decideLeaving(entry: LedgerEntry, actual: HubSpotUser, why: string, ctx
     return [remove('grace-expired', `${who} left scope (${why}) and was downgraded at ${entry.downgradedAt}; ${graceDays} day(s) have passed: delete`, actual, entry.oktaUserId)];
   }
   const deleteAfter = already ? new Date(downgradedMs + graceDays * DAY_MS).toISOString() : null;
+  const draft = {
+    desired: { oktaUserId: entry.oktaUserId, email: actual.email, firstName: null, lastName: null, roleId: null, roleName: null, seatNames: [], primaryTeamId: null, roleReason: 'left scope: downgraded' },
+    wants: [],
+    match: null,
+    unmapped: [],
+  };
+  const headline = already
+    ? `${who} left scope (${why}) and was downgraded at ${entry.downgradedAt}: keep it without role or seat until ${deleteAfter}`
+    : `${who} left scope (${why}): remove role and seat now, delete after ${graceDays} day(s) (policies.leaveScope is "downgrade")`;
   return [
-    {
-      type: 'provision',
-      kind: 'update',
-      code: 'left-scope-downgrade',
-      headline: already
-        ? `${who} left scope (${why}) and was downgraded at ${entry.downgradedAt}: keep it without role or seat until ${deleteAfter}`
-        : `${who} left scope (${why}): remove role and seat now, delete after ${graceDays} day(s) (policies.leaveScope is "downgrade")`,
-      who,
-      oktaUserId: entry.oktaUserId,
-      since: null,
-      entry,
-      actual,
-      draft: {
-        desired: { oktaUserId: entry.oktaUserId, email: actual.email, firstName: null, lastName: null, roleId: null, roleName: null, seatNames: [], primaryTeamId: null, roleReason: 'left scope: downgraded' },
-        wants: [],
-        match: null,
-        unmapped: [],
+    provisionDecision(
+      {
+        code: 'left-scope-downgrade',
+        headline,
+        who,
+        oktaUserId: entry.oktaUserId,
+        since: null,
+        entry,
+        draft,
+        ...(already ? {} : { ledger: { downgradedAt: ctx.now } }),
+        guarded: !already,
+        whenNothingToDo: { kind: 'skip', code: 'left-scope-downgrade', reason: `${who} left scope (${why}); downgraded at ${entry.downgradedAt}, deleted after ${deleteAfter}` },
       },
-      inherits: [],
-      ...(already ? {} : { ledger: { downgradedAt: ctx.now } }),
-      guarded: !already,
-      whenNothingToDo: { kind: 'skip', code: 'left-scope-downgrade', reason: `${who} left scope (${why}); downgraded at ${entry.downgradedAt}, deleted after ${deleteAfter}` },
-      reportsTitle: null,
-      held: false,
-    },
+      { kind: 'update', actual },
+    ),
   ];
 }
