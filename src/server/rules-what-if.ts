@@ -161,7 +161,7 @@ export function createWhatIfRoutes(deps: WhatIfRoutesDeps): Router {
 
   function page(res: Response, rulesText: string, result: WhatIfPageResult | null): void {
     const styleNonce = String(res.locals.styleNonce ?? '');
-    res.type('html').send(renderWhatIfPage({ rulesText, result, action: WHAT_IF_PAGE_PATH, apiPath: WHAT_IF_API_PATH, maxKiB: WHAT_IF_MAX_BYTES / 1024 }, { styleNonce, formToken: deps.formToken() }));
+    res.type('html').send(renderWhatIfPage({ rulesText, result, action: WHAT_IF_PAGE_PATH, apiPath: WHAT_IF_API_PATH, maxSize: `${MAX_MIB} MiB` }, { styleNonce, formToken: deps.formToken() }));
   }
 
   router.get(WHAT_IF_PAGE_PATH, (_req: Request, res: Response) => {

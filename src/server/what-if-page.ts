@@ -18,7 +18,8 @@ export interface WhatIfPageData {
   action: string;
   /** Where the JSON API is, for the operator who wants every row. */
   apiPath: string;
-  maxKiB: number;
+  /** The largest file taken, for people ("1 MiB"). */
+  maxSize: string;
 }
 
 function resultSection(r: WhatIfPageResult | null, apiPath: string): SafeHtml | string {
@@ -55,7 +56,7 @@ export function renderWhatIfPage(d: WhatIfPageData, opts: { styleNonce: string; 
 <body>
 <p><a href="/">← Status page</a></p>
 <h1>Try a rules change</h1>
-<p class="muted">Paste a proposed rules file (YAML or JSON, written like the file the daemon reads: <code>rules:</code> and, ignored here, <code>daemon:</code>) and press Try. The daemon reads Okta and HubSpot once, plans under its current rules and under these, and shows who would get another role, seat or team, who would be created, deleted or skipped, and seats over budget. It changes nothing, whether or not writes are enabled. At most ${d.maxKiB} KiB; one what-if at a time.</p>
+<p class="muted">Paste a proposed rules file (YAML or JSON, written like the file the daemon reads: <code>rules:</code> and, ignored here, <code>daemon:</code>) and press Try. The daemon reads Okta and HubSpot once, plans under its current rules and under these, and shows who would get another role, seat or team, who would be created, deleted or skipped, and seats over budget. It changes nothing, whether or not writes are enabled. At most ${d.maxSize}; one what-if at a time.</p>
 <form method="post" action="${d.action}"><input type="hidden" name="_csrf" value="${opts.formToken}">
 <p><label for="rules">Proposed rules</label><br><textarea id="rules" name="rules" rows="18" spellcheck="false" required placeholder="rules:&#10;  roles:&#10;    aliases: { Account Executive: Sales Rep }">${d.rulesText}</textarea></p>
 <p><button type="submit">Try</button> <span class="muted">Reading every user takes a few seconds on a large account.</span></p></form>
