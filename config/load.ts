@@ -73,19 +73,44 @@ function envDescription(key: string): string | undefined {
   return shape[key]?.description;
 }
 
+/** A rules/daemon file's settings once validated. */
+export interface RulesFile {
+  rules: Rules;
+  daemon: DaemonSettings;
+}
+
+function validateRulesFile(raw: unknown, source: string): RulesFile {
+  const parsed = FileSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    throw new ConfigError(formatIssues(`${source}: `, parsed.error));
+  }
+  return parsed.data;
+}
+
 /** Reads and validates a rules/daemon YAML file. */
-export function loadRulesFile(filePath: string): { rules: Rules; daemon: DaemonSettings } {
+export function loadRulesFile(filePath: string): RulesFile {
   let raw: unknown;
   try {
-    raw = parseYaml(readFileSync(filePath, 'utf8')) ?? {};
+    raw = parseYaml(readFileSync(filePath, 'utf8'));
   } catch (err) {
     throw new ConfigError([`${filePath}: cannot read or parse: ${(err as Error).message}`]);
   }
-  const parsed = FileSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ConfigError(formatIssues(`${filePath}: `, parsed.error));
+  return validateRulesFile(raw, filePath);
+}
+
+/**
+ * Validates the text of a rules/daemon file (YAML, or JSON, which YAML reads too) exactly as
+ * {@link loadRulesFile} validates a file; `source` names it in the problems (e.g. "proposed
+ * rules"). Throws ConfigError listing every problem.
+ */
+export function parseRulesText(text: string, source: string): RulesFile {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    throw new ConfigError([`${source}: cannot parse: ${(err as Error).message}`]);
   }
-  return parsed.data;
+  return validateRulesFile(raw, source);
 }
 
 /**
@@ -128,7 +153,7 @@ export function loadConfig(given: NodeJS.ProcessEnv = process.env, opts: LoadOpt
     problems.push(...adminTokenProblems(binding.data));
   }
   const configPath = env.SYNC_CONFIG && env.SYNC_CONFIG.trim() !== '' ? path.resolve(env.SYNC_CONFIG) : defaultConfigPath();
-  let file: { rules: Rules; daemon: DaemonSettings } | undefined;
+  let file: RulesFile | undefined;
   try {
     file = loadRulesFile(configPath);
   } catch (err) {

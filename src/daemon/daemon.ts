@@ -292,6 +292,7 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
       rateLimitedMs: (queue) => state.status.rateLimitedMs(queue),
       status: createStatusSource({ state, queueView }),
       lookupUser: createUserLookup({ okta, hubspot }),
+      whatIf: reconciler.whatIf,
       actions: createOpsActions({ state, queueView, logger, onApproved: releaseApprovedDeletions(producers) }),
       metrics,
       isReady: () => ready,

@@ -34,6 +34,8 @@ export interface CsrfGuardOptions {
  * would otherwise attach a remembered basic-auth password:
  * - refused when `Sec-Fetch-Site` says cross-site or same-site, or `Origin` names another host;
  * - form posts must carry the form token (`_csrf`), which only pages of this server contain;
+ * - a text/plain body (which a cross-site form can send too, with no token) must come with the
+ *   `X-Requested-By` header;
  * - other writes must come with a browser's same-origin proof (`Origin` or `Sec-Fetch-Site`) or
  *   the `X-Requested-By` header (what API clients and scripts send).
  */
@@ -67,11 +69,15 @@ export function createCsrfGuard(opts: CsrfGuardOptions) {
       }
       sameOrigin = true;
     }
-    const formLike = req.is(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']);
-    if (typeof formLike === 'string') {
+    const form = req.is(['application/x-www-form-urlencoded', 'multipart/form-data']);
+    if (typeof form === 'string') {
       const body: unknown = req.body;
       const token = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[CSRF_FIELD] : undefined;
       return validFormToken(token) ? null : 'form token missing or wrong: reload the page and try again';
+    }
+    // A cross-site form can send text/plain too, but not with this header.
+    if (typeof req.is('text/plain') === 'string') {
+      return (req.get(WRITE_HEADER) ?? '').trim() !== '' ? null : `write refused: send the ${WRITE_HEADER} header with a text/plain body`;
     }
     if (sameOrigin || (req.get(WRITE_HEADER) ?? '').trim() !== '') {
       return null;

@@ -18,6 +18,7 @@ import type { OutageState } from '../queue/outage-breaker';
 import { OKTA_HOOK_PATH } from './okta-hook-endpoint';
 import { outageReadiness } from './outage-readiness';
 import { securityHeaders } from './security-headers';
+import { createWhatIfRoutes, isReadOnlyPost, whatIfBodyParser, type RunWhatIf } from './rules-what-if';
 
 /** Where the ops server listens and who may use it. */
 export interface OpsHttpSettings {
@@ -54,6 +55,8 @@ export interface OpsServerDeps {
   actions: OpsActions;
   /** Asks Okta and HubSpot about one user for the user page (`/users/<email>`). */
   lookupUser?: (email: string) => Promise<UserLookup>;
+  /** Plans a proposed rules file beside the current one (`/rules/what-if`, `POST /api/rules/what-if`); writes nothing. */
+  whatIf?: RunWhatIf;
   /** The registry `/metrics` serves (`createMetrics().registry`, or the whole `createMetrics()` result). */
   metrics: { registry: Registry };
   /** False while the daemon is starting or stopping; `/readyz` answers 503 then. */
@@ -100,7 +103,8 @@ function pingWithin(redis: Pick<Redis, 'ping'>, ms: number): Promise<boolean> {
  * The operator's HTTP surface: `/healthz`, `/readyz` and `/metrics` (open, for probes and
  * Prometheus), and behind the admin token the status page `/`, its JSON API under `/api/`, and
  * the bull-board dashboard under `/admin/queues`. Writes (approve, reject, retry, dashboard
- * actions) need `daemon.allowWrites` and pass a cross-site check. Throws ConfigError for a
+ * actions) need `daemon.allowWrites`; they and the what-if (a POST that changes nothing, allowed
+ * while read-only) pass a cross-site check. Throws ConfigError for a
  * non-loopback HOST without SYNC_ADMIN_TOKEN.
  */
 export function createOpsServer(deps: OpsServerDeps) {
@@ -161,13 +165,14 @@ export function createOpsServer(deps: OpsServerDeps) {
 
   app.use(adminAuth);
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (writesEnabled || req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') {
+    if (writesEnabled || req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS' || isReadOnlyPost(req)) {
       next();
       return;
     }
     res.status(403).json({ error: 'read-only: writes from the ops server are off (set daemon.allowWrites: true to allow them)' });
   });
-  app.use(express.urlencoded({ extended: false, limit: '16kb' }), express.json({ limit: '16kb' }));
+  // A proposed rules file may be larger than any other body: its parser comes first.
+  app.use(whatIfBodyParser(), express.urlencoded({ extended: false, limit: '16kb' }), express.json({ limit: '16kb' }));
   app.use(csrf.middleware);
 
   app.use(DASHBOARD_PATH, createDashboardRouter({ queues: deps.queues, allowWrites: writesEnabled, redactor, ...(deps.rateLimitedMs ? { rateLimitedMs: deps.rateLimitedMs } : {}) }));
@@ -183,6 +188,7 @@ export function createOpsServer(deps: OpsServerDeps) {
       ...(deps.lookupUser ? { lookupUser: deps.lookupUser } : {}),
     }),
   );
+  app.use(createWhatIfRoutes({ redactor, logger: log, formToken: csrf.formToken, ...(deps.whatIf ? { whatIf: deps.whatIf } : {}) }));
 
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ error: 'not found' });

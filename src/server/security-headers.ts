@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import { WHAT_IF_PAGE_PATH } from './what-if-paths';
 
 /**
- * Content-Security-Policy of the status page and the user pages: nothing loads but their own
+ * Content-Security-Policy of the status page, the user pages and the what-if page: nothing loads but their own
  * inline style (allowed by a per-response nonce) and the one script this server serves (no
  * inline script, no other origin), which may only fetch from this server; forms post only to
  * this server, and no page may frame them.
@@ -63,7 +64,7 @@ export function securityHeaders(opts: { dashboardPath: string }) {
     res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
     if (req.path === opts.dashboardPath || req.path.startsWith(`${opts.dashboardPath}/`)) {
       res.setHeader('Content-Security-Policy', DASHBOARD_POLICY);
-    } else if (req.path === '/' || req.path.startsWith('/users/')) {
+    } else if (req.path === '/' || req.path.startsWith('/users/') || req.path === WHAT_IF_PAGE_PATH) {
       res.setHeader('Content-Security-Policy', statusPagePolicy(nonce));
     } else {
       res.setHeader('Content-Security-Policy', DEFAULT_POLICY);

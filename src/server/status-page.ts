@@ -5,6 +5,7 @@ import { activityChart, latencyChart } from './status-charts';
 import type { FailedJobView, PendingApprovalView, ReconciliationView } from './ops-types';
 import { hookSection } from './status-hook-section';
 import type { StatusSnapshot } from './status-snapshot';
+import { WHAT_IF_PAGE_PATH } from './what-if-paths';
 
 /** Messages shown after a form action; the redirect carries only one of these codes. */
 export const NOTICES = {
@@ -52,6 +53,7 @@ nav.sections{position:sticky;top:0;background:#fafbfc;padding:.4rem 0;border-bot
 dl.glossary dt{font-weight:600;margin-top:.4rem}dl.glossary dd{margin:0 0 0 1rem}
 svg.chart{background:#fff;border:1px solid #d0d7de;max-width:100%;height:auto}svg.chart text{font:11px system-ui,sans-serif;fill:#57606a}
 .legend span{display:inline-block;margin-right:1rem}.legend i{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:middle}
+textarea{font:13px/1.4 ui-monospace,monospace;width:100%;box-sizing:border-box}pre.diff{background:#fff;border:1px solid #d0d7de;padding:.5rem .8rem;overflow:auto;white-space:pre-wrap}
 `;
 
 const time = timeOf;
@@ -359,7 +361,7 @@ export function renderStatusPage(s: StatusSnapshot, opts: StatusPageOptions): st
 <title>okta-hubspot-sync status</title><style nonce="${opts.styleNonce}">${PAGE_STYLE}</style><script src="${STATUS_SCRIPT_PATH}" defer></script></head>
 <body data-live="${live}">
 <h1>okta-hubspot-sync</h1>
-<p class="muted">${s.writesEnabled ? html`<span class="badge warn">writes enabled</span>` : html`<span class="badge">read-only</span>`} <a href="${opts.dashboardPath}">Queue dashboard</a> · <a href="/api/status">JSON</a> · <a href="/metrics">Metrics</a></p>
+<p class="muted">${s.writesEnabled ? html`<span class="badge warn">writes enabled</span>` : html`<span class="badge">read-only</span>`} <a href="${opts.dashboardPath}">Queue dashboard</a> · <a href="${WHAT_IF_PAGE_PATH}">Try a rules change</a> · <a href="/api/status">JSON</a> · <a href="/metrics">Metrics</a></p>
 <p id="live" class="muted" role="status">Drawn ${time(s.generatedAt)}. This page updates itself every few seconds (it needs JavaScript; otherwise reload it).</p>
 <nav class="sections" aria-label="Sections">${SECTIONS.map((sec) => html`<a href="#${sec.id}">${sec.nav}</a>`)}<a href="#glossary">Glossary</a></nav>
 ${opts.notice ? html`<p class="notice" role="status">${NOTICES[opts.notice]}</p>` : ''}

@@ -1,4 +1,4 @@
-import type { HubSpotUser, Plan, PlanAction, PlanInput, PlanSummary, SeatUsage } from './types';
+import type { HubSpotUser, Plan, PlanAction, PlanInput, PlanSummary, SeatUsage, UnmappedValue } from './types';
 import { currentRoleId, sameSeats, sortedSeats } from './hubspot-user';
 import { emailKey } from './text';
 
@@ -245,4 +245,18 @@ export function renderRulesDiff(diff: RulesDiff): string {
     out.push('', 'New warnings under the proposed rules:', ...listed(diff.warnings, (w) => w));
   }
   return `${out.join('\n')}\n`;
+}
+
+/** The JSON document of a what-if: `reconcile --dry-run --rules FILE --json` and `POST /api/rules/what-if`. */
+export interface WhatIfJson {
+  dryRun: true;
+  /** Where the proposed rules came from: the file's path, or the ops server's request. */
+  proposedRules: string;
+  diff: RulesDiff;
+  unmappedValues: { current: UnmappedValue[]; proposed: UnmappedValue[] };
+}
+
+/** A what-if's outcome (both plans and their comparison) as the CLI and the ops API answer it. */
+export function whatIfJson(source: string, outcome: { current: Pick<Plan, 'unmappedValues'>; proposed: Pick<Plan, 'unmappedValues'>; diff: RulesDiff }): WhatIfJson {
+  return { dryRun: true, proposedRules: source, diff: outcome.diff, unmappedValues: { current: outcome.current.unmappedValues ?? [], proposed: outcome.proposed.unmappedValues ?? [] } };
 }

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import { ConfigError, loadRulesFile, type Config } from '../../../config/load';
 import type { Rules } from '../../../config/rules-schema';
-import type { WhatIf } from '../../../workers/reconcile.worker';
-import { renderRulesDiff, type RulesDiff } from '../../sync/rules-diff';
-import type { UnmappedValue } from '../../sync/types';
+import { renderRulesDiff, whatIfJson } from '../../sync/rules-diff';
 import type { Daemon } from '../../daemon/daemon';
 import { createOneShotDaemon } from '../../daemon/one-shot-daemon';
 import { HoldNotPendingError } from '../../daemon/command-facades';
@@ -88,18 +86,6 @@ function toText(record: PlanRecord): string {
     }
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** The `--json` document of a what-if (`--dry-run --rules FILE`). */
-export interface WhatIfJson {
-  dryRun: true;
-  proposedRules: string;
-  diff: RulesDiff;
-  unmappedValues: { current: UnmappedValue[]; proposed: UnmappedValue[] };
-}
-
-function whatIfJson(file: string, outcome: WhatIf): WhatIfJson {
-  return { dryRun: true, proposedRules: file, diff: outcome.diff, unmappedValues: { current: outcome.current.unmappedValues ?? [], proposed: outcome.proposed.unmappedValues ?? [] } };
 }
 
 /** Decides a hold as the CLI's operator, or says why it cannot and exits 1. */

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { Daemon } from '../../../src/daemon/daemon';
-import type { WhatIfJson } from '../../../src/cli/commands/reconcile';
+import type { WhatIfJson } from '../../../src/sync/rules-diff';
 import { runCli } from './cli-run';
 import { startPipelineRig, type PipelineRig } from './pipeline-rig';
 

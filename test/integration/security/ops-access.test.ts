@@ -9,6 +9,8 @@ import { createAdminAuth } from '../../../src/server/admin-auth';
 import { DASHBOARD_PATH } from '../../../src/server/dashboard';
 import { createMetrics } from '../../../src/server/metrics';
 import { createOpsServer, type OpsServer } from '../../../src/server/ops-server';
+import { isReadOnlyPost } from '../../../src/server/rules-what-if';
+import { WHAT_IF_API_PATH, WHAT_IF_PAGE_PATH } from '../../../src/server/what-if-paths';
 import { removeKeys, testRedisUrl, uniquePrefix } from '../../helpers/redis';
 import { SECRETS, fakeOps, serverParts, testConfig } from '../../unit/server/ops-fixtures';
 
@@ -17,7 +19,7 @@ import { SECRETS, fakeOps, serverParts, testConfig } from '../../unit/server/ops
  * (its own router and bull-board's route table) rather than from a list kept by hand, so a
  * route added later is covered: without the admin token everything but /healthz, /readyz and
  * /metrics answers 401, whatever the method, path spelling or credential trick; with it, every
- * write is refused while read-only and from another site. The token comparison hashes both
+ * write is refused while read-only (but the what-if, which changes nothing) and from another site. The token comparison hashes both
  * sides and compares the digests with timingSafeEqual, whatever was offered.
  * (test/integration/server/ops-server.test.ts covers the pages, redaction and forms.)
  */
@@ -215,7 +217,9 @@ describe('with the admin token', () => {
 
   it('every write is refused (403) while the server is read-only, and nothing changes', async () => {
     const { server, url, calls } = await start({ allowWrites: false });
-    const writes = allEndpoints(server).filter((e) => e.method !== 'GET');
+    // The what-if (its API and its page's form) is a POST that changes nothing: the only ones let through.
+    expect(allEndpoints(server).filter(isReadOnlyPost).map((e) => e.path)).toEqual([WHAT_IF_API_PATH, WHAT_IF_PAGE_PATH]);
+    const writes = allEndpoints(server).filter((e) => e.method !== 'GET' && !isReadOnlyPost(e));
     expect(writes.length).toBeGreaterThan(20);
     const failures: string[] = [];
     for (const e of writes) {
