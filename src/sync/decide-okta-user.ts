@@ -3,7 +3,7 @@ import type { Decision, ProvisionDecision, ProvisionTarget } from './decisions';
 import type { Scope } from './scope';
 import type { CleanCandidate } from './validate-candidate';
 import type { HubSpotUser, LedgerEntry, OktaCandidate, ReasonCode } from './types';
-import { deriveDesired } from './desired-user';
+import { deriveDesired, type SourcedView } from './desired-user';
 import { provisionDecision, remove, skip } from './decisions';
 import { decideLeaveScope, decideReplaced } from './leave-scope';
 import { emailKey } from './text';
@@ -19,6 +19,9 @@ export interface EmailOwners {
 interface InScope {
   c: OktaCandidate;
   clean: CleanCandidate;
+  /** What the rules' sources read of the user, and the plan's entry for it. */
+  view: SourceView;
+  sourced: SourcedView;
   scope: Extract<Scope, 'in' | 'strip'>;
   why: string;
   who: string;
@@ -35,8 +38,7 @@ function provision(
   entry: LedgerEntry | null,
   extra: Partial<Pick<ProvisionDecision, 'inherits' | 'pairId' | 'ledger'>> = {},
 ): ProvisionDecision {
-  const view: SourceView = { title: user.clean.title, profile: user.c.profile, appProfile: user.c.appProfile, groupIds: user.c.groupIds };
-  const draft = deriveDesired(user.clean, view, user.scope, user.why, ctx.desired);
+  const draft = deriveDesired(user.clean, user.view, user.sourced, user.scope, user.why, ctx.desired);
   const unmapped = ctx.desired.titleGivesRole && draft.match !== null && (draft.match.kind === 'unmapped' || draft.match.kind === 'missing-role');
   return provisionDecision(
     { code, headline, who: user.who, oktaUserId: user.c.oktaUserId, since: user.c.assignedAt, entry, draft, inherits: extra.inherits, pairId: extra.pairId, ledger: extra.ledger, reportsTitle: unmapped ? (user.clean.title ?? '(no title)') : null },
@@ -162,27 +164,28 @@ export function decideOktaUser(c: OktaCandidate, owners: EmailOwners, ctx: PlanC
   if (managedActual) {
     ctx.touched.add(managedActual.id);
   }
-  const kept = () => (entry ? `; the managed HubSpot user ${entry.hubspotUserId} is left as it is` : '');
+  const kept = entry ? `; the managed HubSpot user ${entry.hubspotUserId} is left as it is` : '';
   const ids = (email: string | null, hubspotUserId: string | null = entry?.hubspotUserId ?? null) => ({ email, oktaUserId: c.oktaUserId, hubspotUserId });
   if (scope === 'pending') {
-    return [skip('not-yet-active', `${who}: ${why}${kept()}`, ids(c.email))];
+    return [skip('not-yet-active', `${who}: ${why}${kept}`, ids(c.email))];
   }
   const valid = validateCandidate(c, ctx.rules.limits);
   if (!valid.ok) {
-    return [skip('bad-data', `${valid.problem.reason}${kept()}`, ids(c.email))];
+    return [skip('bad-data', `${valid.problem.reason}${kept}`, ids(c.email))];
   }
   const clean = valid.value;
-  const sourceProblem = ctx.sourceProblem(c);
-  if (sourceProblem !== null) {
-    return [skip('bad-data', `${who}: ${clean.email}'s ${sourceProblem}${kept()}`, ids(clean.email))];
+  const view: SourceView = { title: clean.title, profile: c.profile, appProfile: c.appProfile, groupIds: c.groupIds };
+  const sourced = ctx.desired.sourced(view);
+  if (sourced.problem !== null) {
+    return [skip('bad-data', `${who}: ${clean.email}'s ${sourced.problem}${kept}`, ids(clean.email))];
   }
   const sharing = owners.othersWith(emailKey(clean.email), c.oktaUserId);
   if (sharing.length > 0) {
     const others = sharing.map((o) => `${o.login} (${o.oktaUserId})`).join(', ');
-    return [skip('duplicate-email', `${who}: email ${clean.email} is also the email of Okta user ${others}; none of them is provisioned until one remains${kept()}`, ids(clean.email))];
+    return [skip('duplicate-email', `${who}: email ${clean.email} is also the email of Okta user ${others}; none of them is provisioned until one remains${kept}`, ids(clean.email))];
   }
   if (!ctx.domainAllowed(clean.email)) {
-    return [skip('domain-not-allowed', `${who}: email domain of ${clean.email} is not in emailDomains${kept()}`, ids(clean.email))];
+    return [skip('domain-not-allowed', `${who}: email domain of ${clean.email} is not in emailDomains${kept}`, ids(clean.email))];
   }
   if (ctx.isProtected(clean.email) || (entry && ctx.isProtected(entry.email))) {
     const existing = managedActual ?? ctx.hubspotByEmail.get(emailKey(clean.email));
@@ -191,6 +194,6 @@ export function decideOktaUser(c: OktaCandidate, owners: EmailOwners, ctx: PlanC
     }
     return [skip('protected', `${who}: ${clean.email} is on the protected list: never created, changed or deleted`, ids(clean.email, existing?.id ?? null))];
   }
-  const user: InScope = { c, clean, scope, why, who };
+  const user: InScope = { c, clean, view, sourced, scope, why, who };
   return entry ? decideManaged(user, entry, ctx) : decideUnmanaged(user, ctx);
 }

@@ -8,7 +8,7 @@ import type { SourceView, UnmappedHit } from './source-values';
 import { sortedSeats } from './hubspot-user';
 import { createRoleResolver, type RoleResolver } from './role-sources';
 import { createSeatResolver, type SeatResolver } from './seat-sources';
-import { attributeUses, createGroupIndex, createViewMemo } from './source-values';
+import { attributeUses, createGroupIndex, createViewMemo, sourceValueProblem } from './source-values';
 import { createTeamResolver, rulesMapTeams, type TeamOutcome, type TeamResolver } from './team-sources';
 
 /** The desired user before the seat budget has had its say, with the seats the rules give. */
@@ -36,18 +36,32 @@ export interface SourcedOutcome {
   unmapped: readonly UnmappedHit[];
 }
 
+/**
+ * What the plan knows of one view of a user (see `createViewMemo`): whether the values the
+ * sources read can be used, and once worked out, what they decide. Shared by every user with
+ * the same view when `remembered`.
+ */
+export interface SourcedView {
+  /** The first value the sources read that cannot be used, naming the field; null: all can. */
+  readonly problem: string | null;
+  outcome: SourcedOutcome | null;
+  readonly remembered: boolean;
+}
+
 /** What the desired-state rules need, built once per plan. */
 export interface DesiredContext {
   roles: RoleMapper;
   seats: SeatCatalog;
   teams: Rules['teams'];
-  /** The role, seats and teams from the sources, decided once per distinct view. */
-  decide(view: SourceView): SourcedOutcome;
+  /** The view's entry: its values checked, its outcome worked out on first use. */
+  sourced(view: SourceView): SourcedView;
+  /** The role, seats and teams from the sources, worked out once per remembered view. */
+  decide(view: SourceView, sourced: SourcedView): SourcedOutcome;
   /** The Title is a role source: users with no role are reported by Title. */
   titleGivesRole: boolean;
 }
 
-/** Distinct views remembered per plan; users beyond are decided on their own (same answer, more work). */
+/** Distinct views remembered per plan; users beyond are worked out on their own (same answer, more work). */
 const MAX_REMEMBERED_VIEWS = 20_000;
 
 /** The rules read more than the Title (and `seats.byTitle` / `seats.byRole`). */
@@ -55,6 +69,9 @@ function readsSources(rules: Rules, seats: SeatCatalog): boolean {
   const defaultSeats = seats.mode === 'role' || (rules.seats.sources.length === 2 && rules.seats.sources[0] === 'title' && rules.seats.sources[1] === 'role');
   return !(rules.roles.sources.length === 1 && rules.roles.sources[0] === 'title') || !defaultSeats || rulesMapTeams(rules);
 }
+
+/** With the default rules there is nothing to check or remember: every user shares this entry and is decided on their own. */
+const TITLE_ONLY: SourcedView = Object.freeze({ problem: null, outcome: null, remembered: false });
 
 /** Builds the resolvers of one plan; problems with the rules (seats a group names that HubSpot lacks, …) are added to `problems`. */
 export function createDesiredContext(rules: Rules, roles: RoleMapper, seats: SeatCatalog, input: Pick<PlanInput, 'teams' | 'oktaGroups'>, problems: string[]): DesiredContext {
@@ -69,14 +86,23 @@ export function createDesiredContext(rules: Rules, roles: RoleMapper, seats: Sea
     const s = seatsFrom(view, match.role);
     return { match, wants: s.wants, teams, reasons: s.reason === null ? teams.reasons : [s.reason, ...teams.reasons], unmapped: joinHits(unmapped, s.unmapped, teams.unmapped) };
   };
-  let decide = decideNow;
-  if (readsSources(rules, seats)) {
-    // Groups and attributes repeat across users (a department, a few groups): each distinct
-    // view is decided once, and its users share the outcome and its reason strings.
-    const remembered = createViewMemo<SourcedOutcome>(attributeUses(rules), MAX_REMEMBERED_VIEWS);
-    decide = (view) => remembered(view, decideNow);
-  }
-  return { roles, seats, teams: rules.teams, decide, titleGivesRole: rules.roles.sources.includes('title') };
+  // Groups and attributes repeat across users (a department, a few groups): each distinct
+  // view is checked and decided once, and its users share the outcome and its reason strings.
+  const uses = attributeUses(rules);
+  const sourced = readsSources(rules, seats)
+    ? createViewMemo<SourcedView>(uses, MAX_REMEMBERED_VIEWS, (view, remembered) => ({ problem: sourceValueProblem(view, uses, max), outcome: null, remembered }))
+    : () => TITLE_ONLY;
+  const decide = (view: SourceView, entry: SourcedView): SourcedOutcome => {
+    if (entry.outcome !== null) {
+      return entry.outcome;
+    }
+    const outcome = decideNow(view);
+    if (entry.remembered) {
+      entry.outcome = outcome;
+    }
+    return outcome;
+  };
+  return { roles, seats, teams: rules.teams, sourced, decide, titleGivesRole: rules.roles.sources.includes('title') };
 }
 
 /**
@@ -99,8 +125,8 @@ function joinHits(a: readonly UnmappedHit[], b: readonly UnmappedHit[], c: reado
  * from their sources. `strip` keeps the user with no role and no seat. The seat budget is
  * applied afterwards ({@link applySeatShare}).
  */
-export function deriveDesired(candidate: CleanCandidate, view: SourceView, scope: Extract<Scope, 'in' | 'strip'>, why: string, ctx: DesiredContext): DesiredDraft {
-  const outcome = ctx.decide(view);
+export function deriveDesired(candidate: CleanCandidate, view: SourceView, sourced: SourcedView, scope: Extract<Scope, 'in' | 'strip'>, why: string, ctx: DesiredContext): DesiredDraft {
+  const outcome = ctx.decide(view, sourced);
   const teams = outcome.teams;
   if (scope === 'strip') {
     const desired: DesiredUser = { oktaUserId: candidate.oktaUserId, email: candidate.email, firstName: candidate.firstName, lastName: candidate.lastName, roleId: null, roleName: null, seatNames: [], primaryTeamId: teams.primaryTeamId, roleReason: why };

@@ -1,6 +1,5 @@
 import type { Rules } from '../../config/rules-schema';
 import { createDesiredContext, type DesiredContext } from './desired-user';
-import { attributeUses, sourceValueProblem } from './source-values';
 import type { HubSpotRole, HubSpotUser, LedgerEntry, OktaCandidate, PlanInput } from './types';
 import { scopeOf, type ScopeDecision } from './scope';
 import { createRoleMapper } from './role-mapping';
@@ -30,8 +29,6 @@ export interface PlanContext {
   scopeOf(candidate: Pick<OktaCandidate, 'assigned' | 'status'>): ScopeDecision;
   /** The email policy's `domainAllowed` under these rules. */
   domainAllowed(email: string): boolean;
-  /** The first attribute value the rules read that cannot be used for this user (bad data), or null. */
-  sourceProblem(candidate: Pick<OktaCandidate, 'profile' | 'appProfile'>): string | null;
 }
 
 function firstBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T> {
@@ -54,7 +51,6 @@ export function createPlanContext(input: PlanInput): PlanContext {
   const nowMs = Date.parse(input.now);
   const warnings = [...roles.problems, ...seats.problems];
   const desired = createDesiredContext(rules, roles, seats, input, warnings);
-  const uses = attributeUses(rules);
   if (Number.isNaN(nowMs)) {
     warnings.push(`now "${input.now}" is not an ISO time: downgrade grace periods cannot expire in this plan`);
   }
@@ -84,6 +80,5 @@ export function createPlanContext(input: PlanInput): PlanContext {
       return decision;
     },
     domainAllowed: emails.domainAllowed,
-    sourceProblem: uses.length === 0 ? () => null : (candidate) => sourceValueProblem(candidate, uses, rules.limits.maxTitleLength),
   };
 }

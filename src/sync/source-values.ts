@@ -287,21 +287,24 @@ const END = Symbol('end');
 type MemoNode = Map<unknown, unknown>;
 
 /**
- * Remembers one outcome per distinct view: everything the rules' sources read of a user (the
+ * Remembers one entry per distinct view: everything the rules' sources read of a user (the
  * Title, each attribute they read and whether its profile was read, the user's rule groups).
- * Two users with the same view get the same role, seats and teams with the same reasons, so a
- * plan decides each view once. The views are kept as a tree of maps, one level per value read,
- * so a lookup builds no key. Values that cannot be keyed (an object) are decided on their own,
- * as are the views beyond `limit`.
+ * Two users with the same view get the same role, seats and teams with the same reasons, and
+ * the same verdict on their values, so a plan works each view out once. The views are kept as
+ * a tree of maps, one level per value read, so a lookup builds no key. A view that cannot be
+ * keyed (an object among the values), and the views beyond `limit`, get a fresh entry each
+ * time (`remembered` false).
  */
-export function createViewMemo<T>(uses: readonly AttributeUse[], limit: number): (view: SourceView, decide: (view: SourceView) => T) => T {
+export function createViewMemo<E>(attributes: readonly AttributeUse[], limit: number, make: (view: SourceView, remembered: boolean) => E): (view: SourceView) => E {
+  // An attribute several decisions read is one value of the view.
+  const uses = attributes.filter((use, i) => attributes.findIndex((u) => attributeLabel(u.ref) === attributeLabel(use.ref)) === i);
   const root: MemoNode = new Map();
   let size = 0;
 
   /** The node under `key`, made when `make`; null when missing. */
-  const child = (node: MemoNode, key: unknown, make: boolean): MemoNode | null => {
+  const child = (node: MemoNode, key: unknown, create: boolean): MemoNode | null => {
     const next = node.get(key) as MemoNode | undefined;
-    if (next !== undefined || !make) {
+    if (next !== undefined || !create) {
       return next ?? null;
     }
     const made: MemoNode = new Map();
@@ -309,52 +312,50 @@ export function createViewMemo<T>(uses: readonly AttributeUse[], limit: number):
     return made;
   };
 
-  /** Walks the view's values; the leaf's node, or null (missing and not `make`, or a value that cannot be keyed). */
-  const walk = (view: SourceView, make: boolean): MemoNode | null => {
-    let node: MemoNode | null = child(root, view.title, make);
+  /** Walks the view's values; the leaf's node, or null (missing and not `create`, or a value that cannot be keyed). */
+  const walk = (view: SourceView, create: boolean): MemoNode | null => {
+    let node: MemoNode | null = child(root, view.title, create);
     for (let u = 0; u < uses.length && node !== null; u++) {
       const use = uses[u] as AttributeUse;
       if (!attributeRead(view, use.ref)) {
-        node = child(node, NOT_READ, make);
+        node = child(node, NOT_READ, create);
         continue;
       }
       const raw = rawAttribute(view, use.ref);
       if (Array.isArray(raw)) {
-        node = child(node, LIST, make);
+        node = child(node, LIST, create);
         for (let i = 0; i < raw.length && node !== null; i++) {
           const item: unknown = raw[i];
-          node = typeof item === 'object' && item !== null ? null : child(node, item, make);
+          node = typeof item === 'object' && item !== null ? null : child(node, item, create);
         }
-        node = node === null ? null : child(node, END, make);
+        node = node === null ? null : child(node, END, create);
       } else {
-        node = typeof raw === 'object' && raw !== null ? null : child(node, raw, make);
+        node = typeof raw === 'object' && raw !== null ? null : child(node, raw, create);
       }
     }
     if (node === null) {
       return null;
     }
     if (view.groupIds === undefined) {
-      return child(node, NOT_READ, make);
+      return child(node, NOT_READ, create);
     }
     for (let i = 0; i < view.groupIds.length && node !== null; i++) {
-      node = child(node, view.groupIds[i], make);
+      node = child(node, view.groupIds[i], create);
     }
     return node;
   };
 
-  return (view, decide) => {
+  return (view) => {
     const found = walk(view, false);
     if (found?.has(END)) {
-      return found.get(END) as T;
+      return found.get(END) as E;
     }
-    const outcome = decide(view);
-    if (size < limit) {
-      const leaf = found ?? walk(view, true);
-      if (leaf !== null) {
-        leaf.set(END, outcome);
-        size++;
-      }
+    const leaf = size < limit ? (found ?? walk(view, true)) : null;
+    const entry = make(view, leaf !== null);
+    if (leaf !== null) {
+      leaf.set(END, entry);
+      size++;
     }
-    return outcome;
+    return entry;
   };
 }

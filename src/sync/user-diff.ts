@@ -28,25 +28,17 @@ export function diffUser(actual: HubSpotUser | null, desired: DesiredUser, optio
       changes.push({ field, before: have, after: want });
     }
   }
-  if (options.manageSeats) {
-    const have = sortedSeats(actual?.seatNames);
-    const want = sortedSeats(desired.seatNames);
-    if (!sameSeats(have, want)) {
-      changes.push({ field: 'seatNames', before: have, after: want });
-    }
+  if (options.manageSeats && !sameSeats(actual?.seatNames, desired.seatNames)) {
+    changes.push({ field: 'seatNames', before: sortedSeats(actual?.seatNames), after: sortedSeats(desired.seatNames) });
   }
   const haveTeam = actual?.primaryTeamId ?? null;
   if (desired.primaryTeamId !== null && desired.primaryTeamId !== haveTeam) {
     changes.push({ field: 'primaryTeamId', before: haveTeam, after: desired.primaryTeamId });
   }
   const wantSecondary = desired.secondaryTeamIds;
-  if (wantSecondary !== undefined && wantSecondary !== null) {
-    const have = sortedSeats(actual?.secondaryTeamIds);
-    const want = sortedSeats(wantSecondary);
-    // A create with no secondary team has nothing to write.
-    if (!sameSeats(have, want) && !(actual === null && want.length === 0)) {
-      changes.push({ field: 'secondaryTeamIds', before: have, after: want });
-    }
+  // A create with no secondary team has nothing to write; lists are copied only for a change.
+  if (wantSecondary !== undefined && wantSecondary !== null && !(actual === null && wantSecondary.length === 0) && !sameSeats(actual?.secondaryTeamIds, wantSecondary)) {
+    changes.push({ field: 'secondaryTeamIds', before: sortedSeats(actual?.secondaryTeamIds), after: sortedSeats(wantSecondary) });
   }
   return changes;
 }

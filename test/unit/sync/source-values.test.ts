@@ -25,10 +25,9 @@ describe('group entries found through the user\'s groups', () => {
 describe('the view memo', () => {
   const uses = attributeUses(rules({ roles: { sources: [{ attribute: 'department' }, { appAttribute: 'role' }, 'title'] } }));
 
-  it('decides each distinct view once, tells values of different types and unread profiles apart, and decides alone what it cannot key', () => {
-    const memo = createViewMemo<number>(uses, 100);
-    let decided = 0;
-    const decide = () => ++decided;
+  it('makes one entry per distinct view, tells values of different types and unread profiles apart, and a fresh one for what it cannot key', () => {
+    let made = 0;
+    const memo = createViewMemo(uses, 100, (_view, remembered) => ({ n: ++made, remembered }));
     const views: SourceView[] = [
       { title: 'AE', profile: { department: 'Sales' }, appProfile: {}, groupIds: ['g1'] },
       { title: 'AE', profile: { department: 'Sales' }, appProfile: {}, groupIds: ['g1', 'g2'] },
@@ -42,27 +41,26 @@ describe('the view memo', () => {
       { title: 'AE', profile: { department: null }, appProfile: {}, groupIds: [] },
       { title: null, profile: { department: null }, appProfile: {}, groupIds: [] },
     ];
-    const first = views.map((v) => memo(v, decide));
-    expect(first).toEqual(views.map((_, i) => i + 1));
-    // The same values again (other objects): remembered.
-    expect(views.map((v) => memo(structuredClone(v), decide))).toEqual(first);
-    expect(decided).toBe(views.length);
-    // An object cannot be keyed: decided each time.
+    const first = views.map((v) => memo(v));
+    expect(first.map((e) => e.n)).toEqual(views.map((_, i) => i + 1));
+    expect(first.every((e) => e.remembered)).toBe(true);
+    // The same values again (other objects): the same entries.
+    views.forEach((v, i) => expect(memo(structuredClone(v))).toBe(first[i]));
+    expect(made).toBe(views.length);
+    // An object cannot be keyed: a fresh entry each time, not remembered.
     const odd: SourceView = { title: 'AE', profile: { department: { name: 'Sales' } }, appProfile: {}, groupIds: [] };
-    expect(memo(odd, decide)).not.toBe(memo(odd, decide));
+    const a = memo(odd);
+    expect(a).not.toBe(memo(odd));
+    expect(a.remembered).toBe(false);
   });
 
-  it('beyond its limit it still answers, deciding the new views each time', () => {
-    const memo = createViewMemo<string>(uses, 2);
-    let calls = 0;
-    const decide = (v: SourceView) => {
-      calls++;
-      return String(v.title);
-    };
-    for (const title of ['a', 'b', 'c', 'a', 'b', 'c']) {
-      expect(memo({ title, profile: {}, appProfile: {}, groupIds: [] }, decide)).toBe(title);
-    }
-    expect(calls).toBe(4);
+  it('beyond its limit it makes a fresh entry for each new view', () => {
+    let made = 0;
+    const memo = createViewMemo(uses, 2, (v, remembered) => ({ title: v.title, remembered, n: ++made }));
+    const got = ['a', 'b', 'c', 'a', 'b', 'c'].map((title) => memo({ title, profile: {}, appProfile: {}, groupIds: [] }));
+    expect(got.map((e) => e.title)).toEqual(['a', 'b', 'c', 'a', 'b', 'c']);
+    expect(got.map((e) => e.remembered)).toEqual([true, true, false, true, true, false]);
+    expect(made).toBe(4);
   });
 });
 
