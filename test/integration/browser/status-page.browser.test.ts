@@ -19,10 +19,19 @@ it('shows the plan and a held deletion, approves it, and the users are gone from
     step = t.demo.nextStep();
   } while (!step.say.startsWith('Reorganisation'));
   // One hold gathers the whole reorganisation (each person's job files into it as it runs).
-  await until('the whole reorganisation in one pending hold', async () => {
-    const approvals = (await t.api('/api/approvals')) as { approvals?: Array<{ deletions?: Array<{ email?: string | null }> }> };
-    const held = new Set(approvals.approvals?.[0]?.deletions?.map((d) => d.email) ?? []);
-    return approvals.approvals?.length === 1 && MASS_UNASSIGN_EMAILS.every((e) => held.has(e));
+  // The approval names the number of deletions the operator saw, and a hold that changed since
+  // is left pending ("its state changed meanwhile"): wait until it has stopped changing (jobs of
+  // the same people can still be filing into it).
+  let last = '';
+  let sameFor = 0;
+  await until('the whole reorganisation in one pending hold, no longer changing', async () => {
+    const approvals = (await t.api('/api/approvals')) as { approvals?: Array<{ id?: string; deletions?: Array<{ email?: string | null }> }> };
+    const held = approvals.approvals?.[0]?.deletions?.map((d) => d.email) ?? [];
+    const whole = approvals.approvals?.length === 1 && MASS_UNASSIGN_EMAILS.every((e) => held.includes(e));
+    const seen = `${approvals.approvals?.[0]?.id ?? ''}:${[...held].sort().join(',')}`;
+    sameFor = whole && seen === last ? sameFor + 1 : 0;
+    last = seen;
+    return sameFor >= 6;
   });
 
   const context = await t.operatorContext();
