@@ -1,5 +1,5 @@
 import type { PlanContext } from './plan-context';
-import type { Decision, ProvisionDecision, ProvisionTarget } from './decisions';
+import type { Decision, ProvisionDecision, ProvisionExtras, ProvisionTarget } from './decisions';
 import type { Scope } from './scope';
 import type { CleanCandidate } from './validate-candidate';
 import type { HubSpotUser, LedgerEntry, OktaCandidate, ReasonCode } from './types';
@@ -36,14 +36,11 @@ function provision(
   code: ReasonCode | null,
   headline: string,
   entry: LedgerEntry | null,
-  extra: Partial<Pick<ProvisionDecision, 'inherits' | 'pairId' | 'ledger'>> = {},
+  extra?: Pick<ProvisionExtras, 'inherits' | 'pairId' | 'ledger'>,
 ): ProvisionDecision {
   const draft = deriveDesired(user.clean, user.view, user.sourced, user.scope, user.why, ctx.desired);
   const unmapped = ctx.desired.titleGivesRole && draft.match !== null && (draft.match.kind === 'unmapped' || draft.match.kind === 'missing-role');
-  return provisionDecision(
-    { code, headline, who: user.who, oktaUserId: user.c.oktaUserId, since: user.c.assignedAt, entry, draft, inherits: extra.inherits, pairId: extra.pairId, ledger: extra.ledger, reportsTitle: unmapped ? (user.clean.title ?? '(no title)') : null },
-    target,
-  );
+  return provisionDecision(target, code, headline, user.who, user.c.oktaUserId, user.c.assignedAt, entry, draft, unmapped ? (user.clean.title ?? '(no title)') : null, extra);
 }
 
 /** Adopt an unmanaged HubSpot user with the Okta user's email, unless it is hands-off or taken. */

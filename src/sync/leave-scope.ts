@@ -81,21 +81,10 @@ function decideLeaving(entry: LedgerEntry, actual: HubSpotUser, why: string, ctx
   const headline = already
     ? `${who} left scope (${why}) and was downgraded at ${entry.downgradedAt}: keep it without role or seat until ${deleteAfter}`
     : `${who} left scope (${why}): remove role and seat now, delete after ${graceDays} day(s) (policies.leaveScope is "downgrade")`;
-  return [
-    provisionDecision(
-      {
-        code: 'left-scope-downgrade',
-        headline,
-        who,
-        oktaUserId: entry.oktaUserId,
-        since: null,
-        entry,
-        draft,
-        ...(already ? {} : { ledger: { downgradedAt: ctx.now } }),
-        guarded: !already,
-        whenNothingToDo: { kind: 'skip', code: 'left-scope-downgrade', reason: `${who} left scope (${why}); downgraded at ${entry.downgradedAt}, deleted after ${deleteAfter}` },
-      },
-      { kind: 'update', actual },
-    ),
-  ];
+  const extras = {
+    ...(already ? {} : { ledger: { downgradedAt: ctx.now } }),
+    guarded: !already,
+    whenNothingToDo: { kind: 'skip', code: 'left-scope-downgrade', reason: `${who} left scope (${why}); downgraded at ${entry.downgradedAt}, deleted after ${deleteAfter}` },
+  } as const;
+  return [provisionDecision({ kind: 'update', actual }, 'left-scope-downgrade', headline, who, entry.oktaUserId, null, entry, draft, null, extras)];
 }
