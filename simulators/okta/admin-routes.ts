@@ -1,7 +1,7 @@
 import type { OktaAdmin, AdminNewUser } from './admin';
 import type { OktaFaults, OktaFaultSettings } from './faults';
 import { OktaHttpError, oktaError } from './okta-errors';
-import { OKTA_USER_STATUSES, type ProfilePatch } from './okta-store';
+import { OKTA_USER_STATUSES, type ProfilePatch, type SimValue } from './okta-store';
 import type { RequestLog } from './request-log';
 
 /**
@@ -82,10 +82,23 @@ function toNewUser(body: Record<string, unknown>): AdminNewUser {
   return user;
 }
 
+/** The base attributes Okta's schema types as text; custom ones may also be numbers, booleans or lists of strings. */
+const TEXT_ATTRIBUTES = new Set(['login', 'email', 'firstName', 'lastName', 'displayName', 'title', 'department']);
+
+function customValue(v: unknown, field: string): SimValue | undefined {
+  if (typeof v === 'number' || typeof v === 'boolean' || (Array.isArray(v) && v.every((item) => typeof item === 'string'))) {
+    return v as SimValue;
+  }
+  if (v === undefined || v === null || typeof v === 'string') {
+    return v;
+  }
+  throw new OktaHttpError(400, oktaError('E0000001', `Api validation failed: ${field}`, [`${field}: must be a string, a number, a boolean or a list of strings`]));
+}
+
 function toPatch(body: Record<string, unknown>): ProfilePatch {
   const patch: ProfilePatch = {};
   for (const [k, v] of Object.entries(body)) {
-    const value = stringOrNull(v, k);
+    const value = TEXT_ATTRIBUTES.has(k) ? stringOrNull(v, k) : customValue(v, k);
     if (value !== undefined) {
       patch[k] = value;
     }

@@ -1,4 +1,4 @@
-import type { NewUser, OktaStore, OktaUserStatus, ProfilePatch, SimGroup, SimProfile, SimUser } from './okta-store';
+import type { NewUser, OktaStore, OktaUserStatus, ProfilePatch, SimGroup, SimProfile, SimUser, SimUserProfile } from './okta-store';
 
 /**
  * The simulator's administration API: what an Okta admin does in the console (create people,
@@ -11,10 +11,10 @@ export interface AdminUser {
   id: string;
   status: OktaUserStatus;
   login: string;
-  profile: Record<string, string | null>;
+  profile: SimUserProfile;
   groupIds: string[];
   /** The app assignment, or null when not assigned; `profile` is the app user's profile as the API serves it. */
-  assignment: { scope: 'USER' | 'GROUP'; groupId: string | null; created: string; profile: Record<string, string | null> } | null;
+  assignment: { scope: 'USER' | 'GROUP'; groupId: string | null; created: string; profile: SimProfile } | null;
 }
 
 export interface AdminGroup {

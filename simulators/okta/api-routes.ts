@@ -96,7 +96,7 @@ function dateParam(url: URL, name: string): number | undefined {
   return ms;
 }
 
-function startsWithAny(values: Array<string | null | undefined>, q: string): boolean {
+function startsWithAny(values: readonly unknown[], q: string): boolean {
   const lower = q.toLowerCase();
   return values.some((v) => typeof v === 'string' && v.toLowerCase().startsWith(lower));
 }

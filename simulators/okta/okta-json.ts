@@ -1,4 +1,4 @@
-import type { OktaStore, SimAppUser, SimGroup, SimUser } from './okta-store';
+import type { OktaStore, SimAppUser, SimGroup, SimProfile, SimUser } from './okta-store';
 import { oktaId } from './okta-ids';
 
 /**
@@ -50,7 +50,7 @@ export function userJson(u: SimUser, origin: string, typeId: string): Record<str
  * The app-user profile: the attributes Okta maps from the user profile for the HubSpot app, then
  * the assignment's own (the direct assignment's, else the best-priority assigning group's).
  */
-function appUserProfile(u: SimUser, store: OktaStore): Record<string, string | null> {
+function appUserProfile(u: SimUser, store: OktaStore): SimProfile {
   const p = u.profile;
   return {
     email: p.email ?? null,

@@ -25,8 +25,14 @@ export type OktaUserStatus = 'ACTIVE' | 'STAGED' | 'PROVISIONED' | 'SUSPENDED' |
 
 export const OKTA_USER_STATUSES: readonly OktaUserStatus[] = ['ACTIVE', 'STAGED', 'PROVISIONED', 'SUSPENDED', 'DEPROVISIONED', 'LOCKED_OUT', 'PASSWORD_EXPIRED', 'RECOVERY'];
 
+/** A profile attribute's value: Okta's custom attributes may be numbers, booleans or lists of strings as well as text. */
+export type SimValue = string | number | boolean | string[] | null;
+
 /** Profile attributes; unset attributes are absent (Okta omits several rather than send null). */
-export type SimProfile = Record<string, string | null>;
+export type SimProfile = Record<string, SimValue>;
+
+/** A user's profile: the base attributes are text, custom ones any {@link SimValue}. */
+export type SimUserProfile = SimProfile & { login: string; email?: string | null; firstName?: string | null; lastName?: string | null; displayName?: string | null; title?: string | null };
 
 export interface SimUser {
   id: string;
@@ -37,7 +43,7 @@ export interface SimUser {
   lastLogin: number | null;
   lastUpdated: number;
   passwordChanged: number | null;
-  profile: SimProfile & { login: string };
+  profile: SimUserProfile;
   groupIds: Set<string>;
 }
 

@@ -87,3 +87,15 @@ test('faults and the request log are reachable over HTTP', async () => {
   expect(log.counts).toEqual({ 'GET /api/v1/logs': 1 });
   expect((await admin('DELETE', '/faults')).status).toBe(204);
 });
+
+test('custom profile attributes keep their types (numbers, booleans, lists of strings); base ones must be text', async () => {
+  const created = await admin('POST', '/users', { login: 'typed.user@acme.example', title: 'Intern', assign: true, profile: { level: 3, contractor: false, hubspotTeams: ['Sales', 'Marketing'] } });
+  expect(created.status).toBe(201);
+  const id = (created.body as { id: string }).id;
+  expect(await api(`/api/v1/users/${id}`)).toMatchObject({ profile: { level: 3, contractor: false, hubspotTeams: ['Sales', 'Marketing'] } });
+  expect((await admin('POST', `/users/${id}/appProfile`, { seats: ['Core'] })).status).toBe(200);
+  expect(await api(`/api/v1/apps/${rig.sim.appId}/users/${id}`)).toMatchObject({ profile: { seats: ['Core'] } });
+  const nested = await admin('POST', `/users/${id}/profile`, { manager: { id: 'x' } });
+  expect(nested).toMatchObject({ status: 400, body: { errorCauses: [{ errorSummary: 'manager: must be a string, a number, a boolean or a list of strings' }] } });
+  expect((await admin('POST', `/users/${id}/profile`, { title: 7 })).status).toBe(400);
+});
