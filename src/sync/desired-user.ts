@@ -92,9 +92,21 @@ export function createDesiredContext(rules: Rules, roles: RoleMapper, seats: Sea
   const sourced = readsSources(rules, seats)
     ? createViewMemo<SourcedView>(uses, MAX_REMEMBERED_VIEWS, (view, remembered) => ({ problem: sourceValueProblem(view, uses, max), outcome: null, remembered }))
     : () => TITLE_ONLY;
+  // With the default rules the outcome follows from the Title alone: one per distinct Title.
+  const byTitle = new Map<string | null, SourcedOutcome>();
   const decide = (view: SourceView, entry: SourcedView): SourcedOutcome => {
     if (entry.outcome !== null) {
       return entry.outcome;
+    }
+    if (entry === TITLE_ONLY) {
+      let outcome = byTitle.get(view.title);
+      if (outcome === undefined) {
+        outcome = decideNow(view);
+        if (byTitle.size < MAX_REMEMBERED_VIEWS) {
+          byTitle.set(view.title, outcome);
+        }
+      }
+      return outcome;
     }
     const outcome = decideNow(view);
     if (entry.remembered) {
