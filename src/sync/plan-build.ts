@@ -147,13 +147,17 @@ export function streamPlan({ decisions, verdict, holdChanges, allocation, ctx }:
       if (index !== undefined && (allocation.waiting[index]?.length ?? 0) > 0) {
         summary.waitingForSeat++;
       }
-      if (d.reportsTitle !== null && desired.roleId === null) {
-        const key = looseKey(d.reportsTitle);
-        const group = unmapped.get(key) ?? { title: d.reportsTitle, users: [] };
+      const byTitle = d.reportsTitle !== null && desired.roleId === null;
+      if (byTitle) {
+        const key = looseKey(d.reportsTitle ?? '');
+        const group = unmapped.get(key) ?? { title: d.reportsTitle ?? '', users: [] };
         group.users.push({ oktaUserId: d.oktaUserId, email: desired.email });
         unmapped.set(key, group);
       }
       for (const hit of d.draft.unmapped) {
+        if (byTitle && hit.decision === 'role' && hit.source === 'title') {
+          continue; // reported by Title (unmappedTitles) already
+        }
         const key = `${hit.decision}\u0000${hit.source}\u0000${looseKey(hit.value)}`;
         const seen = unmappedValues.get(key);
         if (seen) {

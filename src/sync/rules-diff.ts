@@ -12,6 +12,8 @@ export interface UserOutcome {
   /** What the plan does to the user: a write, a deletion (held ones too), a skip, or nothing (in sync). */
   kind: 'create' | 'adopt' | 'update' | 'delete' | 'skip' | 'none';
   role: string | null;
+  /** Why the role (or no role) when the plan writes the user: `from group Sales`, `waiting for a paid seat …`. */
+  roleReason: string | null;
   seats: string[];
   primaryTeamId: string | null;
   secondaryTeamIds: string[];
@@ -30,6 +32,8 @@ export interface UserDifference {
   oktaUserId: string;
   email: string | null;
   role?: Change<string | null>;
+  /** With a role change: why the proposed rules give that role, or none. */
+  roleReason?: string;
   seats?: Change<string[]>;
   primaryTeamId?: Change<string | null>;
   secondaryTeamIds?: Change<string[]>;
@@ -67,6 +71,8 @@ export interface RulesDiff {
   overBudget: Change<SeatPressure[]>;
   /** Warnings of the proposed plan that the current one does not have. */
   warnings: string[];
+  /** HubSpot's team names by id, for the teams the differences name. */
+  teamNames: Record<string, string>;
 }
 
 const NONE: string[] = [];
@@ -96,6 +102,7 @@ function outcomeOf(actions: readonly PlanAction[] | undefined, actual: HubSpotUs
   const now: UserOutcome = {
     kind: 'none',
     role: actual ? roleName(currentRoleId(actual)) : null,
+    roleReason: null,
     seats: sortedSeats(actual?.seatNames),
     primaryTeamId: actual?.primaryTeamId ?? null,
     secondaryTeamIds: sortedSeats(actual?.secondaryTeamIds),
@@ -107,6 +114,7 @@ function outcomeOf(actions: readonly PlanAction[] | undefined, actual: HubSpotUs
     return {
       kind: write.kind as UserOutcome['kind'],
       role: d.roleName,
+      roleReason: d.roleReason,
       // Seats in role mode are not written: they stay as they are.
       seats: write.changes?.some((c) => c.field === 'seatNames') || write.kind === 'create' ? sortedSeats(d.seatNames) : now.seats,
       primaryTeamId: d.primaryTeamId ?? now.primaryTeamId,
@@ -116,7 +124,7 @@ function outcomeOf(actions: readonly PlanAction[] | undefined, actual: HubSpotUs
   }
   const removal = actions?.find((a) => a.kind === 'delete');
   if (removal) {
-    return { kind: 'delete', role: null, seats: NONE, primaryTeamId: null, secondaryTeamIds: NONE, reason: removal.reason };
+    return { kind: 'delete', role: null, roleReason: null, seats: NONE, primaryTeamId: null, secondaryTeamIds: NONE, reason: removal.reason };
   }
   const skipped = actions?.find((a) => a.kind === 'skip');
   return skipped ? { ...now, kind: 'skip', reason: skipped.reason } : now;
@@ -151,6 +159,16 @@ export function compareRulePlans(input: PlanInput, current: Plan, proposed: Plan
     skipped: [],
     overBudget: { current: pressure(current.seats), proposed: pressure(proposed.seats) },
     warnings: (proposed.warnings ?? []).filter((w) => !(current.warnings ?? []).includes(w)),
+    teamNames: {},
+  };
+  const teamName = new Map((input.teams ?? []).map((t) => [t.id, t.name]));
+  const nameTeams = (ids: ReadonlyArray<string | null>) => {
+    for (const id of ids) {
+      const name = id === null ? undefined : teamName.get(id);
+      if (id !== null && name !== undefined) {
+        diff.teamNames[id] = name;
+      }
+    }
   };
   for (const key of new Set([...a.keys(), ...b.keys()])) {
     const first = b.get(key)?.[0] ?? a.get(key)?.[0];
@@ -174,11 +192,15 @@ export function compareRulePlans(input: PlanInput, current: Plan, proposed: Plan
       continue;
     }
     const d: UserDifference = { oktaUserId, email, why: after.reason };
-    if (before.role !== after.role) d.role = { current: before.role, proposed: after.role };
+    if (before.role !== after.role) {
+      d.role = { current: before.role, proposed: after.role };
+      if (after.roleReason !== null) d.roleReason = after.roleReason;
+    }
     if (!sameSeats(before.seats, after.seats)) d.seats = { current: before.seats, proposed: after.seats };
     if (before.primaryTeamId !== after.primaryTeamId) d.primaryTeamId = { current: before.primaryTeamId, proposed: after.primaryTeamId };
     if (!sameSeats(before.secondaryTeamIds, after.secondaryTeamIds)) d.secondaryTeamIds = { current: before.secondaryTeamIds, proposed: after.secondaryTeamIds };
     if (d.role || d.seats || d.primaryTeamId || d.secondaryTeamIds) {
+      nameTeams([before.primaryTeamId, after.primaryTeamId, ...before.secondaryTeamIds, ...after.secondaryTeamIds]);
       diff.changed.push(d);
     }
   }
@@ -218,10 +240,13 @@ export function renderRulesDiff(diff: RulesDiff): string {
   out.push(
     ...listed(diff.changed, (d) => {
       const parts: string[] = [];
-      if (d.role) parts.push(`role ${show(d.role.current)} → ${show(d.role.proposed)}`);
+      const team = (id: string) => (diff.teamNames[id] ? `${diff.teamNames[id]} (${id})` : id);
+      const teams = (v: string | string[] | null) => show(v === null ? null : Array.isArray(v) ? v.map(team) : team(v));
+      // No role says why (a seat to wait for, a group naming a role HubSpot lacks, …).
+      if (d.role) parts.push(`role ${show(d.role.current)} → ${d.role.proposed === null && d.roleReason ? `(none: ${d.roleReason})` : show(d.role.proposed)}`);
       if (d.seats) parts.push(`seats ${show(d.seats.current)} → ${show(d.seats.proposed)}`);
-      if (d.primaryTeamId) parts.push(`team ${show(d.primaryTeamId.current)} → ${show(d.primaryTeamId.proposed)}`);
-      if (d.secondaryTeamIds) parts.push(`secondary teams ${show(d.secondaryTeamIds.current)} → ${show(d.secondaryTeamIds.proposed)}`);
+      if (d.primaryTeamId) parts.push(`team ${teams(d.primaryTeamId.current)} → ${teams(d.primaryTeamId.proposed)}`);
+      if (d.secondaryTeamIds) parts.push(`secondary teams ${teams(d.secondaryTeamIds.current)} → ${teams(d.secondaryTeamIds.proposed)}`);
       return `${d.email ?? d.oktaUserId}: ${parts.join('; ')}`;
     }),
   );

@@ -12,6 +12,7 @@ const diff: RulesDiff = {
   skipped: [],
   overBudget: { current: [], proposed: [] },
   warnings: [],
+  teamNames: {},
 };
 const base: WhatIfPageData = { rulesText: '', result: null, action: '/rules/what-if', apiPath: '/api/rules/what-if', maxSize: '1 MiB' };
 const opts = { styleNonce: 'n1', formToken: 'tok' };

@@ -96,6 +96,14 @@ describe('role sources', () => {
     expect(plan.unmappedTitles.map((t) => [t.title, t.users.length])).toEqual([['(no title)', 1]]);
   });
 
+  it('a Title that matches no role is reported once, by Title, not again as a value of the title source', () => {
+    const r = { roles: { sources: [{ attribute: 'department' }, 'title' as const] } };
+    const plan = planSync(planInput({ rules: rules(r), candidates: [candidate('a', { title: 'Poet', profile: { department: 'Sales Rep' } }), candidate('b', { title: 'Poet', profile: {} }), candidate('c', { title: 'Poet', profile: { department: 'x' } })] }));
+    expect(plan.unmappedTitles.map((t) => [t.title, t.users.length])).toEqual([['Poet', 2]]);
+    expect(plan.unmappedValues?.map((v) => v.message)).toEqual(['attribute department: "x" (1 user) matches no role']);
+    expect(plan.warnings?.some((w) => w.startsWith('title:'))).toBe(false);
+  });
+
   it('with sources that do not include the Title, users with no role are not reported by Title', () => {
     const plan = planSync(planInput({ rules: rules({ roles: { sources: [{ attribute: 'department' }] } }), candidates: [candidate('a', { title: 'Poet', profile: { department: 'x' } })] }));
     expect(plan.unmappedTitles).toEqual([]);

@@ -30,8 +30,8 @@ describe('compareRulePlans (what-if)', () => {
       roles: { sources: [{ groups: [{ group: 'Sales', role: 'Sales Manager' }] }, 'title'], aliases: { Poet: 'Admin' } },
     });
     expect(diff.changed).toEqual([
-      { oktaUserId: 'bob', email: 'bob@acme.example', role: { current: null, proposed: 'Admin' }, why: expect.stringContaining('role "Admin" from title "Poet" (alias)') },
-      { oktaUserId: 'cy', email: 'cy@acme.example', role: { current: 'Marketing Viewer', proposed: 'Sales Manager' }, why: expect.stringContaining('role "Sales Manager" from group Sales') },
+      { oktaUserId: 'bob', email: 'bob@acme.example', role: { current: null, proposed: 'Admin' }, roleReason: 'from title "Poet" (alias)', why: expect.stringContaining('role "Admin" from title "Poet" (alias)') },
+      { oktaUserId: 'cy', email: 'cy@acme.example', role: { current: 'Marketing Viewer', proposed: 'Sales Manager' }, roleReason: 'from group Sales', why: expect.stringContaining('role "Sales Manager" from group Sales') },
     ]);
     // dee is created under both rules: no difference, though her role is the same.
     expect(diff.created).toEqual({ proposed: [], current: [] });
@@ -59,5 +59,11 @@ describe('compareRulePlans (what-if)', () => {
     expect(diff.overBudget.proposed).toEqual([{ seat: 'Sales Rep', used: 1, budget: 1, waiting: 2 }]);
     expect(diff.changed.find((d) => d.oktaUserId === 'cy')).toMatchObject({ primaryTeamId: { current: null, proposed: '3001' } });
     expect(renderRulesDiff(diff)).toMatch(/proposed: Sales Rep: 1 used of 1, 2 waiting/);
+    // A user left without a role says why; a team is named as HubSpot names it.
+    const waiting = whatIf(input, { emailDomains: ['acme.example', 'other.example'], roles: { sources: [{ groups: [{ group: 'Sales', role: 'Sales Manager' }] }, 'title'] }, seats: { budget: { 'Sales Manager': 0 } } });
+    expect(renderRulesDiff(waiting)).toContain('cy@acme.example: role "Marketing Viewer" → (none: waiting for a paid seat for role "Sales Manager" (from group Sales))');
+    const named = whatIf({ ...input, teams: [{ id: '3001', name: 'Sales', userIds: [], secondaryUserIds: [] }] }, { emailDomains: ['acme.example', 'other.example'], teams: { byGroup: { '00gSales': '3001' } } });
+    expect(named.teamNames).toEqual({ '3001': 'Sales' });
+    expect(renderRulesDiff(named)).toContain('cy@acme.example: team (none) → "Sales (3001)"');
   });
 });
