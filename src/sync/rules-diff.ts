@@ -1,5 +1,6 @@
 import type { HubSpotUser, Plan, PlanAction, PlanInput, PlanSummary, SeatUsage, UnmappedValue } from './types';
 import { currentRoleId, sameSeats, sortedSeats } from './hubspot-user';
+import { checkRuleNames } from './rules-check';
 import { emailKey } from './text';
 
 /**
@@ -73,9 +74,20 @@ export interface RulesDiff {
   warnings: string[];
   /** HubSpot's team names by id, for the teams the differences name. */
   teamNames: Record<string, string>;
+  /**
+   * What the proposed rules name that does not exist or cannot work as written: roles, seats and
+   * teams HubSpot lacks, groups Okta lacks, attributes no assigned user has (the daemon's own check).
+   */
+  ruleProblems: string[];
 }
 
 const NONE: string[] = [];
+
+/** The rules check of `input.rules` against the catalog and users the plans were made from. */
+function ruleProblems(input: PlanInput): string[] {
+  const check = checkRuleNames(input.rules, input.roles, input.seats, { teams: input.teams, oktaGroups: input.oktaGroups, candidates: input.mode === 'full' ? input.candidates : undefined });
+  return [...check.unknown.map((u) => u.message), ...check.otherProblems];
+}
 
 /** The actions of a plan by Okta user (held ones included), in plan order. */
 function actionsByUser(plan: Plan): Map<string, PlanAction[]> {
@@ -160,6 +172,7 @@ export function compareRulePlans(input: PlanInput, current: Plan, proposed: Plan
     overBudget: { current: pressure(current.seats), proposed: pressure(proposed.seats) },
     warnings: (proposed.warnings ?? []).filter((w) => !(current.warnings ?? []).includes(w)),
     teamNames: {},
+    ruleProblems: ruleProblems(input),
   };
   const teamName = new Map((input.teams ?? []).map((t) => [t.id, t.name]));
   const nameTeams = (ids: ReadonlyArray<string | null>) => {
@@ -229,6 +242,9 @@ function listed<T>(items: readonly T[], line: (t: T) => string): string[] {
 export function renderRulesDiff(diff: RulesDiff): string {
   const out: string[] = [];
   const s = diff.summary;
+  if (diff.ruleProblems.length > 0) {
+    out.push('The proposed rules name what does not exist or cannot work as written:', ...listed(diff.ruleProblems, (p) => `- ${p}`), '');
+  }
   const counts = (p: PlanSummary) => `${p.create} create, ${p.update} update, ${p.delete} delete (+${p.held} held), ${p.adopt} adopt, ${p.skip} skip, ${p.unmapped} unmapped`;
   out.push(`Current rules:  ${counts(s.current)}`);
   out.push(`Proposed rules: ${counts(s.proposed)}`);

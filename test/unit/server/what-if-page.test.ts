@@ -13,6 +13,7 @@ const diff: RulesDiff = {
   overBudget: { current: [], proposed: [] },
   warnings: [],
   teamNames: {},
+  ruleProblems: [],
 };
 const base: WhatIfPageData = { rulesText: '', result: null, action: '/rules/what-if', apiPath: '/api/rules/what-if', maxSize: '1 MiB' };
 const opts = { styleNonce: 'n1', formToken: 'tok' };

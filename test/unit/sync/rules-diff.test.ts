@@ -48,6 +48,13 @@ describe('compareRulePlans (what-if)', () => {
     expect(leaving.summary.proposed.delete + leaving.summary.proposed.held).toBe(3);
   });
 
+  it('says what the proposed rules name that does not exist, first', () => {
+    const diff = whatIf(input, { emailDomains: ['acme.example', 'other.example'], roles: { sources: [{ groups: [{ group: 'Sails', role: 'Sales Manager' }, { group: 'Sales', role: 'Sales Wizard' }] }, 'title'] } });
+    expect(diff.ruleProblems).toEqual([expect.stringMatching(/group "Sales" names role "Sales Wizard", which HubSpot does not have/), expect.stringMatching(/"Sails".*Did you mean "Sales"\?/)]);
+    expect(renderRulesDiff(diff).split('\n')[0]).toBe('The proposed rules name what does not exist or cannot work as written:');
+    expect(whatIf(input, { emailDomains: ['acme.example', 'other.example'] }).ruleProblems).toEqual([]);
+  });
+
   it('reports seats over budget under each set of rules, and teams that change', () => {
     const diff = whatIf(input, {
       emailDomains: ['acme.example', 'other.example'],
