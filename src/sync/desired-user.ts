@@ -9,7 +9,7 @@ import { sortedSeats } from './hubspot-user';
 import { createRoleResolver, type RoleResolver } from './role-sources';
 import { createSeatResolver, type SeatResolver } from './seat-sources';
 import { attributeUses, createGroupIndex, createViewMemo, sourceValueProblem } from './source-values';
-import { createTeamResolver, rulesMapTeams, type TeamOutcome, type TeamResolver } from './team-sources';
+import { createTeamResolver, type TeamOutcome, type TeamResolver } from './team-sources';
 
 /** The desired user before the seat budget has had its say, with the seats the rules give. */
 export interface DesiredDraft {
@@ -64,15 +64,6 @@ export interface DesiredContext {
 /** Distinct views remembered per plan; users beyond are worked out on their own (same answer, more work). */
 const MAX_REMEMBERED_VIEWS = 20_000;
 
-/** The rules read more than the Title (and `seats.byTitle` / `seats.byRole`). */
-function readsSources(rules: Rules, seats: SeatCatalog): boolean {
-  const defaultSeats = seats.mode === 'role' || (rules.seats.sources.length === 2 && rules.seats.sources[0] === 'title' && rules.seats.sources[1] === 'role');
-  return !(rules.roles.sources.length === 1 && rules.roles.sources[0] === 'title') || !defaultSeats || rulesMapTeams(rules);
-}
-
-/** With the default rules there is nothing to check or remember: every user shares this entry and is decided on their own. */
-const TITLE_ONLY: SourcedView = Object.freeze({ problem: null, outcome: null, remembered: false });
-
 /** Builds the resolvers of one plan; problems with the rules (seats a group names that HubSpot lacks, …) are added to `problems`. */
 export function createDesiredContext(rules: Rules, roles: RoleMapper, seats: SeatCatalog, input: Pick<PlanInput, 'teams' | 'oktaGroups'>, problems: string[]): DesiredContext {
   const groups = createGroupIndex(input.oktaGroups);
@@ -86,27 +77,14 @@ export function createDesiredContext(rules: Rules, roles: RoleMapper, seats: Sea
     const s = seatsFrom(view, match.role);
     return { match, wants: s.wants, teams, reasons: s.reason === null ? teams.reasons : [s.reason, ...teams.reasons], unmapped: joinHits(unmapped, s.unmapped, teams.unmapped) };
   };
-  // Groups and attributes repeat across users (a department, a few groups): each distinct
-  // view is checked and decided once, and its users share the outcome and its reason strings.
+  // Titles, groups and attributes repeat across users (a department, a few groups): each
+  // distinct view is checked and decided once, and its users share the outcome and its reason
+  // strings. With the default rules the view is the Title alone.
   const uses = attributeUses(rules);
-  const sourced = readsSources(rules, seats)
-    ? createViewMemo<SourcedView>(uses, MAX_REMEMBERED_VIEWS, (view, remembered) => ({ problem: sourceValueProblem(view, uses, max), outcome: null, remembered }))
-    : () => TITLE_ONLY;
-  // With the default rules the outcome follows from the Title alone: one per distinct Title.
-  const byTitle = new Map<string | null, SourcedOutcome>();
+  const sourced = createViewMemo<SourcedView>(uses, MAX_REMEMBERED_VIEWS, (view, remembered) => ({ problem: sourceValueProblem(view, uses, max), outcome: null, remembered }));
   const decide = (view: SourceView, entry: SourcedView): SourcedOutcome => {
     if (entry.outcome !== null) {
       return entry.outcome;
-    }
-    if (entry === TITLE_ONLY) {
-      let outcome = byTitle.get(view.title);
-      if (outcome === undefined) {
-        outcome = decideNow(view);
-        if (byTitle.size < MAX_REMEMBERED_VIEWS) {
-          byTitle.set(view.title, outcome);
-        }
-      }
-      return outcome;
     }
     const outcome = decideNow(view);
     if (entry.remembered) {

@@ -86,30 +86,6 @@ export function listValue(raw: unknown, max: number): ValueRead<string[]> {
   return { ok: true, value: out.length === 0 ? NO_VALUES : out };
 }
 
-/** What `singleValue` finds wrong with a text value (null: nothing). */
-function singleTextIssue(raw: string, max: number): string | null {
-  const text = raw.trim();
-  return text === '' ? null : textIssue(text, max);
-}
-
-/** What `listValue` finds wrong with a comma-separated text value (null: nothing). */
-function listTextIssue(raw: string, max: number): string | null {
-  if (!raw.includes(',')) {
-    return singleTextIssue(raw, max);
-  }
-  for (const item of raw.split(',')) {
-    const issue = singleTextIssue(item, max);
-    if (issue !== null) {
-      return issue;
-    }
-  }
-  return null;
-}
-
-function readIssue(read: ValueRead<unknown>): string | null {
-  return read.ok ? null : read.issue;
-}
-
 /** Every attribute the rules read, with the shape each is read as (one value or a list). */
 export interface AttributeUse {
   ref: AttributeRef;
@@ -149,10 +125,9 @@ export function sourceValueProblem(c: Pick<OktaCandidate, 'profile' | 'appProfil
     if (raw === undefined || raw === null) {
       continue;
     }
-    // Text is by far the most common value: checked without building a read.
-    const issue = typeof raw === 'string' ? (use.shape === 'single' ? singleTextIssue(raw, max) : listTextIssue(raw, max)) : readIssue(use.shape === 'single' ? singleValue(raw, max) : listValue(raw, max));
-    if (issue !== null) {
-      return `${use.label} ${issue}`;
+    const read = use.shape === 'single' ? singleValue(raw, max) : listValue(raw, max);
+    if (!read.ok) {
+      return `${use.label} ${read.issue}`;
     }
   }
   return null;
