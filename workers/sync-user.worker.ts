@@ -37,6 +37,8 @@ const USER_LOCK_RENEW_MS = JOB_LOCK_MS / 2;
 const SHARED_COUNTS_LOCK = 'shared-count-guard';
 /** Emails of users read lately, to name them in failures (the payload carries only the Okta id). */
 const NAMES_KEPT = 5_000;
+/** At most this many users in line for one seat are woken by one job (the rest by the jobs those make). */
+const WAKE_MAX = 50;
 /** Roles change rarely; reading them once a minute saves a request per job. */
 const ROLES_TTL_MS = 60_000;
 
@@ -52,6 +54,16 @@ export interface SyncUserDeps {
   now?: () => Date;
   /** Reads the rule groups (default: one over `okta`); shared with reconciliations so the resolution is cached once. */
   ruleGroups?: RuleGroupReader;
+  /**
+   * Syncs these users soon: the first in line for a seat this job freed (a holder deleted, a
+   * seat or paid role given up). Without it, they wait for the next full reconciliation.
+   */
+  wake?: (oktaUserIds: readonly string[]) => Promise<void>;
+}
+
+/** The job gave up a seat or paid role, or deleted a user (who may have held one). */
+function freesSeats(plan: Plan, report: ApplyReport): boolean {
+  return report.applied.length > 0 && plan.actions.some((a) => a.kind === 'delete' || (a.kind === 'update' && a.changes.some((c) => c.field === 'seatNames' || c.field === 'roleId')));
 }
 
 /**
@@ -358,7 +370,29 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
     );
   }
 
-  /** lock → load → plan → [shared lock → reload → plan] → apply → file holds. */
+  /**
+   * After a job that freed seats: the first users in line for each seat that now has room (as
+   * this job's plan counted HubSpot's free seats and the budget) are synced again, so a freed
+   * seat reaches the next in line within seconds, whatever order a plan's jobs ran in.
+   */
+  async function wakeWaiters(oktaUserId: string, plan: Plan): Promise<void> {
+    if (!deps.wake) {
+      return;
+    }
+    const woken = new Set<string>();
+    for (const usage of plan.seats) {
+      const free = Math.min(usage.remaining ?? Number.POSITIVE_INFINITY, usage.budget === null ? Number.POSITIVE_INFINITY : usage.budget - usage.used);
+      if (free > 0) {
+        const line = await deps.state.standing.waiters(usage.seat, Math.min(free, WAKE_MAX) + 1);
+        line.filter((id) => id !== oktaUserId).slice(0, Math.min(free, WAKE_MAX)).forEach((id) => woken.add(id));
+      }
+    }
+    if (woken.size > 0) {
+      await deps.wake([...woken]);
+    }
+  }
+
+  /** lock → load → plan → [shared lock → reload → plan] → apply → file holds → wake seat waiters. */
   async function process(job: Job<SyncUserData>, token?: string): Promise<SyncUserResult> {
     const { oktaUserId, trigger } = job.data;
     const log = deps.logger.child({ component: 'sync-user', jobId: job.id, oktaUserId });
@@ -406,6 +440,9 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
       }
       const email = plan.actions.find((a) => a.email)?.email ?? held[0]?.email ?? entry?.email ?? null;
       await noteStanding(oktaUserId, email, plan).catch((err: unknown) => log.warn('could not record where the user stands for the status page', { error: errorMessage(err) }));
+      if (freesSeats(plan, report)) {
+        await wakeWaiters(oktaUserId, plan).catch((err: unknown) => log.warn('could not sync the users waiting for a freed seat (the next reconciliation gives it)', { error: errorMessage(err) }));
+      }
       if (report.applied.length > 0) {
         log.info('user synced', { email, applied: report.applied.map((a) => a.kind) });
       }

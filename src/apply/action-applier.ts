@@ -5,7 +5,7 @@ import type { State } from '../state/state';
 import type { AuditOutcome } from '../state/audit-log';
 import { appliedValuesFrom } from '../sync/desired-user';
 import { createEmailPolicy } from '../sync/email-policy';
-import { currentRoleId } from '../sync/hubspot-user';
+import { currentRoleId, sameSeats } from '../sync/hubspot-user';
 import { diffUser } from '../sync/user-diff';
 import type { AdoptAction, AppliedValues, CreateAction, DeleteAction, FieldChange, HubSpotUser, LedgerEntry, PlanAction, SkipAction, UpdateAction } from '../sync/types';
 
@@ -107,6 +107,33 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
       entry.replaces = replaces;
     }
     await state.ledger.upsert(entry, { whileComplete: true });
+  }
+
+  /**
+   * A write in a batch that also deletes a user (an email change's pair, or the old user of one
+   * still to go): the seats it adds wait until after the deletion, since HubSpot may have none
+   * free until then. Returns the write without them, and the seats held back; the write itself
+   * when it adds none.
+   */
+  function holdBackAddedSeats<T extends WriteAction>(a: T): { first: T; added: string[] } {
+    const seatChange = a.changes.find((c) => c.field === 'seatNames');
+    const before = a.kind === 'create' ? [] : Array.isArray(seatChange?.before) ? seatChange.before : a.desired.seatNames;
+    const added = a.desired.seatNames.filter((s) => !before.includes(s));
+    if (added.length === 0) {
+      return { first: a, added };
+    }
+    const seatNames = a.desired.seatNames.filter((s) => !added.includes(s));
+    const changes = a.changes.flatMap((c) => (c.field !== 'seatNames' ? [c] : sameSeats(before, seatNames) ? [] : [{ ...c, after: seatNames }]));
+    return { first: { ...a, desired: { ...a.desired, seatNames }, changes }, added };
+  }
+
+  /** Gives a user the seats held back by {@link holdBackAddedSeats}, now that the deletion is done. */
+  async function giveHeldBackSeats(a: WriteAction, added: readonly string[], hubspotUserId: string, ctx: ApplyContext, report: ApplyReport): Promise<void> {
+    await hubspot.updateUser(hubspotUserId, { seatNames: a.desired.seatNames });
+    await recordManaged(a, hubspotUserId, a.kind === 'adopt' ? 'adopted' : 'created', await state.ledger.get(a.oktaUserId));
+    const reason = `${a.desired.email}: seat ${added.join(', ')} given once the deletion freed it`;
+    await audit(a, ctx, 'applied', reason, { seatNames: a.desired.seatNames.filter((s) => !added.includes(s)) }, { seatNames: a.desired.seatNames }, hubspotUserId);
+    report.applied.push({ kind: 'update', hubspotUserId, reason });
   }
 
   async function create(a: CreateAction, ctx: ApplyContext, report: ApplyReport): Promise<void> {
@@ -245,23 +272,43 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
   async function apply(actions: readonly PlanAction[], ctx: ApplyContext): Promise<ApplyReport> {
     const order: Record<PlanAction['kind'], number> = { create: 0, adopt: 0, update: 1, skip: 2, delete: 3 };
     const report: ApplyReport = { applied: [], skipped: [] };
+    // Seats a write adds wait for the deletions of the same batch (see holdBackAddedSeats).
+    const deletes = manageSeats && actions.some((a) => a.kind === 'delete');
+    const heldBack: Array<{ a: WriteAction; added: string[] }> = [];
     for (const a of [...actions].sort((x, y) => order[x.kind] - order[y.kind])) {
-      switch (a.kind) {
+      let write: PlanAction = a;
+      if (deletes && (a.kind === 'create' || a.kind === 'adopt' || a.kind === 'update')) {
+        const { first, added } = holdBackAddedSeats(a);
+        if (added.length > 0) {
+          heldBack.push({ a, added });
+        }
+        write = first;
+      }
+      switch (write.kind) {
         case 'create':
-          await create(a, ctx, report);
+          await create(write, ctx, report);
           break;
         case 'adopt':
-          await update(a, ctx, report, 'adopted');
+          await update(write, ctx, report, 'adopted');
           break;
         case 'update':
-          await update(a, ctx, report, 'created');
+          await update(write, ctx, report, 'created');
           break;
         case 'delete':
-          await remove(a, ctx, report);
+          await remove(write, ctx, report);
           break;
         case 'skip':
-          await skip(a, ctx, report);
+          await skip(write, ctx, report);
           break;
+      }
+    }
+    // When no deletion happened (refused, or gone already), the next plan gives the seats as they come free.
+    if (heldBack.length > 0 && report.applied.some((r) => r.kind === 'delete')) {
+      for (const { a, added } of heldBack) {
+        const linked = await state.ledger.get(a.oktaUserId);
+        if (linked) {
+          await giveHeldBackSeats(a, added, linked.hubspotUserId, ctx, report);
+        }
       }
     }
     return report;

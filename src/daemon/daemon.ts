@@ -154,7 +154,10 @@ export function createDaemon(config: Config, opts: DaemonOptions) {
   const ledgerGate = createLedgerGate({ okta, hubspot, state, appId, historyDays: settings.okta.historyDays, rules: config.rules, logger, ...firstStart });
   // One reader of the rule groups: reconciliations refresh the resolution the per-user syncs use.
   const ruleGroups = createRuleGroupReader({ okta, logger });
-  const syncUser = createSyncUserProcessor({ okta, hubspot, state, rules: config.rules, plan: planSync, ledgerGate, logger, ruleGroups });
+  const wake = async (ids: readonly string[]) => {
+    await Promise.all(ids.map((id) => producers.userChanged(id, ['seat freed'])));
+  };
+  const syncUser = createSyncUserProcessor({ okta, hubspot, state, rules: config.rules, plan: planSync, ledgerGate, logger, ruleGroups, wake });
   const rulesWatch = createRulesWatch({ rules: config.rules, hubspot, status: state.status, logger });
   const reconciler = createReconciler({
     okta,

@@ -41,15 +41,29 @@ export function createUserStandingStore(redis: RedisClient, prefix: string) {
   const byUser = `${prefix}:user-standing`;
   const times = `${prefix}:user-standing-times`;
   const seats = `${prefix}:seat-counts`;
+  /** Per seat, the users waiting for it, scored by when they started waiting (line order). */
+  const waitersOf = (seat: string) => `${prefix}:seat-waiters:${seat}`;
 
-  /** Records a user's standing and the seat counts their job's plan made (ledger-wide). */
+  /**
+   * Records a user's standing and the seat counts their job's plan made (ledger-wide). The user
+   * leaves the waiting line of every counted seat they no longer wait for.
+   */
   async function note(standing: UserStanding, counts: readonly Omit<SeatCount, 'at'>[]): Promise<void> {
     const at = Date.parse(standing.at);
     const multi = redis.multi();
     multi.hset(byUser, standing.oktaUserId, JSON.stringify(standing));
     multi.zadd(times, at, standing.oktaUserId);
+    const waits = new Map(standing.waitingFor.map((w) => [w.seat, w.since]));
     for (const c of counts) {
       multi.hset(seats, c.seat, JSON.stringify({ ...c, at: standing.at }));
+      if (!waits.has(c.seat)) {
+        multi.zrem(waitersOf(c.seat), standing.oktaUserId);
+      }
+    }
+    for (const [seat, since] of waits) {
+      const t = since === null ? Number.NaN : Date.parse(since);
+      // Unknown start times wait last, as the plan's line has them.
+      multi.zadd(waitersOf(seat), Number.isNaN(t) ? Number.MAX_SAFE_INTEGER : t, standing.oktaUserId);
     }
     await multi.exec();
     const old = await redis.zrangebyscore(times, '-inf', at - KEPT_MS, 'LIMIT', 0, TRIM_BATCH);
@@ -96,7 +110,12 @@ export function createUserStandingStore(redis: RedisClient, prefix: string) {
     });
   }
 
-  return { note, since, get, seatCounts };
+  /** The first `limit` users in line for a seat (as the status page names it), first first. */
+  async function waiters(seat: string, limit: number): Promise<string[]> {
+    return limit <= 0 ? [] : redis.zrange(waitersOf(seat), 0, limit - 1);
+  }
+
+  return { note, since, get, seatCounts, waiters };
 }
 
 /** The user standing store's API. */

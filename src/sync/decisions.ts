@@ -23,7 +23,10 @@ export interface ProvisionCommon {
   since: string | null;
   entry: LedgerEntry | null;
   draft: DesiredDraft;
-  /** Seat kinds held by the HubSpot user this one replaces (email change): they move over. */
+  /**
+   * Seat kinds held by the HubSpot user this one replaces (email change): they move over, when
+   * that user's deletion goes ahead in the same plan (the seat step clears them otherwise).
+   */
   inherits: readonly string[];
   pairId?: string;
   ledger?: LedgerChange;

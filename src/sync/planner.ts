@@ -12,6 +12,8 @@ import { buildPlan, streamPlan, type PlanStream } from './plan-build';
 import { allocateSeats } from './seats';
 import { emailKey } from './text';
 
+const NO_SEATS: readonly string[] = [];
+
 /** The candidates with duplicates (the same Okta id listed twice, e.g. across pages) dropped. */
 function uniqueCandidates(candidates: readonly OktaCandidate[]): OktaCandidate[] {
   const seen = new Set<string>();
@@ -198,11 +200,22 @@ function shareSeats(decisions: Decision[], decided: ReadonlySet<string>, ctx: Pl
   const requests: SeatRequest[] = [];
   const released: Array<readonly string[]> = [];
   const covered = new Set<string>();
+  // Seats move over from the old user of an email change only when its deletion goes ahead in
+  // this plan; while it waits in a hold, the old user keeps them and the new one waits in line.
+  const freedPairs = new Set<string>();
+  for (const d of decisions) {
+    if (d.type === 'delete' && !d.held && d.action.pairId !== undefined) {
+      freedPairs.add(d.action.pairId);
+    }
+  }
   for (const d of decisions) {
     if (d.type === 'provision' && !d.held) {
       const holds = d.actual ? catalog.heldBy(d.actual) : [];
       if (d.actual) {
         covered.add(d.actual.id);
+      }
+      if (d.inherits.length > 0 && !(d.pairId !== undefined && freedPairs.has(d.pairId))) {
+        d.inherits = NO_SEATS;
       }
       if (holds.length > 0 || d.inherits.length > 0 || d.draft.wants.length > 0) {
         d.seatRequest = requests.length;
@@ -225,6 +238,11 @@ function shareSeats(decisions: Decision[], decided: ReadonlySet<string>, ctx: Pl
         decidedKinds.push(catalog.heldByApplied(entry.lastApplied));
       }
       continue;
+    }
+    // The old user of an email change whose deletion waits (in a hold) still holds its seats.
+    const old = entry.replaces ? ctx.hubspotById.get(entry.replaces.hubspotUserId) : undefined;
+    if (old && old !== actual && !covered.has(old.id)) {
+      fixed.push(catalog.heldBy(old));
     }
     if (actual) {
       if (!isCovered) {

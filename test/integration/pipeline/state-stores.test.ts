@@ -220,3 +220,26 @@ describe('audit log, cursor, deletion counter, locks', () => {
     expect(await state.locks.tryAcquire('x', 10_000)).not.toBeNull();
   });
 });
+
+describe('user standing store', () => {
+  const standing = (oktaUserId: string, waitingFor: Array<{ seat: string; since: string | null }>) => ({ oktaUserId, email: `${oktaUserId}@x.test`, at: '2026-12-01T12:00:00.000Z', unmappedTitle: null, waitingFor });
+  const counts = [
+    { seat: 'Core', used: 3, budget: null },
+    { seat: 'Sales Hub', used: 2, budget: 2 },
+  ];
+
+  it('keeps each seat\'s waiting line in line order, and takes a user out once they wait no more', async () => {
+    await state.standing.note(standing('late', [{ seat: 'Sales Hub', since: '2026-11-03T00:00:00.000Z' }]), counts);
+    await state.standing.note(standing('unknown', [{ seat: 'Sales Hub', since: null }]), counts);
+    await state.standing.note(standing('early', [{ seat: 'Sales Hub', since: '2026-11-01T00:00:00.000Z' }, { seat: 'Core', since: '2026-11-01T00:00:00.000Z' }]), counts);
+    expect(await state.standing.waiters('Sales Hub', 10)).toEqual(['early', 'late', 'unknown']);
+    expect(await state.standing.waiters('Sales Hub', 1)).toEqual(['early']);
+    expect(await state.standing.waiters('Core', 10)).toEqual(['early']);
+    // early got a Core seat and still waits for Sales Hub; late got Sales Hub.
+    await state.standing.note(standing('early', [{ seat: 'Sales Hub', since: '2026-11-01T00:00:00.000Z' }]), counts);
+    await state.standing.note(standing('late', []), counts);
+    expect(await state.standing.waiters('Core', 10)).toEqual([]);
+    expect(await state.standing.waiters('Sales Hub', 10)).toEqual(['early', 'unknown']);
+    expect(await state.standing.waiters('Sales Hub', 0)).toEqual([]);
+  });
+});

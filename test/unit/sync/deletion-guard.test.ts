@@ -107,6 +107,22 @@ describe('the guard in the plan', () => {
     expect(mutating(approved).filter((a) => a.kind === 'create')).toHaveLength(4);
   });
 
+  it('a seat moves over to the new user of an email change only when the old one is deleted in the same plan', () => {
+    const old = managed('c0', '200', { candidate: { title: 'Sales Rep' }, hubspot: { seatNames: ['Sales Hub'] } });
+    const m = { ...old, candidate: { ...old.candidate, email: 'c0.new@acme.example' } };
+    const seatRules = (maxDeletes: number) => rules({ guard: { maxDeletes }, policies: { emailChange: 'replace' }, seats: { mode: 'named', byTitle: { 'Sales Rep': ['Sales Hub'] } } });
+    const input = (maxDeletes: number) => withManaged([m], { rules: seatRules(maxDeletes), seats: [{ name: 'Sales Hub', remainingSeats: 0 }] });
+    // The deletion goes ahead: the seat moves over (the worker gives it once the old user is gone).
+    const ahead = planSync(input(5));
+    expect(mutating(ahead).find((a) => a.kind === 'create')?.desired?.seatNames).toEqual(['Sales Hub']);
+    expect(ahead.seats.find((s) => s.seat === 'Sales Hub')).toMatchObject({ remaining: 0, waiting: [] });
+    // The deletion waits in a hold: the old user keeps the seat; with none free, the new one waits for it.
+    const held = planSync(input(0));
+    expect(held.held?.actions.map((a) => `${a.kind} ${a.hubspotUserId}`)).toEqual(['delete 200']);
+    expect(mutating(held).find((a) => a.kind === 'create')?.desired?.seatNames).toEqual([]);
+    expect(held.seats.find((s) => s.seat === 'Sales Hub')).toMatchObject({ remaining: 0, waiting: [expect.objectContaining({ oktaUserId: 'c0' })] });
+  });
+
   it('the old user of an email change stays held after the new one is linked, and goes with the user when they leave scope', () => {
     const changers = Array.from({ length: 4 }, (_, i) => {
       const m = managed(`c${i}`, `${200 + i}`);

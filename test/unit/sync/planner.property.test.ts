@@ -7,7 +7,8 @@ import { applyPlan, type SyncState } from './apply-plan';
 import { planInputArb } from './arbitraries';
 import { NOW, mutating } from './fixtures';
 
-const RUNS = { numRuns: 400 };
+/** PROP_RUNS runs more cases; PROP_SEED replays a failure's seed (from its report). */
+const RUNS = { numRuns: Number(process.env.PROP_RUNS ?? 400), ...(process.env.PROP_SEED ? { seed: Number(process.env.PROP_SEED) } : {}) };
 
 const lower = (s: string | null | undefined) => (s ?? '').trim().toLowerCase();
 
@@ -54,8 +55,10 @@ describe('planner properties over random states', () => {
         // One exception: when the first plan deletes a managed user whose email another Okta user
         // now has (its owner left scope or changed email), that Okta user can only be created once
         // the deletion has happened, so in the second plan.
+        // That pair's deletion may free a seat, which then goes to the next in line.
         const freedPairs = new Set(mutating(second).filter((a) => isCreateOfFreedEmail(first, a)).map((a) => a.pairId));
-        expect(mutating(second).filter((a) => !isCreateOfFreedEmail(first, a) && !(a.pairId !== undefined && freedPairs.has(a.pairId)))).toEqual([]);
+        const seatHandedOn = (a: PlanAction) => freedPairs.size > 0 && a.kind === 'update' && a.changes.every((c) => c.field === 'seatNames');
+        expect(mutating(second).filter((a) => !isCreateOfFreedEmail(first, a) && !(a.pairId !== undefined && freedPairs.has(a.pairId)) && !seatHandedOn(a))).toEqual([]);
         expect(mutating(replan(input, applyPlan(state, second, NOW)))).toEqual([]);
       }),
       RUNS,
