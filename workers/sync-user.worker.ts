@@ -382,9 +382,11 @@ export function createSyncUserProcessor(deps: SyncUserDeps) {
     const woken = new Set<string>();
     for (const usage of plan.seats) {
       const free = Math.min(usage.remaining ?? Number.POSITIVE_INFINITY, usage.budget === null ? Number.POSITIVE_INFINITY : usage.budget - usage.used);
-      if (free > 0) {
-        const line = await deps.state.standing.waiters(usage.seat, Math.min(free, WAKE_MAX) + 1);
-        line.filter((id) => id !== oktaUserId).slice(0, Math.min(free, WAKE_MAX)).forEach((id) => woken.add(id));
+      const wanted = Math.min(free, WAKE_MAX);
+      if (wanted > 0) {
+        // One more than wanted: this job's own user may be in the line.
+        const line = await deps.state.standing.waiters(usage.seat, wanted + 1);
+        line.filter((id) => id !== oktaUserId).slice(0, wanted).forEach((id) => woken.add(id));
       }
     }
     if (woken.size > 0) {

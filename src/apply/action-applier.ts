@@ -127,12 +127,13 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
     return { first: { ...a, desired: { ...a.desired, seatNames }, changes }, added };
   }
 
-  /** Gives a user the seats held back by {@link holdBackAddedSeats}, now that the deletion is done. */
-  async function giveHeldBackSeats(a: WriteAction, added: readonly string[], hubspotUserId: string, ctx: ApplyContext, report: ApplyReport): Promise<void> {
+  /** Gives a user the seats held back by {@link holdBackAddedSeats} (`first` was written), now that the deletion is done. */
+  async function giveHeldBackSeats(a: WriteAction, first: WriteAction, added: readonly string[], linked: LedgerEntry, ctx: ApplyContext, report: ApplyReport): Promise<void> {
+    const hubspotUserId = linked.hubspotUserId;
     await hubspot.updateUser(hubspotUserId, { seatNames: a.desired.seatNames });
-    await recordManaged(a, hubspotUserId, a.kind === 'adopt' ? 'adopted' : 'created', await state.ledger.get(a.oktaUserId));
+    await recordManaged(a, hubspotUserId, a.kind === 'adopt' ? 'adopted' : 'created', linked);
     const reason = `${a.desired.email}: seat ${added.join(', ')} given once the deletion freed it`;
-    await audit(a, ctx, 'applied', reason, { seatNames: a.desired.seatNames.filter((s) => !added.includes(s)) }, { seatNames: a.desired.seatNames }, hubspotUserId);
+    await audit(a, ctx, 'applied', reason, { seatNames: first.desired.seatNames }, { seatNames: a.desired.seatNames }, hubspotUserId);
     report.applied.push({ kind: 'update', hubspotUserId, reason });
   }
 
@@ -274,13 +275,13 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
     const report: ApplyReport = { applied: [], skipped: [] };
     // Seats a write adds wait for the deletions of the same batch (see holdBackAddedSeats).
     const deletes = manageSeats && actions.some((a) => a.kind === 'delete');
-    const heldBack: Array<{ a: WriteAction; added: string[] }> = [];
+    const heldBack: Array<{ a: WriteAction; first: WriteAction; added: string[] }> = [];
     for (const a of [...actions].sort((x, y) => order[x.kind] - order[y.kind])) {
       let write: PlanAction = a;
       if (deletes && (a.kind === 'create' || a.kind === 'adopt' || a.kind === 'update')) {
         const { first, added } = holdBackAddedSeats(a);
         if (added.length > 0) {
-          heldBack.push({ a, added });
+          heldBack.push({ a, first, added });
         }
         write = first;
       }
@@ -304,10 +305,10 @@ export function createActionApplier(deps: { hubspot: HubSpotClientApi; state: St
     }
     // When no deletion happened (refused, or gone already), the next plan gives the seats as they come free.
     if (heldBack.length > 0 && report.applied.some((r) => r.kind === 'delete')) {
-      for (const { a, added } of heldBack) {
+      for (const { a, first, added } of heldBack) {
         const linked = await state.ledger.get(a.oktaUserId);
         if (linked) {
-          await giveHeldBackSeats(a, added, linked.hubspotUserId, ctx, report);
+          await giveHeldBackSeats(a, first, added, linked, ctx, report);
         }
       }
     }
